@@ -1,0 +1,74 @@
+// Configuration of an Amtsweg process: a TOML file (`amtsweg.toml`) plus
+// AMTSWEG_<SECTION>_<KEY> environment overrides, e.g. AMTSWEG_SERVER_PORT=9090.
+//
+// Every key is known: an unknown key in the file or an unknown
+// AMTSWEG_SERVER_*/AMTSWEG_DATABASE_*/AMTSWEG_LOG_* variable is an error that
+// names it (with the file's line), and so is a value of the wrong type or out
+// of range. Other AMTSWEG_* variables (AMTSWEG_CONFIG, AMTSWEG_CONFORMANCE,
+// test settings) are not configuration keys and are left alone.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/log.h"
+#include "core/result.h"
+
+namespace amtsweg::core {
+
+struct ServerConfig {
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  int threads = 0;  // 0: one per core
+  std::string static_dir = "web/dist";
+  int64_t max_body_bytes = 10 * 1024 * 1024;
+  int64_t max_header_bytes = 16 * 1024;
+  int read_timeout_ms = 30'000;
+  int idle_timeout_ms = 60'000;
+  int max_connections = 10'000;
+  int shutdown_timeout_ms = 10'000;
+};
+
+struct DatabaseConfig {
+  std::string url = "sqlite:./data/amtsweg.db";
+  int readers = 4;           // SQLite reader connections
+  int pool_size = 8;         // PostgreSQL connections
+  int busy_timeout_ms = 5'000;
+  int max_batch = 1'024;     // group-commit batch limit
+};
+
+struct LogConfig {
+  LogLevel level = LogLevel::kInfo;
+  LogFormat format = LogFormat::kHuman;
+  bool access_log = true;
+};
+
+struct Config {
+  ServerConfig server;
+  DatabaseConfig database;
+  LogConfig log;
+};
+
+// Loads `path` if given (it must exist), else ./amtsweg.toml if it exists,
+// else the defaults; then applies the overrides in `env` (name → value; pass
+// the process environment via EnvironmentMap()). kInvalidArgument names the
+// key and, for the file, "file:line".
+Result<Config> LoadConfig(const std::optional<std::string>& path,
+                          const std::map<std::string, std::string>& env);
+
+// The process environment as a map (only AMTSWEG_* variables).
+std::map<std::string, std::string> EnvironmentMap();
+
+// Every key as "section.key", its type and default, for docs and `--help`.
+struct ConfigKeyInfo {
+  std::string name;
+  std::string type;
+  std::string default_value;
+  std::string help;
+};
+std::vector<ConfigKeyInfo> ConfigKeys();
+
+}  // namespace amtsweg::core

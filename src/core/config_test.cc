@@ -1,0 +1,119 @@
+#include "core/config.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+namespace amtsweg::core {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  std::string WriteFile(const std::string& text) {
+    path_ = std::filesystem::temp_directory_path() /
+            ("amtsweg-config-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
+    std::ofstream(path_) << text;
+    return path_.string();
+  }
+  void TearDown() override {
+    if (!path_.empty()) std::filesystem::remove(path_);
+  }
+  std::filesystem::path path_;
+};
+
+TEST_F(ConfigTest, DefaultsWithoutFileOrEnvironment) {
+  auto cfg = LoadConfig(std::nullopt, {});
+  ASSERT_TRUE(cfg.ok()) << cfg.error().ToString();
+  EXPECT_EQ(cfg->server.port, 8080);
+  EXPECT_EQ(cfg->database.url, "sqlite:./data/amtsweg.db");
+  EXPECT_EQ(cfg->log.level, LogLevel::kInfo);
+}
+
+TEST_F(ConfigTest, FileValuesAreApplied) {
+  auto cfg = LoadConfig(WriteFile("[server]\nport = 9090\nmax_body_bytes = 3000000000\n"
+                                  "[database]\nurl = \"postgresql://u@h/db\"\n[log]\nformat = \"json\"\n"),
+                        {});
+  ASSERT_TRUE(cfg.ok()) << cfg.error().ToString();
+  EXPECT_EQ(cfg->server.port, 9090);
+  EXPECT_EQ(cfg->server.max_body_bytes, 3'000'000'000);
+  EXPECT_EQ(cfg->database.url, "postgresql://u@h/db");
+  EXPECT_EQ(cfg->log.format, LogFormat::kJson);
+}
+
+TEST_F(ConfigTest, EnvironmentOverridesFile) {
+  auto cfg = LoadConfig(WriteFile("[server]\nport = 9090\n"),
+                        {{"AMTSWEG_SERVER_PORT", "7070"}, {"AMTSWEG_LOG_ACCESS_LOG", "false"}});
+  ASSERT_TRUE(cfg.ok()) << cfg.error().ToString();
+  EXPECT_EQ(cfg->server.port, 7070);
+  EXPECT_FALSE(cfg->log.access_log);
+}
+
+TEST_F(ConfigTest, UnknownKeyInFileNamesKeyAndLine) {
+  auto cfg = LoadConfig(WriteFile("[server]\nport = 1\n\nprot = 2\n"), {});
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.error().message().find("server.prot"), std::string::npos) << cfg.error().message();
+  EXPECT_NE(cfg.error().message().find(".toml:4"), std::string::npos) << cfg.error().message();
+}
+
+TEST_F(ConfigTest, UnknownSectionIsRejected) {
+  auto cfg = LoadConfig(WriteFile("[sever]\nport = 1\n"), {});
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.error().message().find("'sever'"), std::string::npos) << cfg.error().message();
+}
+
+TEST_F(ConfigTest, WrongTypeAndRangeAreRejected) {
+  auto type = LoadConfig(WriteFile("[server]\nport = \"eighty\"\n"), {});
+  ASSERT_FALSE(type.ok());
+  EXPECT_NE(type.error().message().find("server.port must be a integer"), std::string::npos)
+      << type.error().message();
+  auto range = LoadConfig(std::nullopt, {{"AMTSWEG_SERVER_PORT", "70000"}});
+  ASSERT_FALSE(range.ok());
+  EXPECT_NE(range.error().message().find("AMTSWEG_SERVER_PORT"), std::string::npos) << range.error().message();
+  EXPECT_NE(range.error().message().find("out of range"), std::string::npos);
+}
+
+TEST_F(ConfigTest, UnknownEnvironmentKeyIsNamed) {
+  auto cfg = LoadConfig(std::nullopt, {{"AMTSWEG_DATABASE_URI", "x"}});
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.error().message().find("AMTSWEG_DATABASE_URI"), std::string::npos);
+}
+
+TEST_F(ConfigTest, OtherAmtswegVariablesAreNotConfiguration) {
+  auto cfg = LoadConfig(std::nullopt, {{"AMTSWEG_CONFORMANCE", "/x"}, {"AMTSWEG_TEST_PG_URL", "y"}});
+  EXPECT_TRUE(cfg.ok());
+}
+
+TEST_F(ConfigTest, BadLogLevelIsRejected) {
+  auto cfg = LoadConfig(std::nullopt, {{"AMTSWEG_LOG_LEVEL", "loud"}});
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.error().message().find("loud"), std::string::npos);
+}
+
+TEST_F(ConfigTest, MalformedTomlNamesLine) {
+  auto cfg = LoadConfig(WriteFile("[server]\nport = = 3\n"), {});
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.error().message().find(".toml:2:"), std::string::npos) << cfg.error().message();
+}
+
+TEST_F(ConfigTest, MissingExplicitFileIsAnError) {
+  auto cfg = LoadConfig("/nonexistent/amtsweg.toml", {});
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_NE(cfg.error().message().find("/nonexistent/amtsweg.toml"), std::string::npos);
+}
+
+TEST(ConfigKeys, ListsEveryKeyWithDefault) {
+  auto keys = ConfigKeys();
+  bool found = false;
+  for (const auto& k : keys) {
+    if (k.name == "server.port") {
+      found = true;
+      EXPECT_EQ(k.default_value, "8080");
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace amtsweg::core
