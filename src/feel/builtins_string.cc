@@ -1,0 +1,210 @@
+// String built-ins: substring, string length, upper/lower case, substring
+// before/after, replace, contains, starts/ends with, matches, split, string join.
+#include <regex>
+
+#include "feel/builtins_internal.h"
+
+namespace amtsweg::feel::builtins {
+namespace {
+
+char32_t Upper(char32_t c) {
+  if (c >= 'a' && c <= 'z') return c - 32;
+  if ((c >= 0xE0 && c <= 0xFE && c != 0xF7)) return c - 32;
+  if (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2) return c - 32;  // Greek
+  if (c >= 0x430 && c <= 0x44F) return c - 32;                // Cyrillic
+  return c;
+}
+char32_t Lower(char32_t c) {
+  if (c >= 'A' && c <= 'Z') return c + 32;
+  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7)) return c + 32;
+  if (c >= 0x391 && c <= 0x3A9) return c + 32;
+  if (c >= 0x410 && c <= 0x42F) return c + 32;
+  return c;
+}
+
+bool Strings(Args a, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (!a[i].is_string()) return false;
+  }
+  return true;
+}
+
+// Builds a std::regex from an XPath-style pattern and flags; nullopt if invalid.
+std::optional<std::regex> MakeRegex(const std::string& pattern, const std::string& flags) {
+  auto opts = std::regex::ECMAScript;
+  std::string p = pattern;
+  for (char f : flags) {
+    if (f == 'i') opts |= std::regex::icase;
+    else if (f == 'x') {
+      std::string q;
+      for (char c : p)
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') q += c;
+      p = q;
+    } else if (f == 's' || f == 'm' || f == 'q') {
+      // 's' and 'm' have no portable std::regex equivalent; accepted.
+    } else {
+      return std::nullopt;
+    }
+  }
+  try {
+    return std::regex(p, opts);
+  } catch (const std::regex_error&) {
+    return std::nullopt;
+  }
+}
+
+Value Substring(EvalState& st, Args a) {
+  if (!a[0].is_string()) return Fail(st, "substring", "string expected");
+  std::u32string s = ToU32(a[0].as_string());
+  if (!a[1].is_number()) return Fail(st, "substring", "start position must be a number");
+  auto start = a[1].as_number().RoundTo(0, Decimal::Rounding::kHalfEven);
+  auto sp = start ? start->TruncToInt64() : std::nullopt;
+  if (!sp || *sp == 0) return Fail(st, "substring", "bad start position");
+  int64_t len = static_cast<int64_t>(s.size());
+  int64_t from = *sp > 0 ? *sp - 1 : len + *sp;
+  if (from < 0 || from >= len + (len == 0 ? 1 : 0)) {
+    if (from < 0 || from > len) return Fail(st, "substring", "start position out of range");
+  }
+  int64_t count = len - from;
+  if (a.size() > 2 && !a[2].is_null()) {
+    if (!a[2].is_number()) return Fail(st, "substring", "length must be a number");
+    auto l = a[2].as_number().RoundTo(0, Decimal::Rounding::kHalfEven);
+    auto li = l ? l->TruncToInt64() : std::nullopt;
+    if (!li || *li < 0) return Fail(st, "substring", "bad length");
+    count = std::min(count, *li);
+  }
+  if (count < 0) count = 0;
+  return Value::String(FromU32(s.substr(static_cast<size_t>(from), static_cast<size_t>(count))));
+}
+
+Value Replace(EvalState& st, Args a) {
+  if (!Strings(a, 3)) return Fail(st, "replace", "string arguments expected");
+  std::string flags = a.size() > 3 && a[3].is_string() ? a[3].as_string() : "";
+  if (flags.find('q') != std::string::npos) {
+    std::string out, in = a[0].as_string(), pat = a[1].as_string(), rep = a[2].as_string();
+    if (pat.empty()) return Fail(st, "replace", "empty pattern");
+    size_t pos = 0, hit;
+    while ((hit = in.find(pat, pos)) != std::string::npos) {
+      out += in.substr(pos, hit - pos) + rep;
+      pos = hit + pat.size();
+    }
+    return Value::String(out + in.substr(pos));
+  }
+  auto re = MakeRegex(a[1].as_string(), flags);
+  if (!re) return Fail(st, "replace", "invalid pattern");
+  try {
+    return Value::String(std::regex_replace(a[0].as_string(), *re, a[2].as_string()));
+  } catch (const std::regex_error&) {
+    return Fail(st, "replace", "regex failure");
+  }
+}
+
+Value Matches(EvalState& st, Args a) {
+  if (!Strings(a, 2)) return Fail(st, "matches", "string arguments expected");
+  std::string flags = a.size() > 2 && a[2].is_string() ? a[2].as_string() : "";
+  auto re = MakeRegex(a[1].as_string(), flags);
+  if (!re) return Fail(st, "matches", "invalid pattern");
+  try {
+    return Value::Bool(std::regex_search(a[0].as_string(), *re));
+  } catch (const std::regex_error&) {
+    return Fail(st, "matches", "regex failure");
+  }
+}
+
+Value Split(EvalState& st, Args a) {
+  if (!Strings(a, 2)) return Fail(st, "split", "string arguments expected");
+  auto re = MakeRegex(a[1].as_string(), "");
+  if (!re) return Fail(st, "split", "invalid delimiter");
+  const std::string& s = a[0].as_string();
+  List out;
+  try {
+    std::sregex_token_iterator it(s.begin(), s.end(), *re, -1), end;
+    for (; it != end; ++it) out.push_back(Value::String(*it));
+  } catch (const std::regex_error&) {
+    return Fail(st, "split", "regex failure");
+  }
+  // A trailing delimiter yields a trailing empty string.
+  std::smatch m;
+  if (!s.empty()) {
+    std::string tail;
+    bool ends_with_delim = false;
+    try {
+      for (std::sregex_iterator it(s.begin(), s.end(), *re), end; it != end; ++it) {
+        if (it->position() + it->length() == static_cast<long>(s.size()) && it->length() > 0)
+          ends_with_delim = true;
+      }
+    } catch (const std::regex_error&) {
+    }
+    if (ends_with_delim) out.push_back(Value::String(""));
+  }
+  return Value::OfList(std::move(out));
+}
+
+}  // namespace
+
+void RegisterString(Registry& r) {
+  r.Add("substring", {Sig({"string", "start position", "length"}, 1)}, Substring);
+  r.Add("string length", {Sig({"string"})}, [](EvalState& st, Args a) {
+    if (!a[0].is_string()) return Fail(st, "string length", "string expected");
+    return Value::Number(static_cast<int64_t>(ToU32(a[0].as_string()).size()));
+  });
+  r.Add("upper case", {Sig({"string"})}, [](EvalState& st, Args a) {
+    if (!a[0].is_string()) return Fail(st, "upper case", "string expected");
+    std::u32string s = ToU32(a[0].as_string());
+    for (auto& c : s) c = Upper(c);
+    return Value::String(FromU32(s));
+  });
+  r.Add("lower case", {Sig({"string"})}, [](EvalState& st, Args a) {
+    if (!a[0].is_string()) return Fail(st, "lower case", "string expected");
+    std::u32string s = ToU32(a[0].as_string());
+    for (auto& c : s) c = Lower(c);
+    return Value::String(FromU32(s));
+  });
+  r.Add("substring before", {Sig({"string", "match"})}, [](EvalState& st, Args a) {
+    if (!Strings(a, 2)) return Fail(st, "substring before", "string arguments expected");
+    size_t p = a[0].as_string().find(a[1].as_string());
+    return Value::String(p == std::string::npos ? "" : a[0].as_string().substr(0, p));
+  });
+  r.Add("substring after", {Sig({"string", "match"})}, [](EvalState& st, Args a) {
+    if (!Strings(a, 2)) return Fail(st, "substring after", "string arguments expected");
+    size_t p = a[0].as_string().find(a[1].as_string());
+    return Value::String(p == std::string::npos ? ""
+                                                : a[0].as_string().substr(p + a[1].as_string().size()));
+  });
+  r.Add("replace", {Sig({"input", "pattern", "replacement", "flags"}, 1)}, Replace);
+  r.Add("contains", {Sig({"string", "match"})}, [](EvalState& st, Args a) {
+    if (!Strings(a, 2)) return Fail(st, "contains", "string arguments expected");
+    return Value::Bool(a[0].as_string().find(a[1].as_string()) != std::string::npos);
+  });
+  r.Add("starts with", {Sig({"string", "match"})}, [](EvalState& st, Args a) {
+    if (!Strings(a, 2)) return Fail(st, "starts with", "string arguments expected");
+    return Value::Bool(a[0].as_string().rfind(a[1].as_string(), 0) == 0);
+  });
+  r.Add("ends with", {Sig({"string", "match"})}, [](EvalState& st, Args a) {
+    if (!Strings(a, 2)) return Fail(st, "ends with", "string arguments expected");
+    const std::string &s = a[0].as_string(), &m = a[1].as_string();
+    return Value::Bool(s.size() >= m.size() && s.compare(s.size() - m.size(), m.size(), m) == 0);
+  });
+  r.Add("matches", {Sig({"input", "pattern", "flags"}, 1)}, Matches);
+  r.Add("split", {Sig({"string", "delimiter"})}, Split);
+  r.Add("string join", {Sig({"list", "delimiter"}, 1)}, [](EvalState& st, Args a) {
+    if (!a[0].is_list()) return Fail(st, "string join", "list expected");
+    std::string delim;
+    if (a.size() > 1 && !a[1].is_null()) {
+      if (!a[1].is_string()) return Fail(st, "string join", "delimiter must be a string");
+      delim = a[1].as_string();
+    }
+    std::string out;
+    bool first = true;
+    for (const Value& v : a[0].as_list()) {
+      if (v.is_null()) continue;
+      if (!v.is_string()) return Fail(st, "string join", "list must contain strings");
+      if (!first) out += delim;
+      first = false;
+      out += v.as_string();
+    }
+    return Value::String(out);
+  });
+}
+
+}  // namespace amtsweg::feel::builtins
