@@ -1,0 +1,119 @@
+#include "dmn/engine.h"
+
+#include <gtest/gtest.h>
+
+#include "dmn/test_models.h"
+
+namespace amtsweg::dmn {
+namespace {
+
+using feel::Value;
+
+const char* kDrg = R"(
+  <itemDefinition name="tAmount"><typeRef>number</typeRef>
+    <allowedValues><text>[0..1000]</text></allowedValues></itemDefinition>
+  <inputData id="i_a" name="Monthly Income"><variable name="Monthly Income" typeRef="tAmount"/></inputData>
+  <businessKnowledgeModel id="b" name="fee for">
+    <variable name="fee for"/>
+    <encapsulatedLogic><formalParameter name="base amount" typeRef="number"/>
+      <literalExpression><text>base amount * 0.1</text></literalExpression></encapsulatedLogic>
+  </businessKnowledgeModel>
+  <decision id="d1" name="Yearly Income">
+    <variable name="Yearly Income" typeRef="number"/>
+    <informationRequirement><requiredInput href="#i_a"/></informationRequirement>
+    <literalExpression><text>Monthly Income * 12</text></literalExpression>
+  </decision>
+  <decision id="d2" name="Fee">
+    <variable name="Fee" typeRef="number"/>
+    <informationRequirement><requiredDecision href="#d1"/></informationRequirement>
+    <knowledgeRequirement><requiredKnowledge href="#b"/></knowledgeRequirement>
+    <invocation><literalExpression><text>fee for</text></literalExpression>
+      <binding><parameter name="base amount"/><literalExpression><text>Yearly Income</text></literalExpression></binding>
+    </invocation>
+  </decision>
+  <decision id="d3" name="Summary">
+    <informationRequirement><requiredDecision href="#d1"/></informationRequirement>
+    <informationRequirement><requiredDecision href="#d2"/></informationRequirement>
+    <context>
+      <contextEntry><variable name="total"/><literalExpression><text>Yearly Income + Fee</text></literalExpression></contextEntry>
+      <contextEntry><variable name="label"/><literalExpression><text>"total " + string(total)</text></literalExpression></contextEntry>
+    </context>
+  </decision>
+  <decisionService id="s" name="fee service">
+    <outputDecision href="#d2"/><inputDecision href="#d1"/>
+  </decisionService>)";
+
+feel::Context Income(int v) {
+  feel::Context c;
+  c.Put("Monthly Income", Value::Number(v));
+  return c;
+}
+
+TEST(DmnEngine, EvaluatesDrgInDependencyOrderWithBkm) {
+  auto e = ImportDmn(testing::Dmn13(kDrg));
+  ASSERT_TRUE(e.ok());
+  EXPECT_TRUE((*e)->problems().empty());
+  EXPECT_EQ((*e)->EvaluateDecision("Fee", Income(100)).value.DebugString(), "120");
+  EXPECT_EQ((*e)->EvaluateDecision("Summary", Income(100)).value.DebugString(),
+            "{\"total\": 1320, \"label\": \"total 1320\"}");
+}
+
+TEST(DmnEngine, InputViolatingItemDefinitionBecomesNull) {
+  auto e = ImportDmn(testing::Dmn13(kDrg));
+  ASSERT_TRUE(e.ok());
+  EvalResult r = (*e)->EvaluateDecision("Yearly Income", Income(5000));
+  EXPECT_TRUE(r.value.is_null());
+  ASSERT_FALSE(r.messages.empty());
+  EXPECT_NE(r.messages[0].find("does not conform"), std::string::npos);
+}
+
+TEST(DmnEngine, DecisionServiceOverridesInputDecision) {
+  auto e = ImportDmn(testing::Dmn13(kDrg));
+  ASSERT_TRUE(e.ok());
+  feel::Context p;
+  p.Put("Yearly Income", Value::Number(50));
+  EvalResult r = (*e)->EvaluateService("fee service", p);
+  EXPECT_EQ(r.value.DebugString(), "{\"Fee\": 5}");
+}
+
+TEST(DmnEngine, ReportsUnknownReferenceWithElementId) {
+  auto e = ImportDmn(testing::Dmn13(R"(<decision id="dx" name="X">
+      <informationRequirement><requiredDecision href="#nope"/></informationRequirement>
+      <literalExpression><text>1</text></literalExpression></decision>)"));
+  ASSERT_TRUE(e.ok());
+  ASSERT_EQ((*e)->problems().size(), 1u);
+  EXPECT_EQ((*e)->problems()[0], "decision 'X' (dx): unknown reference '#nope'");
+  EXPECT_FALSE((*e)->EvaluateDecision("X", {}).ok);
+}
+
+TEST(DmnEngine, ReportsCycle) {
+  auto e = ImportDmn(testing::Dmn13(R"(
+    <decision id="a" name="A"><informationRequirement><requiredDecision href="#b"/></informationRequirement>
+      <literalExpression><text>B</text></literalExpression></decision>
+    <decision id="b" name="B"><informationRequirement><requiredDecision href="#a"/></informationRequirement>
+      <literalExpression><text>A</text></literalExpression></decision>)"));
+  ASSERT_TRUE(e.ok());
+  EvalResult r = (*e)->EvaluateDecision("A", {});
+  EXPECT_FALSE(r.ok);
+  EXPECT_TRUE(r.value.is_null());
+  bool found = false;
+  for (const auto& m : r.messages) found = found || m.find("dependency cycle") != std::string::npos;
+  EXPECT_TRUE(found);
+}
+
+TEST(DmnEngine, ReportsFeelSyntaxErrorWithElementIdAndPosition) {
+  auto e = ImportDmn(testing::Dmn13(
+      R"(<decision id="dz" name="Z"><literalExpression id="le"><text>1 +</text></literalExpression></decision>)"));
+  ASSERT_TRUE(e.ok());
+  ASSERT_EQ((*e)->problems().size(), 1u);
+  EXPECT_EQ((*e)->problems()[0], "decision 'Z' (dz) (le): 1:4: expected an expression, found end of input");
+}
+
+TEST(DmnEngine, UnknownDecisionIsNotOk) {
+  auto e = ImportDmn(testing::Dmn13(kDrg));
+  ASSERT_TRUE(e.ok());
+  EXPECT_FALSE((*e)->EvaluateDecision("Nope", {}).ok);
+}
+
+}  // namespace
+}  // namespace amtsweg::dmn

@@ -1,0 +1,40 @@
+#include "dmn/json_value.h"
+
+#include <gtest/gtest.h>
+
+#include "dmn/test_models.h"
+
+namespace amtsweg::dmn {
+namespace {
+
+TEST(DmnJson, ConvertsValuesBothWays) {
+  auto v = JsonToValue(core::Json::parse(R"({"a": 1.5, "b": [1, "x", null], "c": true})"));
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->DebugString(), "{\"a\": 1.5, \"b\": [1, \"x\", null], \"c\": true}");
+  EXPECT_EQ(core::DumpJson(ValueToJson(*v)), R"({"a":1.5,"b":[1,"x",null],"c":true})");
+}
+
+TEST(DmnJson, UsesTypeHintForTemporalStrings) {
+  auto t = feel::BuiltinType("date");
+  auto v = JsonToValue(core::Json("2026-11-27"), t);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->kind(), feel::Kind::kDate);
+  EXPECT_FALSE(JsonToValue(core::Json("27.11.2026"), t).ok());
+  EXPECT_EQ(ValueToJson(*v), core::Json("2026-11-27"));
+}
+
+TEST(DmnJson, EvaluatesDecisionFromJson) {
+  auto e = ImportDmn(testing::Table("FIRST", testing::Rule("&lt; 10", "\"small\"") +
+                                                 testing::Rule("-", "\"big\"")));
+  ASSERT_TRUE(e.ok());
+  auto r = EvaluateDecisionJson(**e, "Result", core::Json::parse(R"({"x": 3})"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)["result"], "small");
+  EXPECT_EQ(EvaluateDecisionJson(**e, "Nope", core::Json::object()).error().code(),
+            core::ErrorCode::kNotFound);
+  EXPECT_EQ(EvaluateDecisionJson(**e, "Result", core::Json::array()).error().code(),
+            core::ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace amtsweg::dmn
