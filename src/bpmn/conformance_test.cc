@@ -312,5 +312,20 @@ TEST(Miwg, VendorExportsMatchReferenceModels) {
   EXPECT_GT(compared, 0);
 }
 
+// The BPMN model embedded in the XProzess export (BOC ADONIS NP): a
+// collaboration of 3 participants and 3 non-executable processes.
+TEST(XProzessBpmn, ImportsAdonisExport) {
+  fs::path p = ConformanceDir() / "xprozess" / "99006028261000.expected-bpmn.xml";
+  if (!fs::exists(p)) GTEST_SKIP() << "no XProzess data at " << p;
+  auto d = ImportBpmn(ReadFile(p));
+  ASSERT_TRUE(d.ok()) << d.error().ToString();
+  Counts c = Count(**d);
+  std::cout << "  xprozess: " << Describe(c) << "\n";
+  EXPECT_EQ((*d)->processes.size(), 3u);
+  EXPECT_EQ(c.participants, 3);
+  for (const Process& pr : (*d)->processes) EXPECT_FALSE(pr.is_executable) << pr.id;
+  EXPECT_FALSE(CheckExecutable(**d).ok());
+}
+
 }  // namespace
 }  // namespace amtsweg::bpmn
