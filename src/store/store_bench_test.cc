@@ -1,0 +1,51 @@
+#include "store/store_bench.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <regex>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "store/store_test_util.h"
+
+namespace amtsweg::store {
+namespace {
+
+TEST(StoreBench, PrintsOneStableLinePerScenario) {
+  StoreBenchOptions o;
+  o.sqlite_dir = (std::filesystem::temp_directory_path() / ("aw-bench-" + testing::RandomSuffix())).string();
+  o.single_inserts = 5;
+  o.group_inserts = 200;
+  o.concurrency = 8;
+  o.runs = 1;
+  std::ostringstream out;
+  auto s = RunStoreBench(o, out);
+  std::error_code ec;
+  std::filesystem::remove_all(o.sqlite_dir, ec);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  std::string text = out.str();
+  std::regex line(R"((^|\n)sqlite_insert_single 1 \d+ \d+ \d+\n)");
+  EXPECT_TRUE(std::regex_search(text, line)) << text;
+  EXPECT_TRUE(std::regex_search(text, std::regex(R"(\nsqlite_insert_group 1 \d+ \d+ \d+\n)"))) << text;
+  EXPECT_NE(text.find("group/single"), std::string::npos) << text;
+}
+
+// The full benchmark, run by hand:
+//   AMTSWEG_BENCH_DIR=/var/tmp AMTSWEG_TEST_PG_URL=... store_test
+//     --gtest_also_run_disabled_tests --gtest_filter='*StoreBench.DISABLED_Full*'
+TEST(StoreBench, DISABLED_Full) {
+  StoreBenchOptions o;
+  const char* dir = std::getenv("AMTSWEG_BENCH_DIR");
+  o.sqlite_dir = dir != nullptr ? dir : "./data/bench";
+  o.pg_url = testing::PgBaseUrl();
+  if (const char* c = std::getenv("AMTSWEG_BENCH_CONCURRENCY")) o.concurrency = std::atoi(c);
+  if (const char* n = std::getenv("AMTSWEG_BENCH_GROUP_INSERTS")) o.group_inserts = std::atoi(n);
+  if (const char* n = std::getenv("AMTSWEG_BENCH_SINGLE_INSERTS")) o.single_inserts = std::atoi(n);
+  auto s = RunStoreBench(o, std::cout);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+}
+
+}  // namespace
+}  // namespace amtsweg::store

@@ -1,0 +1,287 @@
+#include "store/writer.h"
+
+#include <atomic>
+#include <future>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "store/store_test_util.h"
+
+namespace amtsweg::store {
+namespace {
+
+using testing::StoreTest;
+
+class WriterTest : public StoreTest {
+ protected:
+  static core::Status Put(Tx& tx, std::string_view tenant, std::string_view key, std::string_view value = "v") {
+    AW_TRY(tx.Exec("INSERT INTO kv (tenant_id, key, value) VALUES ($1, $2, $3)", {tenant, key, value}));
+    return core::OkStatus();
+  }
+
+  // Occupies the writer until the returned promise is set, so that commands
+  // submitted meanwhile queue up and form the next batch together.
+  std::promise<void> BlockWriter(Writer& w, std::future<core::Status>* blocker_done) {
+    std::promise<void> release;
+    auto released = std::make_shared<std::shared_future<void>>(release.get_future().share());
+    auto started = std::make_shared<std::promise<void>>();
+    auto started_f = started->get_future();
+    *blocker_done = w.Submit([released, started](Tx&) -> core::Status {
+      started->set_value();
+      released->wait();
+      return core::OkStatus();
+    });
+    started_f.wait();  // the writer is inside the blocker: everything submitted now waits in the queue
+    return release;
+  }
+};
+AW_STORE_INSTANTIATE(WriterTest);
+
+TEST_P(WriterTest, WriteReturnsTheCommandsValueAfterCommit) {
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  auto n = db->writer().Write([](Tx& tx) -> core::Result<int64_t> {
+    AW_TRY(Put(tx, "t", "a"));
+    AW_TRY(Put(tx, "t", "b"));
+    return tx.Exec("UPDATE kv SET value = $1 WHERE tenant_id = $2", {"changed", "t"});
+  });
+  ASSERT_TRUE(n.ok()) << n.error().ToString();
+  EXPECT_EQ(*n, 2);
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv WHERE value = 'changed'"), 2);
+}
+
+TEST_P(WriterTest, TenThousandConcurrentWritesAreAllPresentAfterRestart) {
+  constexpr int kThreads = 16;
+  constexpr int kPerThread = 625;  // 10,000 in all
+  std::set<std::string> acknowledged;
+  std::mutex mu;
+  {
+    auto db = Open();
+    ASSERT_NE(db, nullptr);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        // Half the threads block on each write, half pipeline through futures.
+        std::vector<std::pair<std::string, std::future<core::Status>>> pending;
+        for (int i = 0; i < kPerThread; ++i) {
+          std::string key = "k" + std::to_string(t) + "-" + std::to_string(i);
+          if (t % 2 == 0) {
+            core::Status s = db->writer().Run([&](Tx& tx) { return Put(tx, "tenant", key); });
+            if (s.ok()) {
+              std::lock_guard lock(mu);
+              acknowledged.insert(key);
+            }
+          } else {
+            pending.emplace_back(key, db->writer().Submit([key](Tx& tx) { return Put(tx, "tenant", key); }));
+          }
+        }
+        for (auto& [key, f] : pending) {
+          if (f.get().ok()) {
+            std::lock_guard lock(mu);
+            acknowledged.insert(key);
+          }
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    auto stats = db->writer().stats();
+    EXPECT_EQ(stats.commands_ok, 10000u);
+    EXPECT_LT(stats.batches, 10000u) << "no two commands ever shared a commit";
+    // "Restart": the database object goes away entirely and a new one opens the same place.
+  }
+  EXPECT_EQ(acknowledged.size(), 10000u);
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  auto keys = db->Read([](Tx& tx) -> core::Result<std::set<std::string>> {
+    AW_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT key FROM kv WHERE tenant_id = $1", {"tenant"}));
+    std::set<std::string> out;
+    for (const Row& r : rows) out.insert(r.Text(0));
+    return out;
+  });
+  ASSERT_TRUE(keys.ok()) << keys.error().ToString();
+  EXPECT_EQ(*keys, acknowledged);
+}
+
+TEST_P(WriterTest, FailingCommandDoesNotLoseItsBatchMates) {
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  Writer& w = db->writer();
+  ASSERT_TRUE(w.Write([](Tx& tx) { return Put(tx, "t", "taken"); }).ok());
+
+  std::future<core::Status> blocker;
+  std::promise<void> release = BlockWriter(w, &blocker);
+  std::vector<std::future<core::Status>> f;
+  f.push_back(w.Submit([](Tx& tx) { return Put(tx, "t", "a"); }));
+  f.push_back(w.Submit([](Tx& tx) -> core::Status {
+    AW_TRY(Put(tx, "t", "partial"));  // written, then undone with the savepoint
+    return Put(tx, "t", "taken");     // duplicate key
+  }));
+  f.push_back(w.Submit([](Tx& tx) { return Put(tx, "t", "b"); }));
+  f.push_back(w.Submit([](Tx&) -> core::Status { return core::InvalidArgument("refused by the command"); }));
+  f.push_back(w.Submit([](Tx& tx) { return Put(tx, "t", "c"); }));
+  EXPECT_EQ(w.QueueDepth(), 5u);
+  release.set_value();
+
+  ASSERT_TRUE(blocker.get().ok());
+  auto expect_ok = [](std::future<core::Status>& fut) {
+    core::Status s = fut.get();
+    EXPECT_TRUE(s.ok()) << s.error().ToString();
+  };
+  expect_ok(f[0]);
+  core::Status dup = f[1].get();
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code(), core::ErrorCode::kAlreadyExists) << dup.error().ToString();
+  expect_ok(f[2]);
+  core::Status refused = f[3].get();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code(), core::ErrorCode::kInvalidArgument);
+  expect_ok(f[4]);
+
+  auto stats = w.stats();
+  EXPECT_EQ(stats.last_batch_size, 5u) << "the five commands did not share one transaction";
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv WHERE key IN ('a', 'b', 'c')"), 3);
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv WHERE key = 'partial'"), 0);
+  auto& hist = metrics_.Histogram("amtsweg_store_writer_batch_size", "", core::metrics::SizeBuckets());
+  EXPECT_EQ(hist.Count(), 3u);   // first write, blocker, the five
+  EXPECT_EQ(hist.Sum(), 7.0);
+}
+
+TEST_P(WriterTest, FailedCommitFailsEveryCallerOfTheBatch) {
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  Writer& w = db->writer();
+  // A deferred foreign key is checked only at COMMIT in both SQLite and PostgreSQL.
+  ASSERT_TRUE(w.Write([](Tx& tx) -> core::Status {
+    AW_TRY(tx.Exec("CREATE TABLE parent (id BIGINT PRIMARY KEY)"));
+    AW_TRY(tx.Exec("CREATE TABLE child (id BIGINT PRIMARY KEY, parent_id BIGINT "
+                   "REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)"));
+    return core::OkStatus();
+  }).ok());
+
+  std::future<core::Status> blocker;
+  std::promise<void> release = BlockWriter(w, &blocker);
+  auto good = w.Submit([](Tx& tx) { return Put(tx, "t", "innocent"); });
+  auto orphan = w.Submit([](Tx& tx) -> core::Status {
+    AW_TRY(tx.Exec("INSERT INTO child (id, parent_id) VALUES ($1, $2)", {1, 404}));
+    return core::OkStatus();
+  });
+  release.set_value();
+  ASSERT_TRUE(blocker.get().ok());
+  core::Status g = good.get();
+  core::Status o = orphan.get();
+  ASSERT_FALSE(g.ok());
+  ASSERT_FALSE(o.ok());
+  EXPECT_NE(g.error().message().find("commit failed"), std::string::npos) << g.error().ToString();
+  EXPECT_EQ(w.stats().last_batch_size, 2u);
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv"), 0);
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM child"), 0);
+  // The writer goes on after a failed commit.
+  EXPECT_TRUE(w.Write([](Tx& tx) { return Put(tx, "t", "after"); }).ok());
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv"), 1);
+}
+
+TEST_P(WriterTest, StopDrainsTheQueueAndRefusesLaterCommands) {
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  Writer& w = db->writer();
+  std::future<core::Status> blocker;
+  std::promise<void> release = BlockWriter(w, &blocker);
+  std::vector<std::future<core::Status>> f;
+  for (int i = 0; i < 50; ++i) {
+    f.push_back(w.Submit([i](Tx& tx) { return Put(tx, "t", "k" + std::to_string(i)); }));
+  }
+  std::thread stopper([&] { EXPECT_TRUE(w.Stop().ok()); });
+  // Stop refuses new commands at once, even while the queue still drains. A
+  // refusal is answered synchronously; an accepted command waits behind the
+  // blocker, so a ready future means "refused".
+  for (;;) {
+    auto late = w.Submit([](Tx&) { return core::OkStatus(); });
+    if (late.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+      core::Status s = late.get();
+      ASSERT_FALSE(s.ok());
+      EXPECT_EQ(s.error().code(), core::ErrorCode::kUnavailable) << s.error().ToString();
+      break;
+    }
+    f.push_back(std::move(late));  // accepted before Stop began: drained like the others
+    std::this_thread::yield();     // let the stopper run
+  }
+  release.set_value();
+  stopper.join();
+  ASSERT_TRUE(blocker.get().ok());
+  for (auto& x : f) EXPECT_TRUE(x.get().ok());
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv WHERE key LIKE 'k%'"), 50);
+  auto after = w.Write([](Tx& tx) { return Put(tx, "t", "after-stop"); });
+  ASSERT_FALSE(after.ok());
+  EXPECT_EQ(after.error().code(), core::ErrorCode::kUnavailable);
+}
+
+TEST_P(WriterTest, FlushWaitsForEverythingSubmittedBefore) {
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  Writer& w = db->writer();
+  std::atomic<int> answered{0};
+  for (int i = 0; i < 200; ++i) {
+    w.Submit([i](Tx& tx) { return Put(tx, "t", "k" + std::to_string(i)); },
+             [&](core::Status s) {
+               EXPECT_TRUE(s.ok());
+               answered.fetch_add(1);
+             });
+  }
+  ASSERT_TRUE(w.Flush().ok());
+  EXPECT_EQ(answered.load(), 200);
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv"), 200);
+}
+
+TEST_P(WriterTest, RefusesWritesBeforeStartAndFromInsideACommand) {
+  auto db = Open(MakeOptions(), /*migrate_and_start=*/false);
+  ASSERT_NE(db, nullptr);
+  auto before = db->writer().Write([](Tx&) { return core::OkStatus(); });
+  ASSERT_FALSE(before.ok());
+  EXPECT_EQ(before.error().code(), core::ErrorCode::kFailedPrecondition);
+
+  ASSERT_TRUE(db->Migrate().ok());
+  ASSERT_TRUE(db->writer().Start().ok());
+  Writer& w = db->writer();
+  auto nested = w.Write([&](Tx&) -> core::Status { return w.Write([](Tx&) { return core::OkStatus(); }); });
+  ASSERT_FALSE(nested.ok());
+  EXPECT_EQ(nested.error().code(), core::ErrorCode::kFailedPrecondition);
+}
+
+TEST_P(WriterTest, ThrowingCommandFailsAloneWithInternal) {
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  Writer& w = db->writer();
+  std::future<core::Status> blocker;
+  std::promise<void> release = BlockWriter(w, &blocker);
+  auto ok = w.Submit([](Tx& tx) { return Put(tx, "t", "fine"); });
+  auto bad = w.Submit([](Tx& tx) -> core::Status {
+    AW_TRY(Put(tx, "t", "undone"));
+    throw std::runtime_error("boom");
+  });
+  release.set_value();
+  ASSERT_TRUE(blocker.get().ok());
+  EXPECT_TRUE(ok.get().ok());
+  core::Status s = bad.get();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code(), core::ErrorCode::kInternal);
+  EXPECT_NE(s.error().message().find("boom"), std::string::npos);
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv"), 1);
+}
+
+TEST_P(WriterTest, ExportsQueueBatchAndCommitMetrics) {
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->writer().Write([](Tx& tx) { return Put(tx, "t", "k"); }).ok());
+  std::string text = metrics_.Render();
+  EXPECT_NE(text.find("amtsweg_store_writer_batch_size_count 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("amtsweg_store_writer_commit_seconds_count 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("amtsweg_store_writer_queue_depth 0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("amtsweg_store_writer_commands_total{outcome=\"ok\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("amtsweg_store_pool_connections{pool=\"read\",state=\"idle\"} 2\n"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace amtsweg::store
