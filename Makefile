@@ -1,0 +1,41 @@
+# Amtsweg: the two commands of the README are `make run` and `make test`.
+# Everything else here is what they are made of.
+
+BUILD ?= build
+AMTSWEG := $(BUILD)/amtsweg
+JOBS ?= $(shell nproc)
+
+.PHONY: all setup build build-native build-web run test bench clean
+
+all: build
+
+# Installs the missing Debian packages of deps/apt.txt and the npm packages of
+# every package.json (npm ci). Idempotent and quick when nothing is missing.
+setup:
+	@scripts/setup.sh
+
+build: setup build-native build-web
+
+build-native:
+	@cmake -S . -B $(BUILD) -G Ninja -Wno-dev >/dev/null
+	@ninja -C $(BUILD) -j $(JOBS)
+
+build-web:
+	@cd web && npm run --silent build >/dev/null
+
+# Serves the web app and API on http://localhost:8080 with the embedded SQLite
+# database under ./data (created and migrated on start).
+run: build
+	@mkdir -p data
+	$(AMTSWEG) serve
+
+# Every test: unit, conformance, integration on SQLite and a throwaway
+# PostgreSQL, CLI and browser. Ends with `N passed, M failed, K skipped`.
+test: build
+	@scripts/test.sh
+
+bench: build
+	$(AMTSWEG) bench all
+
+clean:
+	rm -rf $(BUILD) web/dist

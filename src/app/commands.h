@@ -1,0 +1,48 @@
+// The `amtsweg` commands. Each returns the process exit code: 0 success,
+// 1 failure (the message already printed to stderr), 2 usage errors come from CLI11.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/config.h"
+
+namespace amtsweg::app {
+
+// Flags shared by the commands that open the database.
+struct CommonFlags {
+  std::optional<std::string> config_file;
+  std::optional<std::string> db_url;
+};
+
+struct ServeFlags {
+  std::optional<int> port;
+  std::optional<std::string> address;
+  std::optional<std::string> static_dir;
+  std::optional<std::string> port_file;  // written once listening: "PORT\n" (tests, scripts)
+};
+
+int RunServe(const CommonFlags& common, const ServeFlags& flags);
+int RunMigrate(const CommonFlags& common);
+int RunBackup(const CommonFlags& common, const std::string& file);
+int RunVersion();
+
+// `amtsweg bpmn lint FILE`: modelling errors and what the engine will not
+// execute, one line per finding; exit 1 when there is an error.
+int RunBpmnLint(const std::string& file);
+
+struct BenchFlags {
+  std::string name;  // store, http, all
+  std::optional<std::string> pg_url;
+  int seconds = 0;   // 0: the benchmark's default
+};
+int RunBench(const BenchFlags& flags);
+
+// Loads the configuration (file, environment) and applies --db. Prints the
+// error and returns nullopt when it is invalid.
+std::optional<core::Config> LoadConfigOrReport(const CommonFlags& common);
+
+// "amtsweg: <message>" on stderr.
+void ReportError(const core::Error& error);
+
+}  // namespace amtsweg::app

@@ -1,0 +1,23 @@
+#include "app/database.h"
+
+namespace amtsweg::app {
+
+core::Result<std::unique_ptr<store::Database>> OpenDatabase(const core::DatabaseConfig& cfg,
+                                                            core::metrics::Registry* metrics) {
+  store::Options options;
+  options.url = cfg.url;
+  options.read_pool_size = static_cast<size_t>(cfg.readers);
+  options.pg_pool_size = static_cast<size_t>(cfg.pool_size);
+  options.busy_timeout = std::chrono::milliseconds(cfg.busy_timeout_ms);
+  options.max_batch_size = static_cast<size_t>(cfg.max_batch);
+  options.metrics = metrics;
+  auto db = store::Database::Open(options);
+  if (!db.ok()) {
+    core::Error e = std::move(db).error();
+    e.WithContext("database " + cfg.url);
+    return e;
+  }
+  return db;
+}
+
+}  // namespace amtsweg::app

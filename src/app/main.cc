@@ -1,0 +1,76 @@
+// amtsweg: one binary for the whole platform. See README.md for the commands.
+#include <cstdio>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace amtsweg::app;
+  CLI::App cli{"Amtsweg: online services and processes for municipalities", "amtsweg"};
+  cli.require_subcommand(1);
+  cli.set_help_all_flag("--help-all", "All commands and their options");
+
+  CommonFlags common;
+  auto add_common = [&](CLI::App* cmd) {
+    cmd->add_option("--config", common.config_file, "Configuration file (default: ./amtsweg.toml if present)");
+    cmd->add_option("--db", common.db_url, "Database URL: sqlite:PATH or postgresql://user@host:port/db");
+  };
+
+  ServeFlags serve;
+  auto* serve_cmd = cli.add_subcommand("serve", "Serve the web app and the API");
+  add_common(serve_cmd);
+  serve_cmd->add_option("--port", serve.port, "TCP port (0: any free port)")->check(CLI::Range(0, 65535));
+  serve_cmd->add_option("--address", serve.address, "Address to listen on");
+  serve_cmd->add_option("--static-dir", serve.static_dir, "Folder of the built web app");
+  serve_cmd->add_option("--port-file", serve.port_file, "Write the port to this file once listening");
+
+  auto* migrate_cmd = cli.add_subcommand("migrate", "Apply pending database migrations");
+  add_common(migrate_cmd);
+
+  std::string backup_file;
+  auto* backup_cmd = cli.add_subcommand("backup", "Write a consistent copy of the SQLite database to FILE");
+  add_common(backup_cmd);
+  backup_cmd->add_option("FILE", backup_file, "Where to write the copy")->required();
+
+  auto* version_cmd = cli.add_subcommand("version", "Print version, commit and build");
+
+  std::string lint_file;
+  auto* bpmn_cmd = cli.add_subcommand("bpmn", "BPMN 2.0 models");
+  bpmn_cmd->require_subcommand(1);
+  auto* lint_cmd = bpmn_cmd->add_subcommand("lint", "Report modelling errors and unsupported elements of FILE");
+  lint_cmd->add_option("FILE", lint_file, "A .bpmn file")->required()->check(CLI::ExistingFile);
+
+  BenchFlags bench;
+  auto* bench_cmd = cli.add_subcommand("bench", "Run a benchmark and print its figures");
+  bench_cmd->add_option("NAME", bench.name, "store, http, serve or all")
+      ->required()
+      ->check(CLI::IsMember({"store", "http", "serve", "all"}));
+  bench_cmd->add_option("--pg", bench.pg_url, "Also run against this PostgreSQL URL");
+  bench_cmd->add_option("--seconds", bench.seconds, "Duration of timed phases");
+
+  // CLI11 only says "A subcommand is required" for a mistyped command: name it.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string word = argv[1];
+    bool known = false;
+    std::string names;
+    for (const auto* sub : cli.get_subcommands([](CLI::App*) { return true; })) {
+      known = known || sub->get_name() == word;
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      std::fprintf(stderr, "amtsweg: unknown command '%s' (commands: %s)\n", word.c_str(), names.c_str());
+      return 2;
+    }
+  }
+  CLI11_PARSE(cli, argc, argv);
+
+  if (*serve_cmd) return RunServe(common, serve);
+  if (*migrate_cmd) return RunMigrate(common);
+  if (*backup_cmd) return RunBackup(common, backup_file);
+  if (*version_cmd) return RunVersion();
+  if (*bench_cmd) return RunBench(bench);
+  if (*lint_cmd) return RunBpmnLint(lint_file);
+  return 2;
+}

@@ -1,0 +1,16 @@
+#include "app/routes.h"
+
+#include <fmt/format.h>
+
+#include "api/ops.h"
+#include "app/build_info.h"
+
+namespace amtsweg::app {
+
+std::string VersionString() { return fmt::format("{} (commit {})", kVersion, kCommit); }
+
+void RegisterRoutes(http::Router& router, const RouteDeps& deps) {
+  api::RegisterOpsRoutes(router, {deps.db, deps.metrics, VersionString()});
+}
+
+}  // namespace amtsweg::app

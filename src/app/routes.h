@@ -1,0 +1,26 @@
+// Every API route of Amtsweg, wired onto one router.
+#pragma once
+
+#include <string>
+
+#include "core/metrics.h"
+#include "http/router.h"
+
+namespace amtsweg::store {
+class Database;
+}
+
+namespace amtsweg::app {
+
+struct RouteDeps {
+  store::Database* db = nullptr;               // borrowed
+  core::metrics::Registry* metrics = nullptr;  // borrowed
+};
+
+// Registers every route of the API on `router` (ops today; domains add theirs here).
+void RegisterRoutes(http::Router& router, const RouteDeps& deps);
+
+// "0.1.0 (commit abc123def456)".
+std::string VersionString();
+
+}  // namespace amtsweg::app

@@ -1,0 +1,133 @@
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "app/commands.h"
+#include "app/database.h"
+#include "app/routes.h"
+#include "core/log.h"
+#include "http/server.h"
+
+namespace amtsweg::app {
+namespace {
+
+// Written to a temporary name and renamed, so a reader never sees half a number.
+core::Status WritePortFile(const std::string& path, uint16_t port) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << port << "\n";
+    if (!out) return core::Unavailable("cannot write port file " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return core::Unavailable("cannot write port file " + path + ": " + ec.message());
+  return core::OkStatus();
+}
+
+http::Options HttpOptions(const core::ServerConfig& s, const core::LogConfig& log) {
+  http::Options o;
+  o.address = s.address;
+  o.port = static_cast<uint16_t>(s.port);
+  o.threads = s.threads;
+  o.max_header_bytes = static_cast<size_t>(s.max_header_bytes);
+  o.max_body_bytes = static_cast<uint64_t>(s.max_body_bytes);
+  o.read_timeout = std::chrono::milliseconds(s.read_timeout_ms);
+  o.idle_timeout = std::chrono::milliseconds(s.idle_timeout_ms);
+  o.max_connections = s.max_connections;
+  o.static_dir = s.static_dir;
+  o.access_log = log.access_log;
+  return o;
+}
+
+}  // namespace
+
+int RunServe(const CommonFlags& common, const ServeFlags& flags) {
+  auto start = std::chrono::steady_clock::now();
+  auto cfg = LoadConfigOrReport(common);
+  if (!cfg) return 1;
+  if (flags.port) cfg->server.port = *flags.port;
+  if (flags.address) cfg->server.address = *flags.address;
+  if (flags.static_dir) cfg->server.static_dir = *flags.static_dir;
+  core::InitLogging(cfg->log.level, cfg->log.format);
+
+  // SIGINT and SIGTERM are blocked before any thread starts, so every thread
+  // inherits the mask and only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  // The built web app is optional for the default location (the API works
+  // without it); a folder named explicitly must exist.
+  if (!flags.static_dir && cfg->server.static_dir == core::ServerConfig{}.static_dir &&
+      !std::filesystem::is_directory(cfg->server.static_dir)) {
+    core::LogWarn("no web app to serve: folder missing, run `make build`",
+                  {{"static_dir", cfg->server.static_dir}});
+    cfg->server.static_dir.clear();
+  }
+
+  core::metrics::Registry metrics;
+  auto db = OpenDatabase(cfg->database, &metrics);
+  if (!db.ok()) {
+    ReportError(db.error());
+    return 1;
+  }
+  auto applied = (*db)->Migrate();
+  if (!applied.ok()) {
+    ReportError(applied.error());
+    return 1;
+  }
+  for (const auto& m : *applied) core::LogInfo("migration applied", {{"name", m.name}});
+  if (auto s = (*db)->writer().Start(); !s.ok()) {
+    ReportError(s.error());
+    return 1;
+  }
+
+  http::Router router;
+  RegisterRoutes(router, {db->get(), &metrics});
+  auto server = http::Server::Start(HttpOptions(cfg->server, cfg->log), router, metrics);
+  if (!server.ok()) {
+    ReportError(server.error());
+    (*db)->Close();
+    return 1;
+  }
+  uint16_t port = (*server)->port();
+  if (flags.port_file) {
+    if (auto s = WritePortFile(*flags.port_file, port); !s.ok()) {
+      ReportError(s.error());
+      (*server)->Stop(std::chrono::milliseconds(0));
+      (*db)->Close();
+      return 1;
+    }
+  }
+  auto startup_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  std::string url = "http://" + (cfg->server.address == "0.0.0.0" ? std::string("localhost") : cfg->server.address) +
+                    ":" + std::to_string(port);
+  core::LogInfo("listening", {{"url", url},
+                              {"database", (*db)->dialect() == store::Dialect::kSqlite ? "sqlite" : "postgresql"},
+                              {"version", VersionString()},
+                              {"startup_ms", std::to_string(startup_ms.count())}});
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  core::LogInfo("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  // Order matters: no new requests, finish those in flight (they may still
+  // write), then commit everything the writer holds, then close.
+  (*server)->Stop(std::chrono::milliseconds(cfg->server.shutdown_timeout_ms));
+  core::Status flushed = (*db)->writer().Stop();
+  (*db)->Close();
+  if (!flushed.ok()) {
+    ReportError(flushed.error());
+    return 1;
+  }
+  core::LogInfo("stopped");
+  return 0;
+}
+
+}  // namespace amtsweg::app

@@ -1,0 +1,8 @@
+import { defineConfig } from 'vite';
+
+// The built files are served by `amtsweg serve` from web/dist; hashed assets
+// under /assets/ get long-lived immutable caching there.
+export default defineConfig({
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022' },
+  server: { proxy: { '/api': 'http://127.0.0.1:8080', '/healthz': 'http://127.0.0.1:8080', '/readyz': 'http://127.0.0.1:8080' } },
+});
