@@ -1,0 +1,77 @@
+// StaticFiles: serves the built web app (web/dist) for GET/HEAD of non-API paths.
+//
+// - Content-Type by extension (ContentTypeFor), `X-Content-Type-Options: nosniff`
+//   comes from the server.
+// - ETag `"<size hex>-<mtime ns hex>"`; If-None-Match (list, weak comparison,
+//   "*") answers 304.
+// - Cache-Control: `public, max-age=31536000, immutable` under /assets/ (Vite
+//   puts content-hashed names there); `no-cache` for everything else, so
+//   index.html is revalidated on every load and a deploy is seen at once.
+// - No escape from the root: a decoded ".." or "." segment, a NUL or backslash
+//   is refused, and the resolved real path (symlinks followed) must lie inside
+//   the real root; otherwise nothing is served (the server answers 404).
+// - SPA fallback: a path that matches no file, is not under the API prefix or
+//   /assets/ and whose last segment has no '.' gets index.html (client routes
+//   like /portal/services/abc).
+// - Files up to `max_cached_file_bytes` are kept in memory (shared, never
+//   copied per response) and revalidated with one stat() per request, so a new
+//   build is picked up without restart; bigger files are read per request.
+//
+// Thread-safety: Serve is thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/result.h"
+#include "http/response.h"
+
+namespace amtsweg::http {
+
+struct StaticFilesOptions {
+  std::string api_prefix = "/api/";  // never answered with index.html
+  std::string index = "index.html";
+  uint64_t max_cached_file_bytes = 4u << 20;
+  uint64_t max_cache_bytes = 64u << 20;  // beyond it, files are read per request
+};
+
+// "text/html; charset=utf-8" for "x/index.html"; "application/octet-stream" if unknown.
+std::string_view ContentTypeFor(std::string_view path);
+
+class StaticFiles {
+ public:
+  // kNotFound: `root` does not exist. kInvalidArgument: not a directory.
+  static core::Result<std::unique_ptr<StaticFiles>> Open(std::string_view root, StaticFilesOptions options = {});
+
+  // The answer for a GET/HEAD of the decoded `path` ("/assets/app.js") given
+  // the request's If-None-Match value (may be empty): 200 with body, 304, or
+  // nullopt when there is nothing to serve.
+  std::optional<Response> Serve(std::string_view path, std::string_view if_none_match) const;
+
+  const std::string& root() const { return root_; }
+
+ private:
+  struct Entry {
+    uint64_t size = 0;
+    int64_t mtime_ns = 0;
+    std::string etag;
+    std::shared_ptr<const std::string> content;
+  };
+  StaticFiles(std::string root, StaticFilesOptions options) : root_(std::move(root)), options_(std::move(options)) {}
+  // The file at `rel` (no leading '/') as a cache entry; nullopt if absent or outside the root.
+  std::optional<Entry> Load(const std::string& rel) const;
+  Response Answer(const Entry& e, std::string_view rel, bool immutable, std::string_view if_none_match) const;
+
+  std::string root_;  // real path, no trailing '/'
+  StaticFilesOptions options_;
+  mutable std::mutex mu_;
+  mutable std::unordered_map<std::string, Entry> cache_;  // GUARDED_BY(mu_), key: real path
+  mutable uint64_t cache_bytes_ = 0;                      // GUARDED_BY(mu_)
+};
+
+}  // namespace amtsweg::http

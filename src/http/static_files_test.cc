@@ -1,0 +1,134 @@
+#include "http/static_files.h"
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "core/id.h"
+
+namespace amtsweg::http {
+namespace {
+
+namespace fs = std::filesystem;
+
+class StaticFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    base_ = fs::temp_directory_path() / ("aw_static_" + core::NewId());
+    root_ = base_ / "dist";
+    fs::create_directories(root_ / "assets");
+    fs::create_directories(root_ / "docs");
+    Write(root_ / "index.html", "<html>app</html>");
+    Write(root_ / "assets" / "main-abc123.js", "js");
+    Write(root_ / "robots.txt", "User-agent: *");
+    Write(base_ / "outside.txt", "secret");
+    fs::create_symlink(base_ / "outside.txt", root_ / "link.txt");
+    fs::create_symlink(base_, root_ / "up");
+    Write(root_ / "inner.txt", "inner");
+    fs::create_symlink(root_ / "inner.txt", root_ / "inner-link.txt");
+    auto files = StaticFiles::Open(root_.string());
+    ASSERT_TRUE(files.ok()) << files.error().ToString();
+    files_ = std::move(*files);
+  }
+  void TearDown() override { fs::remove_all(base_); }
+  static void Write(const fs::path& p, std::string_view s) { std::ofstream(p, std::ios::binary) << s; }
+  std::string BodyOf(std::string_view path) {
+    auto r = files_->Serve(path, "");
+    return r ? std::string(r->Body()) : "<none>";
+  }
+
+  fs::path base_, root_;
+  std::unique_ptr<StaticFiles> files_;
+};
+
+TEST(ContentType, KnownExtensions) {
+  EXPECT_EQ(ContentTypeFor("/index.html"), "text/html; charset=utf-8");
+  EXPECT_EQ(ContentTypeFor("a.JS"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(ContentTypeFor("a.mjs"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(ContentTypeFor("a.css"), "text/css; charset=utf-8");
+  EXPECT_EQ(ContentTypeFor("a.svg"), "image/svg+xml");
+  EXPECT_EQ(ContentTypeFor("a.png"), "image/png");
+  EXPECT_EQ(ContentTypeFor("a.jpg"), "image/jpeg");
+  EXPECT_EQ(ContentTypeFor("a.webp"), "image/webp");
+  EXPECT_EQ(ContentTypeFor("favicon.ico"), "image/x-icon");
+  EXPECT_EQ(ContentTypeFor("a.json"), "application/json");
+  EXPECT_EQ(ContentTypeFor("a.js.map"), "application/json");
+  EXPECT_EQ(ContentTypeFor("f.woff2"), "font/woff2");
+  EXPECT_EQ(ContentTypeFor("r.txt"), "text/plain; charset=utf-8");
+  EXPECT_EQ(ContentTypeFor("m.wasm"), "application/wasm");
+  EXPECT_EQ(ContentTypeFor("b.pdf"), "application/pdf");
+  EXPECT_EQ(ContentTypeFor("dir.v1/noext"), "application/octet-stream");
+  EXPECT_EQ(ContentTypeFor("x.unknown"), "application/octet-stream");
+}
+
+TEST_F(StaticFilesTest, OpenRejectsMissingOrFileRoot) {
+  EXPECT_EQ(StaticFiles::Open((base_ / "nope").string()).error().code(), core::ErrorCode::kNotFound);
+  EXPECT_EQ(StaticFiles::Open((base_ / "outside.txt").string()).error().code(), core::ErrorCode::kInvalidArgument);
+}
+
+TEST_F(StaticFilesTest, ServesFilesAndIndex) {
+  EXPECT_EQ(BodyOf("/"), "<html>app</html>");
+  EXPECT_EQ(BodyOf("/index.html"), "<html>app</html>");
+  EXPECT_EQ(BodyOf("/robots.txt"), "User-agent: *");
+  EXPECT_EQ(BodyOf("/inner-link.txt"), "inner");  // symlinks inside the root are fine
+  auto js = files_->Serve("/assets/main-abc123.js", "");
+  ASSERT_TRUE(js);
+  EXPECT_EQ(js->headers.Get("Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(files_->Serve("/robots.txt", "")->headers.Get("Cache-Control"), "no-cache");
+}
+
+TEST_F(StaticFilesTest, NeverLeavesTheRoot) {
+  const std::string_view paths[] = {"/../outside.txt", "/assets/../../outside.txt", "/link.txt",
+                                    "/up/outside.txt", "/./index.html", "/a\\..\\outside.txt",
+                                    std::string_view("/index.html\0x", 13)};
+  for (std::string_view p : paths) {
+    auto r = files_->Serve(p, "");
+    EXPECT_FALSE(r.has_value()) << p;
+  }
+}
+
+TEST_F(StaticFilesTest, SpaFallbackOnlyForRouteLikePaths) {
+  EXPECT_EQ(BodyOf("/portal/services/abc"), "<html>app</html>");
+  EXPECT_EQ(BodyOf("/docs"), "<html>app</html>");  // a directory is not a file
+  auto fallback = files_->Serve("/workspace/inbox", "");
+  ASSERT_TRUE(fallback);
+  EXPECT_EQ(fallback->headers.Get("Cache-Control"), "no-cache");
+  EXPECT_EQ(fallback->headers.Get("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_FALSE(files_->Serve("/api/v1/nothing", ""));
+  EXPECT_FALSE(files_->Serve("/api", ""));
+  EXPECT_FALSE(files_->Serve("/missing.js", ""));
+  EXPECT_FALSE(files_->Serve("/assets/missing", ""));
+}
+
+TEST_F(StaticFilesTest, EtagAndConditionalRequests) {
+  auto first = files_->Serve("/robots.txt", "");
+  ASSERT_TRUE(first);
+  std::string etag(*first->headers.Get("ETag"));
+  EXPECT_TRUE(etag.starts_with("\"") && etag.ends_with("\""));
+  EXPECT_EQ(files_->Serve("/robots.txt", etag)->status, 304);
+  EXPECT_EQ(files_->Serve("/robots.txt", "W/" + etag)->status, 304);
+  EXPECT_EQ(files_->Serve("/robots.txt", "\"a\", " + etag)->status, 304);
+  EXPECT_EQ(files_->Serve("/robots.txt", "*")->status, 304);
+  EXPECT_EQ(files_->Serve("/robots.txt", "\"other\"")->status, 200);
+  auto not_modified = files_->Serve("/robots.txt", etag);
+  EXPECT_TRUE(not_modified->Body().empty());
+  EXPECT_EQ(not_modified->headers.Get("ETag"), etag);
+}
+
+TEST_F(StaticFilesTest, ChangedFileIsReloadedWithNewEtag) {
+  auto before = files_->Serve("/robots.txt", "");
+  ASSERT_TRUE(before);
+  std::string etag(*before->headers.Get("ETag"));
+  Write(root_ / "robots.txt", "User-agent: none, longer");
+  auto after = files_->Serve("/robots.txt", etag);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 200);
+  EXPECT_EQ(after->Body(), "User-agent: none, longer");
+  EXPECT_NE(after->headers.Get("ETag"), etag);
+  EXPECT_EQ(before->Body(), "User-agent: *");  // a response in flight keeps its content
+}
+
+}  // namespace
+}  // namespace amtsweg::http
