@@ -196,7 +196,10 @@ Closure CompileBoxed(const Expression* e, CompileEnv& env) {
           auto scope = std::make_shared<feel::Scope>(captured);
           for (size_t i = 0; i < params.size(); ++i) {
             Value a = i < args.size() ? args[i] : Value();
-            scope->Set(params[i], Coerce(a, types[i], st, label + " parameter '" + params[i] + "'"));
+            Value c = Coerce(a, types[i], st, label + " parameter '" + params[i] + "'");
+            // A non-conforming argument makes the invocation null.
+            if (c.is_null() && !a.is_null()) return Value();
+            scope->Set(params[i], std::move(c));
           }
           if (st.depth > 512) {
             st.Warn("recursion too deep");
@@ -216,7 +219,12 @@ Closure CompileBoxed(const Expression* e, CompileEnv& env) {
       Closure f = CompileBoxed(e->items[2].get(), env);
       return WithType(
           [c, t, f](const ScopePtr& s, EvalState& st) {
-            return c(s, st).IsTrue() ? t(s, st) : f(s, st);
+            Value cond = c(s, st);
+            if (!cond.is_bool() && !cond.is_null()) {
+              st.Warn("conditional: condition is not a boolean");
+              return Value();
+            }
+            return cond.IsTrue() ? t(s, st) : f(s, st);
           },
           e->type_ref, env.label, env);
     }
@@ -235,17 +243,25 @@ Closure CompileBoxed(const Expression* e, CompileEnv& env) {
               dom = Value::OfList({dom});
             }
             feel::List out;
+            bool any_true = false, all_true = true;
             for (const Value& item : dom.as_list()) {
               auto scope = std::make_shared<feel::Scope>(s);
               scope->Set(var, item);
               if (kind == ExpressionKind::kFor) scope->Set("partial", Value::OfList(out));
               Value r = body(scope, st);
-              if (kind == ExpressionKind::kSome && r.IsTrue()) return Value::Bool(true);
-              if (kind == ExpressionKind::kEvery && !r.IsTrue()) return Value::Bool(false);
+              if (kind != ExpressionKind::kFor) {
+                // Every result must be a boolean, else the whole test is null.
+                if (!r.is_bool()) {
+                  st.Warn("some/every: condition is not a boolean");
+                  return Value();
+                }
+                any_true = any_true || r.as_bool();
+                all_true = all_true && r.as_bool();
+              }
               out.push_back(std::move(r));
             }
             if (kind == ExpressionKind::kFor) return Value::OfList(std::move(out));
-            return Value::Bool(kind == ExpressionKind::kEvery);
+            return Value::Bool(kind == ExpressionKind::kEvery ? all_true : any_true);
           },
           e->type_ref, env.label, env);
     }

@@ -361,16 +361,17 @@ struct Engine::Impl {
 
   Value ServiceFunction(Model& m, size_t i) {
     const DecisionService& s = *m.services[i].s;
+    // Parameters: input data first, then input decisions (as the TCK invokes them).
     std::vector<std::string> params;
-    for (const Requirement& r : s.input_decisions) {
-      auto ref = Resolve(m.index, r.href);
-      if (ref && models[ref->first]->decision_by_id.count(ref->second))
-        params.push_back(models[ref->first]->defs->decisions[models[ref->first]->decision_by_id.at(ref->second)].name);
-    }
     for (const Requirement& r : s.input_data) {
       auto ref = Resolve(m.index, r.href);
       if (ref && models[ref->first]->input_by_id.count(ref->second))
         params.push_back(models[ref->first]->defs->inputs[models[ref->first]->input_by_id.at(ref->second)].name);
+    }
+    for (const Requirement& r : s.input_decisions) {
+      auto ref = Resolve(m.index, r.href);
+      if (ref && models[ref->first]->decision_by_id.count(ref->second))
+        params.push_back(models[ref->first]->defs->decisions[models[ref->first]->decision_by_id.at(ref->second)].name);
     }
     auto fn = std::make_shared<feel::Function>();
     fn->name = s.name;

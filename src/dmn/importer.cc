@@ -259,6 +259,9 @@ core::Result<Definitions> ParseDmnXml(std::string_view xml) {
   for (pugi::xml_node c = root.first_child(); c; c = c.next_sibling()) {
     if (c.type() != pugi::node_element) continue;
     std::string_view k = Local(c);
+    // Elements without an id are addressed by name.
+    if (std::string(c.attribute("id").value()).empty() && c.attribute("name"))
+      c.append_attribute("id") = c.attribute("name").value();
     if (k == "itemDefinition") {
       d.item_definitions.push_back(ParseItem(c));
     } else if (k == "inputData") {

@@ -83,7 +83,36 @@ std::string FromU32(const std::u32string& s) {
 
 std::optional<int64_t> IntArg(const Value& v) {
   if (!v.is_number()) return std::nullopt;
-  return v.as_number().ToInt64();
+  return v.as_number().TruncToInt64();
+}
+
+Impl ListFirst(Impl impl) {
+  return [impl](EvalState& st, Args a) {
+    if (a.empty() || a[0].is_null() || a[0].is_list()) return impl(st, a);
+    std::vector<Value> args(a.begin(), a.end());
+    args[0] = Value::OfList({args[0]});
+    return impl(st, args);
+  };
+}
+
+Impl ListAll(Impl impl) {
+  return [impl](EvalState& st, Args a) {
+    std::vector<Value> args(a.begin(), a.end());
+    for (Value& v : args) {
+      if (!v.is_null() && !v.is_list()) v = Value::OfList({v});
+    }
+    return impl(st, args);
+  };
+}
+
+Impl Scalars(Impl impl) {
+  return [impl](EvalState& st, Args a) {
+    std::vector<Value> args(a.begin(), a.end());
+    for (Value& v : args) {
+      if (v.is_list() && v.as_list().size() == 1) v = v.as_list()[0];
+    }
+    return impl(st, args);
+  };
 }
 
 std::string ToFeelString(const Value& v) {

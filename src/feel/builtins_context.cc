@@ -69,7 +69,7 @@ void RegisterContext(Registry& r) {
           if (!ok) return Fail(st, "context put", "path goes through a non-context");
           return out;
         });
-  r.Add("context merge", {Sig({"contexts"})}, [](EvalState& st, Args a) {
+  r.Add("context merge", {Sig({"contexts"})}, ListFirst([](EvalState& st, Args a) {
     if (!a[0].is_list()) return Fail(st, "context merge", "list of contexts expected");
     Context c;
     for (const Value& e : a[0].as_list()) {
@@ -77,7 +77,7 @@ void RegisterContext(Registry& r) {
       for (const auto& [k, v] : e.as_context().entries()) c.Put(k, v);
     }
     return Value::OfContext(std::move(c));
-  });
+  }));
 }
 
 }  // namespace amtsweg::feel::builtins

@@ -48,8 +48,16 @@ List ListOrArgs(Args a);
 std::u32string ToU32(const std::string& s);
 std::string FromU32(const std::u32string& s);
 
-// Integer argument (nullopt if not an integral number).
+// Integer argument, truncated toward zero like Java's intValue (nullopt if not
+// a number or out of range).
 std::optional<int64_t> IntArg(const Value& v);
+
+// DMN 1.4 §10.3.2.9.4 conversions for parameters: a single value passed for a
+// list parameter becomes a singleton list (first parameter, or all of them);
+// a singleton list passed for scalar parameters becomes its element.
+Impl ListFirst(Impl impl);
+Impl ListAll(Impl impl);
+Impl Scalars(Impl impl);
 
 // FEEL string() of a value.
 std::string ToFeelString(const Value& v);

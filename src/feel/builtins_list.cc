@@ -214,7 +214,8 @@ Value ListReplace(EvalState& st, Args a) {
     for (Value& v : l) {
       Value args[2] = {v, a[2]};
       Value r = CallValue(a[1], args, st);
-      if (r.IsTrue()) v = a[2];
+      if (!r.is_bool()) return Fail(st, "list replace", "match function must return a boolean");
+      if (r.as_bool()) v = a[2];
     }
     return Value::OfList(std::move(l));
   }
@@ -224,14 +225,14 @@ Value ListReplace(EvalState& st, Args a) {
 }  // namespace
 
 void RegisterList(Registry& r) {
-  r.Add("list contains", {Sig({"list", "element"})}, [](EvalState& st, Args a) {
+  r.Add("list contains", {Sig({"list", "element"})}, ListFirst([](EvalState& st, Args a) {
     if (!a[0].is_list()) return Fail(st, "list contains", "list expected");
     return Value::Bool(Contains(a[0].as_list(), a[1]));
-  });
-  r.Add("count", {Sig({"list"})}, [](EvalState& st, Args a) {
+  }));
+  r.Add("count", {Sig({"list"})}, ListFirst([](EvalState& st, Args a) {
     if (!a[0].is_list()) return Fail(st, "count", "list expected");
     return Value::Number(static_cast<int64_t>(a[0].as_list().size()));
-  });
+  }));
   r.Add("min", {Sig({"list"}), Sig({"c"}, 0, true)},
         [](EvalState& st, Args a) { return MinMax(st, a, true, "min"); });
   r.Add("max", {Sig({"list"}), Sig({"c"}, 0, true)},
@@ -242,22 +243,22 @@ void RegisterList(Registry& r) {
         [](EvalState& st, Args a) { return AllAny(st, a, true, "all"); });
   r.Add("any", {Sig({"list"}), Sig({"b"}, 0, true)},
         [](EvalState& st, Args a) { return AllAny(st, a, false, "any"); });
-  r.Add("sublist", {Sig({"list", "start position", "length"}, 1)}, Sublist);
-  r.Add("append", {Sig({"list", "item"}, 1, true)}, [](EvalState& st, Args a) {
+  r.Add("sublist", {Sig({"list", "start position", "length"}, 1)}, ListFirst(Sublist));
+  r.Add("append", {Sig({"list", "item"}, 1, true)}, ListFirst([](EvalState& st, Args a) {
     if (!a[0].is_list()) return Fail(st, "append", "list expected");
     List l = a[0].as_list();
     for (size_t i = 1; i < a.size(); ++i) l.push_back(a[i]);
     return Value::OfList(std::move(l));
-  });
-  r.Add("concatenate", {Sig({"list"}, 1, true)}, [](EvalState& st, Args a) {
+  }));
+  r.Add("concatenate", {Sig({"list"}, 1, true)}, ListAll([](EvalState& st, Args a) {
     List l;
     for (const Value& v : a) {
       if (!v.is_list()) return Fail(st, "concatenate", "lists expected");
       l.insert(l.end(), v.as_list().begin(), v.as_list().end());
     }
     return Value::OfList(std::move(l));
-  });
-  r.Add("insert before", {Sig({"list", "position", "newItem"})}, [](EvalState& st, Args a) {
+  }));
+  r.Add("insert before", {Sig({"list", "position", "newItem"})}, ListFirst([](EvalState& st, Args a) {
     if (!a[0].is_list()) return Fail(st, "insert before", "list expected");
     List l = a[0].as_list();
     auto p = IntArg(a[1]);
@@ -266,8 +267,8 @@ void RegisterList(Registry& r) {
     int64_t i = *p > 0 ? *p - 1 : size + *p;
     l.insert(l.begin() + i, a[2]);
     return Value::OfList(std::move(l));
-  });
-  r.Add("remove", {Sig({"list", "position"})}, [](EvalState& st, Args a) {
+  }));
+  r.Add("remove", {Sig({"list", "position"})}, ListFirst([](EvalState& st, Args a) {
     if (!a[0].is_list()) return Fail(st, "remove", "list expected");
     List l = a[0].as_list();
     auto p = IntArg(a[1]);
@@ -276,14 +277,14 @@ void RegisterList(Registry& r) {
     int64_t i = *p > 0 ? *p - 1 : size + *p;
     l.erase(l.begin() + i);
     return Value::OfList(std::move(l));
-  });
-  r.Add("reverse", {Sig({"list"})}, [](EvalState& st, Args a) {
+  }));
+  r.Add("reverse", {Sig({"list"})}, ListFirst([](EvalState& st, Args a) {
     if (!a[0].is_list()) return Fail(st, "reverse", "list expected");
     List l = a[0].as_list();
     std::reverse(l.begin(), l.end());
     return Value::OfList(std::move(l));
-  });
-  r.Add("index of", {Sig({"list", "match"})}, [](EvalState& st, Args a) {
+  }));
+  r.Add("index of", {Sig({"list", "match"})}, ListFirst([](EvalState& st, Args a) {
     if (!a[0].is_list()) return Fail(st, "index of", "list expected");
     List out;
     const List& l = a[0].as_list();
@@ -291,8 +292,8 @@ void RegisterList(Registry& r) {
       if (ValuesEqual(l[i], a[1])) out.push_back(Value::Number(static_cast<int64_t>(i + 1)));
     }
     return Value::OfList(std::move(out));
-  });
-  r.Add("union", {Sig({"list"}, 1, true)}, [](EvalState& st, Args a) {
+  }));
+  r.Add("union", {Sig({"list"}, 1, true)}, ListAll([](EvalState& st, Args a) {
     List out;
     for (const Value& v : a) {
       if (!v.is_list()) return Fail(st, "union", "lists expected");
@@ -301,21 +302,21 @@ void RegisterList(Registry& r) {
       }
     }
     return Value::OfList(std::move(out));
-  });
-  r.Add("distinct values", {Sig({"list"})}, [](EvalState& st, Args a) {
+  }));
+  r.Add("distinct values", {Sig({"list"})}, ListFirst([](EvalState& st, Args a) {
     if (!a[0].is_list()) return Fail(st, "distinct values", "list expected");
     List out;
     for (const Value& e : a[0].as_list()) {
       if (!Contains(out, e)) out.push_back(e);
     }
     return Value::OfList(std::move(out));
-  });
-  r.Add("flatten", {Sig({"list"})}, [](EvalState& st, Args a) {
+  }));
+  r.Add("flatten", {Sig({"list"})}, ListFirst([](EvalState& st, Args a) {
     if (!a[0].is_list()) return Fail(st, "flatten", "list expected");
     List out;
     FlattenInto(a[0].as_list(), &out);
     return Value::OfList(std::move(out));
-  });
+  }));
   r.Add("product", {Sig({"list"}), Sig({"n"}, 0, true)}, [](EvalState& st, Args a) {
     if (a.empty()) return Fail(st, "product", "no arguments");
     List l = ListOrArgs(a);
@@ -340,9 +341,9 @@ void RegisterList(Registry& r) {
   });
   r.Add("stddev", {Sig({"list"}), Sig({"n"}, 0, true)}, Stddev);
   r.Add("mode", {Sig({"list"}), Sig({"n"}, 0, true)}, Mode);
-  r.Add("sort", {Sig({"list", "precedes"}, 1)}, Sort);
+  r.Add("sort", {Sig({"list", "precedes"}, 1)}, ListFirst(Sort));
   r.Add("list replace", {Sig({"list", "position", "newItem"}), Sig({"list", "match", "newItem"})},
-        ListReplace);
+        ListFirst(ListReplace));
 }
 
 }  // namespace amtsweg::feel::builtins

@@ -8,7 +8,9 @@ namespace {
 Value Round(EvalState& st, Args a, Decimal::Rounding mode, const char* name, bool scale_optional) {
   if (!a[0].is_number()) return Fail(st, name, "number expected");
   int64_t scale = 0;
-  if (a.size() > 1 && !(scale_optional && a[1].is_null())) {
+  (void)scale_optional;
+  if (a.size() > 1) {
+    if (a[1].is_null()) return Fail(st, name, "scale is null");
     auto s = IntArg(a[1]);
     if (!s || *s < -6111 || *s > 6176) return Fail(st, name, "scale must be an integer in range");
     scale = *s;
@@ -20,9 +22,9 @@ void AddRound(Registry& r, const char* name, Decimal::Rounding mode, bool scale_
   std::vector<Signature> sigs;
   if (scale_optional) sigs = {Sig({"n", "scale"}, 1)};
   else sigs = {Sig({"n", "scale"})};
-  r.Add(name, sigs, [mode, name, scale_optional](EvalState& st, Args a) {
+  r.Add(name, sigs, Scalars([mode, name, scale_optional](EvalState& st, Args a) {
     return Round(st, a, mode, name, scale_optional);
-  });
+  }));
 }
 
 Value Unary(EvalState& st, Args a, const char* name,

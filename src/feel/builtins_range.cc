@@ -2,6 +2,7 @@
 // meets, met by, overlaps, overlaps before, overlaps after, finishes,
 // finished by, includes, during, starts, started by, coincides; and range().
 #include "feel/builtins_internal.h"
+#include "feel/parser.h"
 
 namespace amtsweg::feel::builtins {
 namespace {
@@ -123,6 +124,24 @@ void RegisterRange(Registry& r) {
   AddRangeFn(r, "coincides", Coincides, false, false);
   r.Add("range", {Sig({"from"})}, [](EvalState& st, Args a) {
     if (!a[0].is_string()) return Fail(st, "range", "string expected");
+    // Endpoints must be literals: numbers, strings, @-literals, or temporal
+    // constructors applied to one string literal (DMN 1.5 §10.3.4.9).
+    auto node = ParseExpression(a[0].as_string(), NameSet());
+    if (!node.ok()) return Fail(st, "range", "not a range literal");
+    const Node& n = **node;
+    bool unary = n.kind == NodeKind::kUnaryCompare;
+    if (n.kind != NodeKind::kRange && !unary) return Fail(st, "range", "not a range literal");
+    for (const auto& k : n.kids) {
+      bool literal = k->kind == NodeKind::kNumber || k->kind == NodeKind::kString ||
+                     k->kind == NodeKind::kAtLiteral ||
+                     (k->kind == NodeKind::kNegate && k->kids[0]->kind == NodeKind::kNumber);
+      if (k->kind == NodeKind::kCall && k->kids[0]->kind == NodeKind::kName && k->kids.size() == 2 &&
+          k->kids[1]->kind == NodeKind::kString) {
+        const std::string& f = k->kids[0]->text;
+        literal = f == "date" || f == "time" || f == "date and time" || f == "duration";
+      }
+      if (!literal) return Fail(st, "range", "range endpoints must be literals");
+    }
     std::vector<std::string> w;
     auto v = EvaluateText(a[0].as_string(), {}, &w);
     if (!v.ok() || v->kind() != Kind::kRange) return Fail(st, "range", "not a range literal");

@@ -57,8 +57,7 @@ Value Substring(EvalState& st, Args a) {
   if (!a[0].is_string()) return Fail(st, "substring", "string expected");
   std::u32string s = ToU32(a[0].as_string());
   if (!a[1].is_number()) return Fail(st, "substring", "start position must be a number");
-  auto start = a[1].as_number().RoundTo(0, Decimal::Rounding::kHalfEven);
-  auto sp = start ? start->TruncToInt64() : std::nullopt;
+  auto sp = IntArg(a[1]);
   if (!sp || *sp == 0) return Fail(st, "substring", "bad start position");
   int64_t len = static_cast<int64_t>(s.size());
   int64_t from = *sp > 0 ? *sp - 1 : len + *sp;
@@ -68,8 +67,7 @@ Value Substring(EvalState& st, Args a) {
   int64_t count = len - from;
   if (a.size() > 2 && !a[2].is_null()) {
     if (!a[2].is_number()) return Fail(st, "substring", "length must be a number");
-    auto l = a[2].as_number().RoundTo(0, Decimal::Rounding::kHalfEven);
-    auto li = l ? l->TruncToInt64() : std::nullopt;
+    auto li = IntArg(a[2]);
     if (!li || *li < 0) return Fail(st, "substring", "bad length");
     count = std::min(count, *li);
   }
@@ -143,51 +141,51 @@ Value Split(EvalState& st, Args a) {
 }  // namespace
 
 void RegisterString(Registry& r) {
-  r.Add("substring", {Sig({"string", "start position", "length"}, 1)}, Substring);
-  r.Add("string length", {Sig({"string"})}, [](EvalState& st, Args a) {
+  r.Add("substring", {Sig({"string", "start position", "length"}, 1)}, Scalars(Substring));
+  r.Add("string length", {Sig({"string"})}, Scalars([](EvalState& st, Args a) {
     if (!a[0].is_string()) return Fail(st, "string length", "string expected");
     return Value::Number(static_cast<int64_t>(ToU32(a[0].as_string()).size()));
-  });
-  r.Add("upper case", {Sig({"string"})}, [](EvalState& st, Args a) {
+  }));
+  r.Add("upper case", {Sig({"string"})}, Scalars([](EvalState& st, Args a) {
     if (!a[0].is_string()) return Fail(st, "upper case", "string expected");
     std::u32string s = ToU32(a[0].as_string());
     for (auto& c : s) c = Upper(c);
     return Value::String(FromU32(s));
-  });
-  r.Add("lower case", {Sig({"string"})}, [](EvalState& st, Args a) {
+  }));
+  r.Add("lower case", {Sig({"string"})}, Scalars([](EvalState& st, Args a) {
     if (!a[0].is_string()) return Fail(st, "lower case", "string expected");
     std::u32string s = ToU32(a[0].as_string());
     for (auto& c : s) c = Lower(c);
     return Value::String(FromU32(s));
-  });
-  r.Add("substring before", {Sig({"string", "match"})}, [](EvalState& st, Args a) {
+  }));
+  r.Add("substring before", {Sig({"string", "match"})}, Scalars([](EvalState& st, Args a) {
     if (!Strings(a, 2)) return Fail(st, "substring before", "string arguments expected");
     size_t p = a[0].as_string().find(a[1].as_string());
     return Value::String(p == std::string::npos ? "" : a[0].as_string().substr(0, p));
-  });
-  r.Add("substring after", {Sig({"string", "match"})}, [](EvalState& st, Args a) {
+  }));
+  r.Add("substring after", {Sig({"string", "match"})}, Scalars([](EvalState& st, Args a) {
     if (!Strings(a, 2)) return Fail(st, "substring after", "string arguments expected");
     size_t p = a[0].as_string().find(a[1].as_string());
     return Value::String(p == std::string::npos ? ""
                                                 : a[0].as_string().substr(p + a[1].as_string().size()));
-  });
-  r.Add("replace", {Sig({"input", "pattern", "replacement", "flags"}, 1)}, Replace);
-  r.Add("contains", {Sig({"string", "match"})}, [](EvalState& st, Args a) {
+  }));
+  r.Add("replace", {Sig({"input", "pattern", "replacement", "flags"}, 1)}, Scalars(Replace));
+  r.Add("contains", {Sig({"string", "match"})}, Scalars([](EvalState& st, Args a) {
     if (!Strings(a, 2)) return Fail(st, "contains", "string arguments expected");
     return Value::Bool(a[0].as_string().find(a[1].as_string()) != std::string::npos);
-  });
-  r.Add("starts with", {Sig({"string", "match"})}, [](EvalState& st, Args a) {
+  }));
+  r.Add("starts with", {Sig({"string", "match"})}, Scalars([](EvalState& st, Args a) {
     if (!Strings(a, 2)) return Fail(st, "starts with", "string arguments expected");
     return Value::Bool(a[0].as_string().rfind(a[1].as_string(), 0) == 0);
-  });
-  r.Add("ends with", {Sig({"string", "match"})}, [](EvalState& st, Args a) {
+  }));
+  r.Add("ends with", {Sig({"string", "match"})}, Scalars([](EvalState& st, Args a) {
     if (!Strings(a, 2)) return Fail(st, "ends with", "string arguments expected");
     const std::string &s = a[0].as_string(), &m = a[1].as_string();
     return Value::Bool(s.size() >= m.size() && s.compare(s.size() - m.size(), m.size(), m) == 0);
-  });
-  r.Add("matches", {Sig({"input", "pattern", "flags"}, 1)}, Matches);
-  r.Add("split", {Sig({"string", "delimiter"})}, Split);
-  r.Add("string join", {Sig({"list", "delimiter"}, 1)}, [](EvalState& st, Args a) {
+  }));
+  r.Add("matches", {Sig({"input", "pattern", "flags"}, 1)}, Scalars(Matches));
+  r.Add("split", {Sig({"string", "delimiter"})}, Scalars(Split));
+  r.Add("string join", {Sig({"list", "delimiter"}, 1)}, ListFirst([](EvalState& st, Args a) {
     if (!a[0].is_list()) return Fail(st, "string join", "list expected");
     std::string delim;
     if (a.size() > 1 && !a[1].is_null()) {
@@ -204,7 +202,7 @@ void RegisterString(Registry& r) {
       out += v.as_string();
     }
     return Value::String(out);
-  });
+  }));
 }
 
 }  // namespace amtsweg::feel::builtins

@@ -34,11 +34,11 @@ void RegisterTemporal(Registry& r) {
     Civil c = CivilFromDays(*d);
     return Value::Number(*d - DaysFromCivil(c.year, 1, 1) + 1);
   });
-  r.Add("day name", {Sig({"date"})}, [](EvalState& st, Args a) {
+  r.Add("day of week", {Sig({"date"})}, [](EvalState& st, Args a) {
     static const char* kNames[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
                                    "Friday", "Saturday", "Sunday"};
     auto d = DaysOf(a[0]);
-    if (!d) return Fail(st, "day name", "date expected");
+    if (!d) return Fail(st, "day of week", "date expected");
     return Value::String(kNames[IsoWeekday(*d) - 1]);
   });
   r.Add("month of year", {Sig({"date"})}, [](EvalState& st, Args a) {

@@ -91,7 +91,7 @@ TEST(FeelBuiltins, Numeric) {
 
 TEST(FeelBuiltins, Temporal) {
   EXPECT_EQ(Eval("day of year(date(2019, 9, 17))"), "260");
-  EXPECT_EQ(Eval("day name(date(2019, 9, 17))"), "\"Tuesday\"");
+  EXPECT_EQ(Eval("day of week(date(2019, 9, 17))"), "\"Tuesday\"");
   EXPECT_EQ(Eval("month of year(date(2019, 9, 17))"), "\"September\"");
   EXPECT_EQ(Eval("week of year(date(2019, 9, 17))"), "38");
   EXPECT_EQ(Eval("is(time(\"10:00:00+01:00\"), time(\"09:00:00Z\"))"), "false");

@@ -151,7 +151,10 @@ Decimal Decimal::Truncate() const {
 }
 
 std::optional<Decimal> Decimal::RoundTo(int64_t scale, Rounding mode) const {
-  if (scale > 6000 || scale < -6000) return std::nullopt;
+  // Beyond the representable exponent range rounding changes nothing (or
+  // everything, to zero).
+  if (scale > 6000) return *this;
+  if (scale < -6000) return Decimal();
   // Shift so the rounding position is the units digit, round to integral,
   // shift back; exact because scalbn only changes the exponent.
   _IDEC_flags f = 0;

@@ -104,9 +104,9 @@ bool DomainItems(const Value& dom, bool is_range_pair, EvalState& st, List* out)
   if (dom.kind() == Kind::kRange) {
     const Range& r = dom.as_range();
     if (!r.low || !r.high) return false;
-    List tmp;
+    auto order = Compare(*r.low, *r.high);
+    if (!order || *order > 0) return false;
     if (!ints(*r.low, *r.high)) return false;
-    for (const Value& v : *out) (void)v;
     List filtered;
     for (const Value& v : *out) {
       if (RangeContains(r, v).IsTrue()) filtered.push_back(v);
@@ -161,13 +161,15 @@ class Compiler {
             st.Warn("range bounds of different types");
             return Value();
           }
+          if (lo.is_null() || hi.is_null()) {
+            st.Warn("range bound is null");
+            return Value();
+          }
           Range r;
-          // A null bound is unbounded (DMN 1.4).
-          if (!lo.is_null()) r.low = lo;
-          if (!hi.is_null()) r.high = hi;
+          r.low = lo;
+          r.high = hi;
           r.low_closed = lc;
           r.high_closed = hc;
-          if (lo.is_null() && hi.is_null()) return Value();
           return Value::OfRange(std::move(r));
         });
       }
@@ -364,10 +366,9 @@ class Compiler {
     Value v;
     if (auto dt = ParseDtDuration(s)) v = Value::OfDt(*dt);
     else if (auto ym = ParseYmDuration(s)) v = Value::OfYm(*ym);
-    else if (s.find('T') != std::string::npos) {
-      if (auto d = ParseDateTime(s)) v = Value::OfDateTime(*d);
-    } else if (auto d = ParseDate(s)) v = Value::OfDate(*d);
-    else if (auto t = ParseTime(s)) v = Value::OfTime(*t);
+    else if (auto d = ParseDate(s)) v = Value::OfDate(*d);
+    else if (auto t = ParseDateTime(s)) v = Value::OfDateTime(*t);
+    else if (auto tm = ParseTime(s)) v = Value::OfTime(*tm);
     if (v.is_null()) {
       return core::InvalidArgument(std::to_string(n.line) + ":" + std::to_string(n.column) +
                                    ": invalid @ literal \"" + s + "\"");
@@ -382,6 +383,29 @@ class Compiler {
     return Closure([name, fallback, has_builtin](const ScopePtr& s, EvalState& st) {
       if (s) {
         if (const Value* v = s->Lookup(name)) return *v;
+        // A known qualified name like "Person.Gender" or "import.Decision" may
+        // be a path into a variable: try every '.' split, leftmost first.
+        for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1)) {
+          if (const Value* base = s->Lookup(name.substr(0, dot))) {
+            Value v = *base;
+            std::string rest = name.substr(dot + 1);
+            // Remaining segments: longest entry name first is not needed for
+            // our models; walk segment by segment, keeping names with dots whole
+            // when the context has them.
+            while (!rest.empty()) {
+              if (v.is_context() && v.as_context().Find(rest)) {
+                v = *v.as_context().Find(rest);
+                rest.clear();
+                break;
+              }
+              size_t next = rest.find('.');
+              std::string seg = rest.substr(0, next);
+              v = Property(v, seg, st);
+              rest = next == std::string::npos ? "" : rest.substr(next + 1);
+            }
+            return v;
+          }
+        }
       }
       if (!has_builtin) st.Warn("unknown variable '" + name + "'");
       return fallback;
@@ -481,10 +505,11 @@ class Compiler {
       }
       auto item_scope = [&](const Value& item) {
         auto inner = std::make_shared<Scope>(s);
+        inner->Set("item", item);
+        // An entry named "item" wins over the implicit variable.
         if (item.is_context()) {
           for (const auto& [k, v] : item.as_context().entries()) inner->Set(k, v);
         }
-        inner->Set("item", item);
         return inner;
       };
       // A numeric filter is an index; decide on the first evaluation.
@@ -647,6 +672,7 @@ Value TemporalProperty(const Value& v, const std::string& name, bool* found) {
 }  // namespace
 
 Value MatchTestValue(const Value& in, const Value& v, bool uses_q) {
+  if (v.is_null()) return in.is_null() ? Value::Bool(true) : Value();
   if (v.is_bool()) {
     if (uses_q || !in.is_bool()) return v;
     return Equal(in, v);
@@ -665,10 +691,7 @@ Value MatchTestValue(const Value& in, const Value& v, bool uses_q) {
     (void)unknown;
     return Value::Bool(false);
   }
-  if (v.kind() == Kind::kRange) {
-    Value r = RangeContains(v.as_range(), in);
-    return r.is_null() ? Value::Bool(false) : r;
-  }
+  if (v.kind() == Kind::kRange) return RangeContains(v.as_range(), in);
   Value e = Equal(in, v);
   return e.is_null() ? Value::Bool(false) : e;
 }
@@ -715,17 +738,10 @@ Value Invoke(const Function& f, std::span<const Value> args, const std::vector<s
       max_pos = std::max(max_pos, p);
     }
     if (!ok) continue;
-    std::vector<Value> ordered(static_cast<size_t>(max_pos + 1));
-    std::vector<bool> given(ordered.size(), false);
-    for (size_t i = 0; i < names.size(); ++i) {
-      ordered[static_cast<size_t>(pos[i])] = args[i];
-      given[static_cast<size_t>(pos[i])] = true;
-    }
-    for (size_t r = 0; r < s.required; ++r) {
-      if (r >= given.size() || !given[r]) ok = false;
-    }
-    if (!ok) continue;
-    if (ordered.size() < s.required) continue;
+    // Parameters not named are null (as in feel-scala); optional ones after
+    // the last named one stay absent.
+    std::vector<Value> ordered(std::max(static_cast<size_t>(max_pos + 1), s.required));
+    for (size_t i = 0; i < names.size(); ++i) ordered[static_cast<size_t>(pos[i])] = args[i];
     return f.call(st, ordered);
   }
   st.Warn("no signature of '" + f.name + "' matches the named arguments");

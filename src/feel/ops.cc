@@ -31,6 +31,16 @@ Value AddTimeNanos(const Time& t, Int128 nanos) {
 
 DateTime DateToDateTime(const Date& d) { return DateTime{d.days, 0, {}}; }
 
+namespace {
+// In subtraction with a date and time, a date is midnight UTC (DMN 1.4 §10.3.2.3.6).
+DateTime DateAsUtc(const Date& d) { return DateTime{d.days, 0, ZoneSpec{0, ""}}; }
+int64_t TimeNanosUtcUnwrapped(const Time& t) {
+  int64_t off = t.zone.offset ? *t.zone.offset : 0;
+  if (!t.zone.offset && !t.zone.zone.empty()) off = ZoneOffsetAtLocal(t.zone.zone, 0, t.nanos).value_or(0);
+  return t.nanos - off * kNanosPerSecond;
+}
+}  // namespace
+
 DateTime AddMonths(const DateTime& dt, int64_t months) {
   Civil c = CivilFromDays(dt.days);
   int64_t total = c.year * 12 + (c.month - 1) + months;
@@ -135,11 +145,11 @@ Value OpSub(const Value& a, const Value& b, EvalState& st) {
   if (ka == Kind::kDtDuration && kb == Kind::kDtDuration)
     return Value::OfDt({a.as_dt().nanos - b.as_dt().nanos});
   if ((ka == Kind::kDateTime || ka == Kind::kDate) && (kb == Kind::kDateTime || kb == Kind::kDate)) {
-    DateTime x = ka == Kind::kDate ? DateToDateTime(a.as_date()) : a.as_date_time();
-    DateTime y = kb == Kind::kDate ? DateToDateTime(b.as_date()) : b.as_date_time();
-    // A date has no zone: take the other operand's zone so the difference is in days.
-    if (ka == Kind::kDate && kb == Kind::kDateTime) x.zone = y.zone;
-    if (kb == Kind::kDate && ka == Kind::kDateTime) y.zone = x.zone;
+    bool both_dates = ka == Kind::kDate && kb == Kind::kDate;
+    DateTime x = ka == Kind::kDate ? (both_dates ? DateToDateTime(a.as_date()) : DateAsUtc(a.as_date()))
+                                   : a.as_date_time();
+    DateTime y = kb == Kind::kDate ? (both_dates ? DateToDateTime(b.as_date()) : DateAsUtc(b.as_date()))
+                                   : b.as_date_time();
     if (x.zone.IsLocal() != y.zone.IsLocal()) {
       st.Warn("cannot subtract a local date and time and one with a zone");
       return Value();
@@ -149,7 +159,7 @@ Value OpSub(const Value& a, const Value& b, EvalState& st) {
   if (ka == Kind::kTime && kb == Kind::kTime) {
     const Time &x = a.as_time(), &y = b.as_time();
     if (x.zone.IsLocal() != y.zone.IsLocal()) return Invalid("-", a, b, st);
-    return Value::OfDt({static_cast<Int128>(TimeUtcNanos(x)) - TimeUtcNanos(y)});
+    return Value::OfDt({static_cast<Int128>(TimeNanosUtcUnwrapped(x)) - TimeNanosUtcUnwrapped(y)});
   }
   if (kb == Kind::kYmDuration) {
     if (ka == Kind::kDateTime) return Value::OfDateTime(AddMonths(a.as_date_time(), -b.as_ym().months));

@@ -148,7 +148,7 @@ class TypeParser {
   size_t pos_ = 0;
 };
 
-bool Check(const Value& v, const Type& t, bool null_conforms);
+bool Check(const Value& v, const Type& t, bool null_conforms, bool constraints = true);
 
 bool CheckStructure(const Value& v, const Type& t, bool null_conforms) {
   using T = Type::Tag;
@@ -203,10 +203,10 @@ bool CheckStructure(const Value& v, const Type& t, bool null_conforms) {
   return false;
 }
 
-bool Check(const Value& v, const Type& t, bool null_conforms) {
+bool Check(const Value& v, const Type& t, bool null_conforms, bool constraints) {
   if (v.is_null() && null_conforms) return true;
   if (!CheckStructure(v, t, null_conforms)) return false;
-  if (t.constraint && !v.is_null() && !t.constraint(v)) return false;
+  if (constraints && t.constraint && !v.is_null() && !t.constraint(v)) return false;
   return true;
 }
 
@@ -218,7 +218,8 @@ core::Result<TypePtr> ParseType(std::string_view text, const TypeResolver& resol
   return p.Whole();
 }
 
-bool InstanceOf(const Value& v, const Type& t) { return Check(v, t, false); }
+// `instance of` asks for the type only; allowed values are not part of it.
+bool InstanceOf(const Value& v, const Type& t) { return Check(v, t, false, false); }
 bool Conforms(const Value& v, const Type& t) { return Check(v, t, true); }
 
 Type::Tag TagOf(const Value& v) {

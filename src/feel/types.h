@@ -59,7 +59,8 @@ core::Result<TypePtr> ParseType(std::string_view text, const TypeResolver& resol
 // Built-in type by name ("number", "dateTime", "dayTimeDuration", ...); nullptr if none.
 TypePtr BuiltinType(std::string_view name);
 
-// `value instance of type`: null is an instance only of Null (and not of Any).
+// `value instance of type`: null is an instance only of Null (and not of Any);
+// constraints (allowed values) are ignored.
 bool InstanceOf(const Value& v, const Type& t);
 // Conformance for typed variables: like InstanceOf, and null conforms to every type.
 bool Conforms(const Value& v, const Type& t);
