@@ -1,6 +1,7 @@
 #include "store/store_bench.h"
 
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,7 +27,15 @@ struct ScenarioResult {
   double p99_us = 0;
   double ops_per_s = 0;
   double avg_batch = 0;
+  double cpu_us_per_op = 0;  // user + system CPU of the whole process per insert
 };
+
+double ProcessCpuSeconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 double Percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;
@@ -74,16 +83,80 @@ core::Status OneRun(Database& db, const std::string& tenant, int threads, int pe
   return core::OkStatus();
 }
 
-core::Result<ScenarioResult> Scenario(Database& db, const std::string& name, int threads, int total, int runs) {
-  int per_thread = std::max(1, total / threads);
+// One run without submitter threads: `window` inserts stay in flight, each
+// callback (on the writer thread) submits the next. Shows what the writer
+// itself can do when callers do not block a thread per write.
+core::Status OneAsyncRun(Database& db, const std::string& tenant, int window, int total,
+                         std::vector<double>* latencies_us, double* ops_per_s) {
+  struct State {
+    std::mutex mu;
+    std::condition_variable cv;
+    int next = 0;
+    int answered = 0;
+    std::string first_error;
+    std::vector<double> lat;
+  } st;
+  st.lat.reserve(total);
+  Writer& w = db.writer();
+  std::function<void()> submit_one = [&] {
+    int i;
+    {
+      std::lock_guard lock(st.mu);
+      if (st.next >= total) return;
+      i = st.next++;
+    }
+    auto t0 = Clock::now();
+    w.Submit(
+        [&tenant, i](Tx& tx) -> core::Status {
+          AW_TRY(tx.Exec(kInsert, {tenant, std::to_string(i), "v"}));
+          return core::OkStatus();
+        },
+        [&, t0](core::Status s) {
+          double us = std::chrono::duration<double, std::micro>(Clock::now() - t0).count();
+          {
+            std::lock_guard lock(st.mu);
+            st.lat.push_back(us);
+            if (!s.ok() && st.first_error.empty()) st.first_error = s.error().ToString();
+            ++st.answered;
+          }
+          st.cv.notify_all();
+          submit_one();
+        });
+  };
+  auto start = Clock::now();
+  for (int k = 0; k < window; ++k) submit_one();
+  {
+    std::unique_lock lock(st.mu);
+    st.cv.wait(lock, [&] { return st.answered == total; });
+  }
+  double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  if (!st.first_error.empty()) return core::Internal("bench insert failed: " + st.first_error);
+  latencies_us->insert(latencies_us->end(), st.lat.begin(), st.lat.end());
+  *ops_per_s = total / secs;
+  return core::OkStatus();
+}
+
+// threads == 0: OneAsyncRun with a window of `window`.
+core::Result<ScenarioResult> Scenario(Database& db, const std::string& name, int threads, int total, int runs,
+                                      int window = 0) {
+  int per_thread = threads == 0 ? total : std::max(1, total / threads);
   std::vector<double> latencies;
   std::vector<double> rates;
   Writer::Stats before{};
+  double cpu_before = 0;
   for (int run = 0; run <= runs; ++run) {  // run 0 is the warm-up
-    if (run == 1) before = db.writer().stats();
+    if (run == 1) {
+      before = db.writer().stats();
+      cpu_before = ProcessCpuSeconds();
+    }
     std::vector<double> lat;
     double rate = 0;
-    AW_TRY(OneRun(db, name + "-" + std::to_string(run), threads, per_thread, &lat, &rate));
+    std::string tenant = name + "-" + std::to_string(run);
+    if (threads == 0) {
+      AW_TRY(OneAsyncRun(db, tenant, window, total, &lat, &rate));
+    } else {
+      AW_TRY(OneRun(db, tenant, threads, per_thread, &lat, &rate));
+    }
     if (run == 0) continue;
     latencies.insert(latencies.end(), lat.begin(), lat.end());
     rates.push_back(rate);
@@ -98,8 +171,13 @@ core::Result<ScenarioResult> Scenario(Database& db, const std::string& name, int
   uint64_t batches = after.batches - before.batches;
   uint64_t cmds = (after.commands_ok + after.commands_failed) - (before.commands_ok + before.commands_failed);
   r.avg_batch = batches == 0 ? 0 : static_cast<double>(cmds) / static_cast<double>(batches);
+  r.cpu_us_per_op = cmds == 0 ? 0 : (ProcessCpuSeconds() - cpu_before) * 1e6 / static_cast<double>(cmds);
   return r;
 }
+
+struct BackendResult {
+  ScenarioResult single, group, async;
+};
 
 // Appends libpq's options parameter so every connection uses `schema`.
 std::string WithSearchPath(const std::string& url, const std::string& schema) {
@@ -108,7 +186,7 @@ std::string WithSearchPath(const std::string& url, const std::string& schema) {
 
 core::Status Backend(const std::string& label, const std::string& url, const StoreBenchOptions& o,
                      const std::string& setup_url, const std::string& schema,
-                     std::vector<std::pair<ScenarioResult, ScenarioResult>>* pairs, std::ostream& out) {
+                     std::vector<BackendResult>* pairs, std::ostream& out) {
   if (!schema.empty()) {
     // The schema is made through a plain connection to the database itself.
     Options so;
@@ -129,17 +207,21 @@ core::Status Backend(const std::string& label, const std::string& url, const Sto
   auto migrated = db->Migrate();
   if (!migrated.ok()) return std::move(migrated).error();
   AW_TRY(db->writer().Start());
+  auto print = [&](const ScenarioResult& r) {
+    out << r.name << ' ' << r.runs << ' ' << static_cast<int64_t>(r.median_us) << ' ' << static_cast<int64_t>(r.p99_us)
+        << ' ' << static_cast<int64_t>(r.ops_per_s) << '\n';
+    out.flush();
+  };
   AW_ASSIGN_OR_RETURN(ScenarioResult single, Scenario(*db, label + "_insert_single", 1, o.single_inserts, o.runs));
-  out << single.name << ' ' << single.runs << ' ' << static_cast<int64_t>(single.median_us) << ' '
-      << static_cast<int64_t>(single.p99_us) << ' ' << static_cast<int64_t>(single.ops_per_s) << '\n';
-  out.flush();
+  print(single);
   AW_ASSIGN_OR_RETURN(ScenarioResult group,
                       Scenario(*db, label + "_insert_group", o.concurrency, o.group_inserts, o.runs));
-  out << group.name << ' ' << group.runs << ' ' << static_cast<int64_t>(group.median_us) << ' '
-      << static_cast<int64_t>(group.p99_us) << ' ' << static_cast<int64_t>(group.ops_per_s) << '\n';
-  out.flush();
+  print(group);
+  AW_ASSIGN_OR_RETURN(ScenarioResult async,
+                      Scenario(*db, label + "_insert_group_async", 0, o.group_inserts, o.runs, o.async_window));
+  print(async);
   db->Close();
-  pairs->emplace_back(single, group);
+  pairs->push_back({single, group, async});
   if (!schema.empty()) {
     Options so;
     so.url = setup_url;
@@ -166,7 +248,7 @@ core::Status RunStoreBench(const StoreBenchOptions& o, std::ostream& out) {
       << " (WAL, synchronous=FULL), concurrency " << o.concurrency << ", runs " << o.runs << " after 1 warm-up\n";
   out << "# backends: sqlite" << (o.pg_url.empty() ? "" : ", postgres") << "\n";
   out << "name runs median_us p99_us ops_per_s\n";
-  std::vector<std::pair<ScenarioResult, ScenarioResult>> pairs;
+  std::vector<BackendResult> pairs;
 
   std::filesystem::path dir = std::filesystem::path(o.sqlite_dir) / ("store-bench-" + std::to_string(getpid()));
   std::error_code ec;
@@ -182,13 +264,17 @@ core::Status RunStoreBench(const StoreBenchOptions& o, std::ostream& out) {
     AW_TRY(Backend("postgres", WithSearchPath(o.pg_url, schema), o, o.pg_url, schema, &pairs, out));
   }
 
-  out << "\n# backend  single_ops_per_s  group_ops_per_s  group/single  avg_batch\n";
-  for (const auto& [single, group] : pairs) {
-    char line[200];
-    std::snprintf(line, sizeof(line), "# %-8s %17.0f %16.0f %12.1fx %10.1f\n",
-                  single.name.substr(0, single.name.find('_')).c_str(), single.ops_per_s, group.ops_per_s,
-                  single.ops_per_s > 0 ? group.ops_per_s / single.ops_per_s : 0.0, group.avg_batch);
-    out << line;
+  out << "\n# backend   scenario       ops_per_s  vs_single  avg_batch  cpu_us_per_op\n";
+  for (const BackendResult& b : pairs) {
+    std::string backend = b.single.name.substr(0, b.single.name.find('_'));
+    for (const ScenarioResult* r : {&b.single, &b.group, &b.async}) {
+      std::string scenario = r == &b.single ? "single" : r == &b.group ? "group" : "group_async";
+      char line[200];
+      std::snprintf(line, sizeof(line), "# %-9s %-12s %11.0f %9.1fx %10.1f %14.1f\n", backend.c_str(),
+                    scenario.c_str(), r->ops_per_s, b.single.ops_per_s > 0 ? r->ops_per_s / b.single.ops_per_s : 0.0,
+                    r->avg_batch, r->cpu_us_per_op);
+      out << line;
+    }
   }
   return core::OkStatus();
 }

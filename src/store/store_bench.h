@@ -15,13 +15,20 @@ struct StoreBenchOptions {
   int single_inserts = 300;                 // inserts per run, one transaction each, sequential
   int group_inserts = 20000;                // inserts per run through the group-commit writer
   int concurrency = 64;                     // threads submitting to the writer at once
+  int async_window = 1024;                  // inserts in flight in the callback scenario
   int runs = 5;                             // timed runs, after one untimed warm-up run
 };
 
-// Runs the scenarios and prints a header, then one stable line per scenario
+// Runs three scenarios per backend:
+//   <backend>_insert_single       one thread, one transaction (one commit) per insert
+//   <backend>_insert_group        `concurrency` threads, each blocking on its insert
+//   <backend>_insert_group_async  no submitter threads: `async_window` inserts in
+//                                 flight through Writer::Submit callbacks
+// and prints a header, one stable line per scenario
 //   name runs median_us p99_us ops_per_s
 // (latency of one insert from submission to durable commit; ops_per_s is the
-// median of the runs), then a table single vs group with their ratio.
+// median of the runs), then a table with the ratio to single, the average
+// batch size and the process CPU time per insert.
 // PostgreSQL runs in a schema of its own that is dropped afterwards.
 // Not thread-safe (uses the folders and schema it creates). Errors as Database::Open.
 core::Status RunStoreBench(const StoreBenchOptions& options, std::ostream& out);

@@ -119,7 +119,16 @@ core::Status Writer::Run(FunctionRef<core::Status(Tx&)> fn) {
   // touches `req` afterwards, so `req` may die as soon as this returns.
   std::unique_lock lock(completion->mu);
   completion->cv.wait(lock, [&] { return completion->done; });
-  return std::move(completion->status);
+  core::Status status = std::move(completion->status);
+  std::shared_ptr<WakeList> list = std::move(completion->wake_list);
+  const size_t i = completion->wake_index;
+  lock.unlock();
+  // Pass the wake-up on. Every `done` of the batch was set before the first
+  // wake-up, so a child that has not slept yet sees it and does not sleep.
+  for (size_t child : {2 * i + 1, 2 * i + 2}) {
+    if (list != nullptr && child < list->size()) (*list)[child]->cv.notify_one();
+  }
+  return status;
 }
 
 void Writer::Submit(Command cmd, Callback done) {
@@ -173,6 +182,7 @@ void Writer::Loop() {
   thread_id_.store(std::this_thread::get_id());
   std::vector<Request*> batch;
   batch.reserve(max_batch_);
+  std::vector<AsyncRequest*> async_done;
   std::unique_lock lock(mu_);
   for (;;) {
     work_cv_.wait(lock, [&] { return !queue_.empty() || state_ == State::kStopping; });
@@ -204,24 +214,32 @@ void Writer::Loop() {
       stats_.max_batch_size = std::max(stats_.max_batch_size, batch.size());
     }
     // Answer without holding mu_, so submitters can queue the next group meanwhile.
+    auto wake = std::make_shared<WakeList>();
+    async_done.clear();
     for (Request* r : batch) {
       if (r->async != nullptr) {
-        AsyncRequest* a = r->async;
-        try {
-          if (a->done) a->done(std::move(a->req.status));
-        } catch (...) {
-          core::LogError("store writer: a Submit callback threw; ignored");
-        }
-        delete a;
+        async_done.push_back(r->async);
       } else {
-        std::shared_ptr<Completion> c = std::move(r->completion);
-        {
-          std::lock_guard done_lock(c->mu);
-          c->status = std::move(r->status);
-          c->done = true;
-        }
-        c->cv.notify_one();
+        r->completion->status = std::move(r->status);
+        wake->push_back(std::move(r->completion));
       }
+    }
+    for (size_t i = 0; i < wake->size(); ++i) {
+      Completion& c = *(*wake)[i];
+      std::lock_guard done_lock(c.mu);
+      c.wake_list = wake;
+      c.wake_index = i;
+      c.done = true;  // from here on, that caller's Request may be gone
+    }
+    if (!wake->empty()) (*wake)[0]->cv.notify_one();
+    wake.reset();
+    for (AsyncRequest* a : async_done) {
+      try {
+        if (a->done) a->done(std::move(a->req.status));
+      } catch (...) {
+        core::LogError("store writer: a Submit callback threw; ignored");
+      }
+      delete a;
     }
     lock.lock();
     completed_ = last_seq;
@@ -232,6 +250,10 @@ void Writer::Loop() {
 
 void Writer::RunBatch(std::vector<Request*>& batch) {
   std::lock_guard conn_lock(conn_mu_);
+  if (conn_ == nullptr) {  // Database::Close from inside a callback; nothing can run
+    for (Request* r : batch) r->status = core::Unavailable("store writer connection is closed");
+    return;
+  }
   internal::Connection& c = *conn_;
   core::Status begin = c.Begin(internal::TxKind::kWrite);
   if (!begin.ok()) {

@@ -113,11 +113,18 @@ class Writer {
   struct AsyncRequest;
   // Where a blocking caller waits. Shared with the writer, so the writer can
   // signal after unlocking without racing the caller's return.
+  // The callers of one batch wake each other as a binary tree (caller i wakes
+  // 2i+1 and 2i+2), so the writer makes one wake-up call per batch, not one
+  // per caller, and goes on with the next batch.
+  struct Completion;
+  using WakeList = std::vector<std::shared_ptr<Completion>>;
   struct Completion {
     std::mutex mu;
     std::condition_variable cv;
-    bool done = false;  // GUARDED_BY(mu)
-    core::Status status;
+    bool done = false;                    // GUARDED_BY(mu)
+    core::Status status;                  // written before done
+    std::shared_ptr<WakeList> wake_list;  // GUARDED_BY(mu); moved out by the caller (breaks the cycle)
+    size_t wake_index = 0;                // GUARDED_BY(mu)
   };
   struct Request {
     explicit Request(FunctionRef<core::Status(Tx&)> f) : fn(f) {}
