@@ -375,16 +375,18 @@ struct Engine::Impl {
     }
     auto fn = std::make_shared<feel::Function>();
     fn->name = s.name;
-    fn->signatures.push_back(feel::Signature{params, 0, false});
+    fn->signatures.push_back(feel::Signature{params, params.size(), false});
     Model* mp = &m;
     fn->call = [this, mp, i, params](EvalState& st, std::span<const Value> args) {
       feel::Context in;
       for (size_t k = 0; k < params.size(); ++k) in.Put(params[k], k < args.size() ? args[k] : Value());
       std::vector<std::string> msgs;
-      feel::Context out = RunService(*mp, i, in, st, &msgs, nullptr);
+      bool bad_argument = false;
+      feel::Context out = RunService(*mp, i, in, st, &msgs, nullptr, &bad_argument);
       for (auto& msg : msgs) st.Warn(msg);
-      if (out.size() == 1) return out.entries()[0].second;
-      return Value::OfContext(std::move(out));
+      // An argument that does not conform to its type means no invocation.
+      if (bad_argument) return Value();
+      return ServiceResult(*mp, i, std::move(out), st);
     };
     return Value::OfFunction(fn);
   }
@@ -488,8 +490,16 @@ struct Engine::Impl {
     return v;
   }
 
+  // The value of a service invocation: its single output decision's value or
+  // a context of all of them, coerced to the service's declared type.
+  Value ServiceResult(Model& m, size_t i, feel::Context out, EvalState& st) {
+    Value v = out.size() == 1 ? out.entries()[0].second : Value::OfContext(std::move(out));
+    return Coerce(v, TypeOf(m, m.services[i].s->type_ref), st, m.services[i].label);
+  }
+
   feel::Context RunService(Model& m, size_t i, const feel::Context& params, EvalState& st,
-                           std::vector<std::string>* messages, bool* failed) {
+                           std::vector<std::string>* messages, bool* failed,
+                           bool* bad_argument = nullptr) {
     const DecisionService& svc = *m.services[i].s;
     Session s;
     s.st = &st;
@@ -503,7 +513,10 @@ struct Engine::Impl {
       if (auto in = t.input_by_id.find(ref->second); in != t.input_by_id.end()) {
         const std::string& name = t.inputs[in->second].d->name;
         const Value* v = params.Find(name);
-        inputs.Put(name, v ? *v : Value());
+        Value c = Coerce(v ? *v : Value(), t.inputs[in->second].type, st,
+                         Label("input data", name, t.inputs[in->second].d->id));
+        if (bad_argument && v && !v->is_null() && c.is_null()) *bad_argument = true;
+        inputs.Put(name, c);
       }
     }
     s.inputs = &inputs;
@@ -514,7 +527,9 @@ struct Engine::Impl {
       if (auto dd = t.decision_by_id.find(ref->second); dd != t.decision_by_id.end()) {
         const CDecision& cd = t.decisions[dd->second];
         const Value* v = params.Find(cd.d->name);
-        s.memo[*ref] = Coerce(v ? *v : Value(), cd.type, st, cd.label);
+        Value c = Coerce(v ? *v : Value(), cd.type, st, cd.label);
+        if (bad_argument && v && !v->is_null() && c.is_null()) *bad_argument = true;
+        s.memo[*ref] = c;
       }
     }
     feel::Context out;
@@ -579,7 +594,18 @@ EvalResult Engine::EvaluateService(std::string_view name, const feel::Context& p
     if (m.services[i].s->name == name || m.services[i].s->id == name) {
       EvalState st;
       bool failed = false;
-      r.value = Value::OfContext(impl_->RunService(m, i, params, st, &r.messages, &failed));
+      feel::Context out = impl_->RunService(m, i, params, st, &r.messages, &failed);
+      if (!m.services[i].s->type_ref.empty()) {
+        // Output decisions by name, each checked against the service type when
+        // the service has a single output.
+        if (out.size() == 1) {
+          Value v = impl_->ServiceResult(m, i, out, st);
+          feel::Context single;
+          single.Put(out.entries()[0].first, v);
+          out = std::move(single);
+        }
+      }
+      r.value = Value::OfContext(std::move(out));
       r.ok = !failed;
       r.messages.insert(r.messages.end(), st.warnings().begin(), st.warnings().end());
       return r;

@@ -129,8 +129,8 @@ void RegisterRange(Registry& r) {
     auto node = ParseExpression(a[0].as_string(), NameSet());
     if (!node.ok()) return Fail(st, "range", "not a range literal");
     const Node& n = **node;
-    bool unary = n.kind == NodeKind::kUnaryCompare;
-    if (n.kind != NodeKind::kRange && !unary) return Fail(st, "range", "not a range literal");
+    // Only the bracket form: a unary comparison is not a range literal here.
+    if (n.kind != NodeKind::kRange) return Fail(st, "range", "not a range literal");
     for (const auto& k : n.kids) {
       bool literal = k->kind == NodeKind::kNumber || k->kind == NodeKind::kString ||
                      k->kind == NodeKind::kAtLiteral ||

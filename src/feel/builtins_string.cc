@@ -29,25 +29,130 @@ bool Strings(Args a, size_t n) {
   return true;
 }
 
+// Translates an XPath/XML Schema regular expression (as FEEL's matches,
+// replace and split use) to ECMAScript for std::regex: the 'x' flag strips
+// whitespace outside character classes, 's' lets '.' match newlines,
+// \p{IsBasicLatin} and a few ASCII-approximated categories are expanded, and
+// character class subtraction [a-z-[aeiou]] becomes a lookahead. nullopt for
+// constructs XPath forbids (\0, back-references inside classes).
+std::optional<std::string> TranslateRegex(const std::string& p, bool strip_ws, bool dot_all) {
+  std::string out;
+  int class_depth = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if (strip_ws && class_depth == 0 && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) continue;
+    if (c == '\\' && i + 1 < p.size()) {
+      if (strip_ws) {
+        // "\ s" with the x flag is "\s": whitespace goes before escapes are read.
+        size_t k = i + 1;
+        while (k < p.size() && (p[k] == ' ' || p[k] == '\t' || p[k] == '\n' || p[k] == '\r')) ++k;
+        if (k > i + 1 && k < p.size()) {
+          std::string rest = "\\" + p.substr(k);
+          auto t = TranslateRegex(rest, strip_ws, dot_all);
+          if (!t) return std::nullopt;
+          if (class_depth > 0) return std::nullopt;
+          return out + *t;
+        }
+      }
+      char e = p[i + 1];
+      if (e == '0') return std::nullopt;
+      if (class_depth > 0 && e >= '1' && e <= '9') return std::nullopt;
+      if (e == 'p' || e == 'P') {
+        size_t close = p.find('}', i);
+        if (i + 2 >= p.size() || p[i + 2] != '{' || close == std::string::npos) return std::nullopt;
+        std::string name;
+        for (size_t k = i + 3; k < close; ++k) {
+          if (!(strip_ws && (p[k] == ' ' || p[k] == '\t' || p[k] == '\n' || p[k] == '\r'))) name += p[k];
+        }
+        std::string set;
+        if (name == "IsBasicLatin") set = "\\x00-\\x7F";
+        else if (name == "Lu") set = "A-Z";
+        else if (name == "Ll") set = "a-z";
+        else if (name == "L") set = "A-Za-z";
+        else if (name == "N" || name == "Nd") set = "0-9";
+        else if (name == "P") set = "!-/:-@\\[-`{-~";
+        else return std::nullopt;
+        bool neg = e == 'P';
+        if (class_depth > 0) {
+          if (neg) return std::nullopt;
+          out += set;
+        } else {
+          out += std::string(neg ? "[^" : "[") + set + "]";
+        }
+        i = close;
+        continue;
+      }
+      out += c;
+      out += e;
+      ++i;
+      continue;
+    }
+    if (c == '[') {
+      if (class_depth == 0) {
+        // Find this class's end, watching for a subtraction "-[...]".
+        size_t j = i + 1;
+        if (j < p.size() && p[j] == '^') ++j;
+        if (j < p.size() && p[j] == ']') ++j;  // literal ']' first
+        size_t sub_start = std::string::npos;
+        for (; j < p.size(); ++j) {
+          if (p[j] == '\\') {
+            ++j;
+            continue;
+          }
+          if (p[j] == '-' && j + 1 < p.size() && p[j + 1] == '[') {
+            sub_start = j;
+            break;
+          }
+          if (p[j] == ']') break;
+        }
+        if (sub_start != std::string::npos) {
+          size_t inner_end = p.find(']', sub_start + 2);
+          if (inner_end == std::string::npos || inner_end + 1 >= p.size() || p[inner_end + 1] != ']')
+            return std::nullopt;
+          std::string outer = p.substr(i, sub_start - i) + "]";
+          std::string inner = p.substr(sub_start + 1, inner_end - sub_start);
+          auto o = TranslateRegex(outer, false, dot_all);
+          auto n = TranslateRegex(inner, false, dot_all);
+          if (!o || !n) return std::nullopt;
+          out += "(?:(?!" + *n + ")" + *o + ")";
+          i = inner_end + 1;
+          continue;
+        }
+      }
+      ++class_depth;
+      out += c;
+      continue;
+    }
+    if (c == ']' && class_depth > 0) {
+      --class_depth;
+      out += c;
+      continue;
+    }
+    if (c == '.' && class_depth == 0 && dot_all) {
+      out += "[\\s\\S]";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 // Builds a std::regex from an XPath-style pattern and flags; nullopt if invalid.
 std::optional<std::regex> MakeRegex(const std::string& pattern, const std::string& flags) {
   auto opts = std::regex::ECMAScript;
-  std::string p = pattern;
+  bool strip_ws = false, dot_all = false;
   for (char f : flags) {
     if (f == 'i') opts |= std::regex::icase;
-    else if (f == 'x') {
-      std::string q;
-      for (char c : p)
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') q += c;
-      p = q;
-    } else if (f == 's' || f == 'm' || f == 'q') {
-      // 's' and 'm' have no portable std::regex equivalent; accepted.
-    } else {
-      return std::nullopt;
-    }
+    else if (f == 'x') strip_ws = true;
+    else if (f == 's') dot_all = true;
+    else if (f == 'm') opts |= std::regex::multiline;
+    else if (f == 'q') continue;
+    else return std::nullopt;
   }
+  auto p = TranslateRegex(pattern, strip_ws, dot_all);
+  if (!p) return std::nullopt;
   try {
-    return std::regex(p, opts);
+    return std::regex(*p, opts);
   } catch (const std::regex_error&) {
     return std::nullopt;
   }
@@ -77,6 +182,7 @@ Value Substring(EvalState& st, Args a) {
 
 Value Replace(EvalState& st, Args a) {
   if (!Strings(a, 3)) return Fail(st, "replace", "string arguments expected");
+  if (a.size() > 3 && !a[3].is_null() && !a[3].is_string()) return Fail(st, "replace", "flags must be a string");
   std::string flags = a.size() > 3 && a[3].is_string() ? a[3].as_string() : "";
   if (flags.find('q') != std::string::npos) {
     std::string out, in = a[0].as_string(), pat = a[1].as_string(), rep = a[2].as_string();
@@ -99,6 +205,7 @@ Value Replace(EvalState& st, Args a) {
 
 Value Matches(EvalState& st, Args a) {
   if (!Strings(a, 2)) return Fail(st, "matches", "string arguments expected");
+  if (a.size() > 2 && !a[2].is_null() && !a[2].is_string()) return Fail(st, "matches", "flags must be a string");
   std::string flags = a.size() > 2 && a[2].is_string() ? a[2].as_string() : "";
   auto re = MakeRegex(a[1].as_string(), flags);
   if (!re) return Fail(st, "matches", "invalid pattern");
