@@ -90,57 +90,59 @@ TEST_P(MigrationsTest, AppliesOnlyWhatIsNewInVersionOrder) {
     ASSERT_NE(db, nullptr);
     ASSERT_TRUE(db->Migrate().ok());
   }
-  // Given out of order on purpose: 0003 needs 0002's table.
-  auto db = OpenWith(With({{0, "0003_fill.sql", "INSERT INTO extra (x) VALUES (3);"},
-                           {0, "0002_extra.sql", "CREATE TABLE extra (x INTEGER);"}}));
+  // Given out of order on purpose: 9003 needs 9002's table. (Test migrations
+  // use 9xxx so they never collide with the real ones.)
+  auto db = OpenWith(With({{0, "9003_fill.sql", "INSERT INTO extra (x) VALUES (3);"},
+                           {0, "9002_extra.sql", "CREATE TABLE extra (x INTEGER);"}}));
   ASSERT_NE(db, nullptr);
   auto status = db->Migrations();
   ASSERT_TRUE(status.ok()) << status.error().ToString();
   ASSERT_EQ(status->pending.size(), 2u);
-  EXPECT_EQ(status->pending[0].name, "0002_extra.sql");
+  EXPECT_EQ(status->pending[0].name, "9002_extra.sql");
   auto applied = db->Migrate();
   ASSERT_TRUE(applied.ok()) << applied.error().ToString();
   ASSERT_EQ(applied->size(), 2u);
-  EXPECT_EQ((*applied)[0].version, 2);
-  EXPECT_EQ((*applied)[1].version, 3);
-  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM schema_migrations"), 3);
+  EXPECT_EQ((*applied)[0].version, 9002);
+  EXPECT_EQ((*applied)[1].version, 9003);
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM schema_migrations"),
+            static_cast<int64_t>(EmbeddedMigrations(GetParam())->size()) + 2);
   EXPECT_EQ(ReadInt(*db, "SELECT x FROM extra"), 3);
 }
 
 TEST_P(MigrationsTest, ChangedChecksumOfAnAppliedMigrationIsAnErrorNamingTheFile) {
   {
-    auto db = OpenWith(With({{0, "0002_extra.sql", "CREATE TABLE extra (x INTEGER);"}}));
+    auto db = OpenWith(With({{0, "9002_extra.sql", "CREATE TABLE extra (x INTEGER);"}}));
     ASSERT_NE(db, nullptr);
     ASSERT_TRUE(db->Migrate().ok());
   }
-  auto db = OpenWith(With({{0, "0002_extra.sql", "CREATE TABLE extra (x INTEGER, y TEXT);"}}));
+  auto db = OpenWith(With({{0, "9002_extra.sql", "CREATE TABLE extra (x INTEGER, y TEXT);"}}));
   ASSERT_NE(db, nullptr);
   auto m = db->Migrate();
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().code(), core::ErrorCode::kFailedPrecondition);
-  EXPECT_NE(m.error().message().find("0002_extra.sql"), std::string::npos) << m.error().message();
+  EXPECT_NE(m.error().message().find("9002_extra.sql"), std::string::npos) << m.error().message();
   auto status = db->Migrations();
   ASSERT_FALSE(status.ok());
-  EXPECT_NE(status.error().message().find("0002_extra.sql"), std::string::npos);
+  EXPECT_NE(status.error().message().find("9002_extra.sql"), std::string::npos);
 }
 
 TEST_P(MigrationsTest, FailingMigrationIsRolledBackTogetherWithItsRow) {
-  auto db = OpenWith(With({{0, "0002_broken.sql", "CREATE TABLE half (x INTEGER);\nSELECT * FROM no_such_table;"}}));
+  auto db = OpenWith(With({{0, "9002_broken.sql", "CREATE TABLE half (x INTEGER);\nSELECT * FROM no_such_table;"}}));
   ASSERT_NE(db, nullptr);
   auto m = db->Migrate();
   ASSERT_FALSE(m.ok());
-  EXPECT_NE(m.error().message().find("0002_broken.sql"), std::string::npos) << m.error().message();
+  EXPECT_NE(m.error().message().find("9002_broken.sql"), std::string::npos) << m.error().message();
   EXPECT_FALSE(TableExists(*db, "half"));
-  EXPECT_TRUE(TableExists(*db, "kv"));  // 0001 stays applied
+  EXPECT_TRUE(TableExists(*db, "kv"));  // the ones before stay applied
   auto status = db->Migrations();
   ASSERT_TRUE(status.ok()) << status.error().ToString();
   ASSERT_EQ(status->pending.size(), 1u);
-  EXPECT_EQ(status->pending[0].name, "0002_broken.sql");
+  EXPECT_EQ(status->pending[0].name, "9002_broken.sql");
 }
 
 TEST_P(MigrationsTest, DatabaseNewerThanTheBinaryIsRefused) {
   {
-    auto db = OpenWith(With({{0, "0002_future.sql", "CREATE TABLE future (x INTEGER);"}}));
+    auto db = OpenWith(With({{0, "9002_future.sql", "CREATE TABLE future (x INTEGER);"}}));
     ASSERT_NE(db, nullptr);
     ASSERT_TRUE(db->Migrate().ok());
   }
@@ -149,7 +151,7 @@ TEST_P(MigrationsTest, DatabaseNewerThanTheBinaryIsRefused) {
   auto m = db->Migrate();
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(m.error().code(), core::ErrorCode::kFailedPrecondition);
-  EXPECT_NE(m.error().message().find("0002_future.sql"), std::string::npos) << m.error().message();
+  EXPECT_NE(m.error().message().find("9002_future.sql"), std::string::npos) << m.error().message();
 }
 
 }  // namespace
