@@ -424,6 +424,7 @@ struct Engine::Impl {
     const CInput& ci = models[model]->inputs[idx];
     const Value* v = InputValue(s, model, ci.d->name);
     Value val = v ? *v : Value();
+    if (!ci.type) return val;
     return Coerce(val, ci.type, *s.st, Label("input data", ci.d->name, ci.d->id));
   }
 

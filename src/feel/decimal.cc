@@ -218,7 +218,34 @@ double Decimal::ToDouble() const {
   return bid128_to_binary64(ToBid(bits_.w), kNearestEven, &f);
 }
 
+namespace {
+
+// Fast path for the common case: both finite, coefficient in the usual
+// encoding (steering bits not 11), same exponent. Then the order is the order
+// of the signed coefficients. Returns false when it does not apply.
+bool FastCompare(const uint64_t (&a)[2], const uint64_t (&b)[2], int* out) {
+  constexpr uint64_t kSteer = 0x6000000000000000ull;
+  if ((a[1] & kSteer) == kSteer || (b[1] & kSteer) == kSteer) return false;
+  constexpr uint64_t kExpMask = 0x7FFE000000000000ull;
+  if ((a[1] & kExpMask) != (b[1] & kExpMask)) return false;
+  constexpr uint64_t kCoefHigh = 0x0001FFFFFFFFFFFFull;
+  unsigned __int128 ca = (static_cast<unsigned __int128>(a[1] & kCoefHigh) << 64) | a[0];
+  unsigned __int128 cb = (static_cast<unsigned __int128>(b[1] & kCoefHigh) << 64) | b[0];
+  bool na = (a[1] >> 63) != 0 && ca != 0, nb = (b[1] >> 63) != 0 && cb != 0;
+  if (na != nb) {
+    *out = na ? -1 : 1;
+    return true;
+  }
+  int c = ca < cb ? -1 : (ca > cb ? 1 : 0);
+  *out = na ? -c : c;
+  return true;
+}
+
+}  // namespace
+
 int Decimal::Compare(const Decimal& o) const {
+  int fast;
+  if (FastCompare(bits_.w, o.bits_.w, &fast)) return fast;
   _IDEC_flags f = 0;
   if (bid128_quiet_equal(ToBid(bits_.w), ToBid(o.bits_.w), &f)) return 0;
   return bid128_quiet_less(ToBid(bits_.w), ToBid(o.bits_.w), &f) ? -1 : 1;

@@ -124,7 +124,77 @@ class Compiler {
  public:
   explicit Compiler(const CompileOptions& o) : opts_(o) {}
 
+  // Compiles `n`; a subtree without variables (literals, ranges, lists and
+  // deterministic built-in calls on them) is evaluated once here and becomes
+  // a constant, so decision-table entries like `[1..10]` or `date("...")` cost
+  // nothing per evaluation.
   core::Result<Closure> Compile(const Node& n) {
+    AW_ASSIGN_OR_RETURN(Closure c, CompileNode(n));
+    if (n.kind != NodeKind::kNull && n.kind != NodeKind::kBool && n.kind != NodeKind::kNumber &&
+        n.kind != NodeKind::kString && IsConstant(n)) {
+      EvalState probe;
+      Value v = c(nullptr, probe);
+      // Keep evaluating at run time whatever warns, so the warning is reported there.
+      if (probe.warnings().empty()) {
+        return Closure([v](const ScopePtr&, EvalState&) { return v; });
+      }
+    }
+    return c;
+  }
+
+  // The value of a constant subtree, if it is one and evaluates without warnings.
+  std::optional<Value> ConstantValue(const Node& n) {
+    if (!IsConstant(n)) return std::nullopt;
+    auto c = CompileNode(n);
+    if (!c.ok()) return std::nullopt;
+    EvalState probe;
+    Value v = (*c)(nullptr, probe);
+    if (!probe.warnings().empty()) return std::nullopt;
+    return v;
+  }
+
+  bool IsConstant(const Node& n) const {
+    switch (n.kind) {
+      case NodeKind::kNull:
+      case NodeKind::kBool:
+      case NodeKind::kNumber:
+      case NodeKind::kString:
+      case NodeKind::kAtLiteral: return true;
+      case NodeKind::kList:
+      case NodeKind::kRange:
+      case NodeKind::kUnaryCompare:
+      case NodeKind::kArith:
+      case NodeKind::kNegate:
+      case NodeKind::kCompare:
+      case NodeKind::kAnd:
+      case NodeKind::kOr:
+      case NodeKind::kBetween:
+      case NodeKind::kIf:
+        for (const auto& k : n.kids) {
+          if (!IsConstant(*k)) return false;
+        }
+        return true;
+      case NodeKind::kCall: {
+        const Node& callee = *n.kids[0];
+        if (callee.kind != NodeKind::kName || !n.names.empty()) return false;
+        // Only a built-in that no variable in scope can shadow, and not the clock.
+        if (!FindBuiltin(callee.text) || callee.text == "now" || callee.text == "today") return false;
+        if (opts_.names.Candidates(callee.text.substr(0, callee.text.find(' ')))) {
+          std::string first = callee.text.substr(0, callee.text.find(' '));
+          for (const auto& cand : *opts_.names.Candidates(first)) {
+            if (cand.second == callee.text) return false;
+          }
+        }
+        for (size_t i = 1; i < n.kids.size(); ++i) {
+          if (!IsConstant(*n.kids[i])) return false;
+        }
+        return true;
+      }
+      default: return false;
+    }
+  }
+
+  core::Result<Closure> CompileNode(const Node& n) {
     switch (n.kind) {
       case NodeKind::kNull: return Closure([](const ScopePtr&, EvalState&) { return Value(); });
       case NodeKind::kBool: {
@@ -298,6 +368,7 @@ class Compiler {
         });
       }
       case NodeKind::kTestList: {
+        if (n.kids.size() == 1) return CompileTests(*n.kids[0]);
         std::vector<TestFn> tests;
         for (const auto& k : n.kids) {
           AW_ASSIGN_OR_RETURN(TestFn t, CompileTests(*k));
@@ -314,22 +385,36 @@ class Compiler {
         });
       }
       case NodeKind::kUnaryCompare: {
+        if (auto v = ConstantValue(*n.kids[0])) {
+          Value tv = *v;
+          std::string op = n.text;
+          return TestFn([tv, op](const Value& in, const ScopePtr&, EvalState& st) {
+            return CompareOp(op, in, tv, st);
+          });
+        }
         AW_ASSIGN_OR_RETURN(Closure e, Compile(*n.kids[0]));
         std::string op = n.text;
-        return TestFn([e, op](const Value& in, const ScopePtr& s, EvalState& st) {
-          ScopePtr inner = WithQuestion(in, s);
-          Value v = e(inner, st);
+        bool uses_q = ContainsQuestion(*n.kids[0]);
+        return TestFn([e, op, uses_q](const Value& in, const ScopePtr& s, EvalState& st) {
+          Value v = uses_q ? e(WithQuestion(in, s), st) : e(s, st);
           return CompareOp(op, in, v, st);
         });
       }
       case NodeKind::kTestExpr: {
         const Node& e = *n.kids[0];
         if (e.kind == NodeKind::kUnaryCompare) return CompileTests(e);
+        if (auto v = ConstantValue(e)) {
+          // A literal test (`"High"`, `[1..10]`, `date("...")`): matched
+          // against the precomputed value, no evaluation per input.
+          Value tv = *v;
+          return TestFn([tv](const Value& in, const ScopePtr&, EvalState&) {
+            return MatchTestValue(in, tv, false);
+          });
+        }
         AW_ASSIGN_OR_RETURN(Closure c, Compile(e));
         bool uses_q = ContainsQuestion(e);
         return TestFn([c, uses_q](const Value& in, const ScopePtr& s, EvalState& st) {
-          ScopePtr inner = WithQuestion(in, s);
-          Value v = c(inner, st);
+          Value v = uses_q ? c(WithQuestion(in, s), st) : c(s, st);
           return MatchTestValue(in, v, uses_q);
         });
       }
@@ -338,7 +423,7 @@ class Compiler {
         AW_ASSIGN_OR_RETURN(Closure c, Compile(n));
         bool uses_q = ContainsQuestion(n);
         return TestFn([c, uses_q](const Value& in, const ScopePtr& s, EvalState& st) {
-          Value v = c(WithQuestion(in, s), st);
+          Value v = uses_q ? c(WithQuestion(in, s), st) : c(s, st);
           return MatchTestValue(in, v, uses_q);
         });
       }
