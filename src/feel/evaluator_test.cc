@@ -148,3 +148,98 @@ TEST(FeelEval, CompileOnceEvaluateMany) {
 
 }  // namespace
 }  // namespace amtsweg::feel
+
+namespace amtsweg::feel {
+namespace {
+
+using testing::Eval;
+
+TEST(FeelEvalTemporal, PropertiesOfDateTimesTimesAndDurations) {
+  EXPECT_EQ(Eval("@\"2021-03-04T05:06:07+01:30\".hour"), "5");
+  EXPECT_EQ(Eval("@\"2021-03-04T05:06:07+01:30\".minute"), "6");
+  EXPECT_EQ(Eval("@\"2021-03-04T05:06:07+01:30\".second"), "7");
+  EXPECT_EQ(Eval("@\"2021-03-04T05:06:07+01:30\".time offset"), "duration(\"PT1H30M\")");
+  EXPECT_EQ(Eval("@\"2021-03-04T05:06:07@Europe/Berlin\".timezone"), "\"Europe/Berlin\"");
+  EXPECT_EQ(Eval("@\"2021-03-04T05:06:07@Europe/Berlin\".time offset"), "duration(\"PT1H\")");
+  EXPECT_EQ(Eval("@\"2021-03-04\".weekday"), "4");
+  EXPECT_EQ(Eval("@\"P1Y14M\".years"), "2");
+  EXPECT_EQ(Eval("@\"P1Y14M\".months"), "2");
+  EXPECT_EQ(Eval("@\"P2DT25H61M\".days"), "3");
+  EXPECT_EQ(Eval("@\"P2DT25H61M\".hours"), "2");
+  EXPECT_EQ(Eval("@\"P2DT25H61M\".minutes"), "1");
+  EXPECT_EQ(Eval("@\"10:00:00\".foo"), "null");
+}
+
+TEST(FeelEvalTemporal, ZonesAcrossDaylightSavingTime) {
+  // One civil day across the spring switch in Berlin is 23 hours of real time.
+  EXPECT_EQ(Eval("@\"2026-03-30T12:00:00@Europe/Berlin\" - @\"2026-03-29T12:00:00@Europe/Berlin\""),
+            "duration(\"P1D\")");
+  EXPECT_EQ(Eval("@\"2026-03-29T12:00:00@Europe/Berlin\" - @\"2026-03-28T12:00:00@Europe/Berlin\""),
+            "duration(\"PT23H\")");
+  EXPECT_EQ(Eval("@\"2026-03-28T12:00:00@Europe/Berlin\" + @\"P1D\""),
+            "date and time(\"2026-03-29T12:00:00@Europe/Berlin\")");
+  EXPECT_EQ(Eval("string(@\"2026-03-28T12:00:00@Europe/Berlin\")"),
+            "\"2026-03-28T12:00:00@Europe/Berlin\"");
+}
+
+TEST(FeelEvalTemporal, LocalAndZonedValuesAreNotComparable) {
+  EXPECT_EQ(Eval("@\"2021-01-01T10:00:00\" < @\"2021-01-01T10:00:00Z\""), "null");
+  EXPECT_EQ(Eval("@\"2021-01-01T10:00:00\" = @\"2021-01-01T10:00:00Z\""), "false");
+  EXPECT_EQ(Eval("@\"2021-01-01T10:00:00\" - @\"2021-01-01T10:00:00Z\""), "null");
+}
+
+TEST(FeelEvalTemporal, DurationArithmeticAndOrdering) {
+  EXPECT_EQ(Eval("@\"P1Y\" > @\"P11M\""), "true");
+  EXPECT_EQ(Eval("@\"PT1H\" = @\"PT60M\""), "true");
+  EXPECT_EQ(Eval("@\"P1Y\" = @\"P365D\""), "null");
+  EXPECT_EQ(Eval("@\"P1D\" / 4"), "duration(\"PT6H\")");
+  EXPECT_EQ(Eval("@\"PT1H\" / @\"PT15M\""), "4");
+  EXPECT_EQ(Eval("-@\"P1Y2M\""), "duration(\"-P1Y2M\")");
+  EXPECT_EQ(Eval("@\"2020-02-29\" + @\"P1Y\""), "date(\"2021-02-28\")");
+  EXPECT_EQ(Eval("@\"2020-02-29\" - @\"P1D\""), "date(\"2020-02-28\")");
+  EXPECT_EQ(Eval("@\"P1D\" + @\"P1M\""), "null");
+}
+
+TEST(FeelEvalNumbers, ThirtyFourDigitsAndRounding) {
+  EXPECT_EQ(Eval("1234567890123456789012345678901234 + 1"), "1234567890123456789012345678901235");
+  EXPECT_EQ(Eval("1234567890123456789012345678901234 * 10 + 5"), "12345678901234567890123456789012340");
+  EXPECT_EQ(Eval("0.1 * 3 = 0.3"), "true");
+  EXPECT_EQ(Eval("1 / 3 * 3"), "0.9999999999999999999999999999999999");
+  EXPECT_EQ(Eval("1 / 7 * 7"), "1");
+  EXPECT_EQ(Eval("decimal(1 / 3 * 3, 10)"), "1");
+  EXPECT_EQ(Eval("2 ** 0.5 > 1.414"), "true");
+  EXPECT_EQ(Eval("10 ** 6145"), "null");
+}
+
+TEST(FeelEvalGrammar, NamesWithOperatorCharactersAndKeywords) {
+  Context vars;
+  vars.Put("Applicant's age", Value::Number(40));
+  vars.Put("order-count", Value::Number(3));
+  vars.Put("a+b", Value::Number(7));
+  EXPECT_EQ(Eval("Applicant's age + 1", vars), "41");
+  EXPECT_EQ(Eval("order-count * 2", vars), "6");
+  EXPECT_EQ(Eval("a+b", vars), "7");
+  EXPECT_EQ(Eval("{is eligible: true, result: is eligible and true}.result"), "true");
+}
+
+TEST(FeelEvalGrammar, CommentsAndWhitespace) {
+  EXPECT_EQ(Eval("1 /* one */ + // plus\n 2"), "3");
+  EXPECT_EQ(Eval("\n\t[ 1 ,\n 2 ]"), "[1, 2]");
+}
+
+TEST(FeelEvalGrammar, NestedFunctionsAndClosures) {
+  EXPECT_EQ(Eval("{make: function(n) function(x) x + n, add2: make(2), r: add2(3)}.r"), "5");
+  EXPECT_EQ(Eval("{f: function(a: number, b: string) string(a) + b}.f(1, \"x\")"), "\"1x\"");
+  EXPECT_EQ(Eval("(function() 42)()"), "42");
+  EXPECT_EQ(Eval("{f: function(x) x}.f(1, 2)"), "null");
+}
+
+TEST(FeelEvalGrammar, FiltersOnContextListsWithItem) {
+  EXPECT_EQ(Eval("[{x: 1}, {x: 2}][item.x = 2]"), "[{\"x\": 2}]");
+  EXPECT_EQ(Eval("[1, 2, 3][item >= 2][1]"), "2");
+  EXPECT_EQ(Eval("5[item > 1]"), "[5]");
+  EXPECT_EQ(Eval("null[1]"), "null");
+}
+
+}  // namespace
+}  // namespace amtsweg::feel
