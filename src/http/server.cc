@@ -94,8 +94,10 @@ class RequestParser final : public bhttp::basic_parser<true> {
   }
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
-    // The session checked the length against the body limit before the body starts.
-    if (length) req_.body.reserve(static_cast<size_t>(*length));
+    // The session checked the length against the body limit before the body
+    // starts. Reserve at most 1 MiB up front: a header alone must not make
+    // every connection allocate the full limit.
+    if (length) req_.body.reserve(static_cast<size_t>(std::min<std::uint64_t>(*length, 1 << 20)));
   }
   std::size_t on_body_impl(boost::beast::string_view body, error_code&) override {
     req_.body.append(body.data(), body.size());
@@ -420,7 +422,10 @@ class Session : public std::enable_shared_from_this<Session> {
       Process();
       return;
     }
-    SetDeadline(server_.options().idle_timeout);
+    // A fresh connection gets read_timeout for its first byte (nobody holds a
+    // connection open for a minute without saying anything); between
+    // keep-alive requests the longer idle_timeout applies.
+    SetDeadline(served_ == 0 ? server_.options().read_timeout : server_.options().idle_timeout);
     Read();
   }
 
@@ -448,6 +453,10 @@ class Session : public std::enable_shared_from_this<Session> {
         return;
       }
       Close();  // EOF, reset, or closed by Stop/timeout while idle
+      return;
+    }
+    if (timed_out_ && state_ == State::kReading) {  // bytes raced with the deadline: still too late
+      SendLimit(408, "request_timeout", "the request was not received completely in time");
       return;
     }
     buffer_.commit(n);
@@ -518,6 +527,10 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (target.empty() || target[0] != '/') {
       SendLimit(400, "malformed_request", "request target must be an absolute path");
+      return false;
+    }
+    if (request_.version >= 11 && !request_.headers.Has("Host")) {  // RFC 9112 section 3.2
+      SendLimit(400, "malformed_request", "HTTP/1.1 request without Host header");
       return false;
     }
     size_t q = target.find('?');
@@ -711,6 +724,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnWrite(error_code ec) {
     if (state_ == State::kClosed) return;
+    ++served_;
     Finish();
     if (ec) {
       Close();
@@ -808,6 +822,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool stop_requested_ = false;
   uint64_t body_limit_ = 0;
   uint64_t lingered_ = 0;
+  uint64_t served_ = 0;  // responses written on this connection
   RouteMetrics* metrics_ = nullptr;
   int status_ = 0;
   uint64_t bytes_ = 0;

@@ -349,7 +349,11 @@ TEST_F(HttpServerTest, MalformedRequestsAre400) {
                                std::string_view("GET /api/v1/cases/1 HTTP/1.1\r\nBad Header Line\r\n\r\n"),
                                std::string_view("GET /api/v1/cases/%zz HTTP/1.1\r\nHost: x\r\n\r\n"),
                                std::string_view("GET api/v1/cases HTTP/1.1\r\nHost: x\r\n\r\n"),
-                               std::string_view("POST /api/v1/cases HTTP/1.1\r\nContent-Length: x\r\n\r\n")}) {
+                               std::string_view("POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nContent-Length: x\r\n\r\n"),
+                               std::string_view("GET /api/v1/cases/1 HTTP/1.1\r\n\r\n"),  // no Host
+                               // Both framings at once: a request-smuggling vector.
+                               std::string_view("POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+                                                "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")}) {
     auto r = RoundTrip(port(), raw);
     ASSERT_TRUE(r) << raw;
     ExpectProblem(*r, 400, "malformed_request");
@@ -397,6 +401,20 @@ TEST_F(HttpServerTest, IdleKeepAliveConnectionIsClosed) {
   auto t0 = std::chrono::steady_clock::now();
   EXPECT_TRUE(c->WaitClosed(3s));
   EXPECT_GE(std::chrono::steady_clock::now() - t0, 250ms);
+}
+
+TEST_F(HttpServerTest, SilentFreshConnectionIsClosedAfterReadTimeout) {
+  Options o = TestOptions();
+  o.read_timeout = 300ms;
+  o.idle_timeout = 30s;
+  StartServer(o);
+  auto c = TestConnection::Connect(port());
+  ASSERT_TRUE(c);
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c->WaitClosed(3s));  // closed without an answer: it never asked anything
+  auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(waited, 250ms);
+  EXPECT_LT(waited, 2s);
 }
 
 TEST_F(HttpServerTest, Http10ClosesUnlessKeepAliveAsked) {

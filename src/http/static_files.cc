@@ -114,38 +114,48 @@ core::Result<std::unique_ptr<StaticFiles>> StaticFiles::Open(std::string_view ro
 }
 
 std::optional<StaticFiles::Entry> StaticFiles::Load(const std::string& rel) const {
+  std::string path = root_ + "/" + rel;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  uint64_t size = static_cast<uint64_t>(st.st_size);
+  int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  uint64_t dev = static_cast<uint64_t>(st.st_dev), ino = static_cast<uint64_t>(st.st_ino);
+  {
+    // A hit is the very file that passed the root check when it was cached:
+    // one stat() instead of resolving the path again. A symlink re-pointed
+    // elsewhere names another inode and misses.
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(rel);
+    if (it != cache_.end() && it->second.size == size && it->second.mtime_ns == mtime_ns &&
+        it->second.dev == dev && it->second.ino == ino) {
+      return it->second;
+    }
+  }
   // realpath follows symlinks; what it yields must still lie inside the root.
-  auto real = RealPath(root_ + "/" + rel);
+  auto real = RealPath(path);
   if (!real || real->size() <= root_.size() || real->compare(0, root_.size(), root_) != 0 ||
       (*real)[root_.size()] != '/') {
     return std::nullopt;
   }
-  struct stat st {};
-  if (::stat(real->c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-  uint64_t size = static_cast<uint64_t>(st.st_size);
-  int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-  {
-    std::lock_guard lock(mu_);
-    auto it = cache_.find(*real);
-    if (it != cache_.end() && it->second.size == size && it->second.mtime_ns == mtime_ns) return it->second;
-  }
   Entry e;
   e.size = size;
   e.mtime_ns = mtime_ns;
+  e.dev = dev;
+  e.ino = ino;
   e.etag = "\"" + Hex(size) + "-" + Hex(static_cast<uint64_t>(mtime_ns)) + "\"";
   auto content = std::make_shared<std::string>();
   if (!ReadWholeFile(*real, size, *content)) return std::nullopt;
   e.content = std::move(content);
   if (size <= options_.max_cached_file_bytes) {
     std::lock_guard lock(mu_);
-    auto it = cache_.find(*real);
+    auto it = cache_.find(rel);
     if (it != cache_.end()) {
       cache_bytes_ -= it->second.size;
       cache_.erase(it);
     }
     if (cache_bytes_ + size <= options_.max_cache_bytes) {
       cache_bytes_ += size;
-      cache_.emplace(*real, e);
+      cache_.emplace(rel, e);
     }
   }
   return e;

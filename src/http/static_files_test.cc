@@ -89,6 +89,13 @@ TEST_F(StaticFilesTest, NeverLeavesTheRoot) {
   }
 }
 
+TEST_F(StaticFilesTest, SymlinkRepointedOutsideAfterCachingIsRefused) {
+  EXPECT_EQ(BodyOf("/inner-link.txt"), "inner");  // now cached
+  fs::remove(root_ / "inner-link.txt");
+  fs::create_symlink(base_ / "outside.txt", root_ / "inner-link.txt");
+  EXPECT_FALSE(files_->Serve("/inner-link.txt", "").has_value());
+}
+
 TEST_F(StaticFilesTest, SpaFallbackOnlyForRouteLikePaths) {
   EXPECT_EQ(BodyOf("/portal/services/abc"), "<html>app</html>");
   EXPECT_EQ(BodyOf("/docs"), "<html>app</html>");  // a directory is not a file
