@@ -205,6 +205,7 @@ Closure CompileBoxed(const Expression* e, CompileEnv& env) {
             st.Warn("recursion too deep");
             return Value();
           }
+          if (!st.Step()) return Value();
           ++st.depth;
           Value r = body(scope, st);
           --st.depth;

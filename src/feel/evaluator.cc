@@ -560,6 +560,10 @@ class Compiler {
           return;
         }
         for (const Value& item : items) {
+          if (!st.Step()) {
+            failed = true;
+            return;
+          }
           auto inner = std::make_shared<Scope>(scope);
           inner->Set(names[i], item);
           loop(i + 1, inner);
@@ -668,6 +672,7 @@ class Compiler {
           st.Warn("recursion too deep");
           return Value();
         }
+        if (!st.Step()) return Value();
         auto inner = std::make_shared<Scope>(captured);
         for (size_t i = 0; i < params.size(); ++i) {
           Value a = i < args.size() ? args[i] : Value();

@@ -130,7 +130,15 @@ class Parser {
   }
   core::Error Expected(const std::string& what) const {
     const Token& t = Cur();
-    std::string found = t.kind == TokenKind::kEnd ? "end of input" : "'" + t.text + "'";
+    std::string text = t.kind == TokenKind::kString ? "\"" + t.text + "\"" : t.text;
+    if (text.size() > 24) text = text.substr(0, 24) + "...";
+    std::string shown;
+    for (char c : text) {
+      if (c == '\n') shown += "\\n";
+      else if (c == '\r' || c == '\t') shown += ' ';
+      else shown += c;
+    }
+    std::string found = t.kind == TokenKind::kEnd ? "end of input" : "'" + shown + "'";
     return core::InvalidArgument(std::to_string(t.line) + ":" + std::to_string(t.column) +
                                  ": expected " + what + ", found " + found);
   }
@@ -463,7 +471,10 @@ class Parser {
     if (IsPunct("-")) {
       NodePtr n = Make(NodeKind::kNegate, Cur());
       ++pos_;
-      AW_ASSIGN_OR_RETURN(NodePtr e, Unary());
+      if (++depth_ > 200) return Expected("a less deeply nested expression");
+      auto inner = Unary();
+      --depth_;
+      AW_ASSIGN_OR_RETURN(NodePtr e, std::move(inner));
       n->kids.push_back(std::move(e));
       return n;
     }

@@ -77,6 +77,13 @@ class TypeParser {
   }
 
   core::Result<TypePtr> One() {
+    if (++depth_ > 64) return Err("a less deeply nested type");
+    auto r = OneInner();
+    --depth_;
+    return r;
+  }
+
+  core::Result<TypePtr> OneInner() {
     if (t_[pos_].kind != TokenKind::kName && t_[pos_].kind != TokenKind::kString)
       return Err("a type name");
     // Longest sequence of name tokens (with '.' for qualified names).
@@ -146,6 +153,7 @@ class TypeParser {
   std::vector<Token> t_;
   const TypeResolver& resolver_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 bool Check(const Value& v, const Type& t, bool null_conforms, bool constraints = true);

@@ -147,9 +147,25 @@ class EvalState {
   void Warn(std::string message);
   const std::vector<std::string>& warnings() const { return warnings_; }
   int depth = 0;  // recursion guard for user-defined functions
+  // Remaining evaluation steps (function calls and loop iterations); negative
+  // means unlimited. When it runs out, the rest evaluates to null with one
+  // warning, so untrusted models (and fuzzers) cannot make evaluation hang.
+  int64_t budget = -1;
+  // Takes one step; false (and a warning, once) when the budget is used up.
+  bool Step() {
+    if (budget < 0) return true;
+    if (budget == 0) {
+      if (!exhausted_) Warn("evaluation step budget exhausted");
+      exhausted_ = true;
+      return false;
+    }
+    --budget;
+    return true;
+  }
 
  private:
   std::vector<std::string> warnings_;
+  bool exhausted_ = false;
 };
 
 // FEEL equality (`=`): true/false, or null when the operands are not comparable.
