@@ -276,8 +276,19 @@ Closure CompileDecisionTable(const DecisionTable& dt, const std::string& id, Com
     }
     t->outputs.push_back(std::move(co));
   }
+  if (t->outputs.empty()) {
+    env.errors->push_back(t->label + ": decision table has no output clause");
+    t->broken = true;
+  }
   for (const Rule& r : dt.rules) {
     CompiledRule cr;
+    if (r.input_entries.size() != dt.inputs.size() || r.output_entries.size() != dt.outputs.size()) {
+      env.errors->push_back(t->label + " rule " + r.id + ": " + std::to_string(r.input_entries.size()) +
+                            " input and " + std::to_string(r.output_entries.size()) +
+                            " output entries for " + std::to_string(dt.inputs.size()) + " inputs and " +
+                            std::to_string(dt.outputs.size()) + " outputs");
+      t->broken = true;
+    }
     for (size_t i = 0; i < r.input_entries.size(); ++i) {
       const std::string& text = r.input_entries[i];
       if (IsBlank(text)) {

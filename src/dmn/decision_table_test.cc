@@ -60,3 +60,31 @@ TEST(DecisionTable, NoMatchGivesNullOrEmptyList) {
 
 }  // namespace
 }  // namespace amtsweg::dmn
+
+namespace amtsweg::dmn {
+namespace {
+
+// Found by the importer fuzz replay: a table without <output> crashed COLLECT.
+TEST(DecisionTable, TableWithoutOutputIsAModelError) {
+  auto e = ImportDmn(testing::Dmn13(R"(
+    <decision id="d" name="Result"><decisionTable hitPolicy="COLLECT" aggregation="SUM">
+      <input><inputExpression><text>1</text></inputExpression></input>
+      <rule><inputEntry><text>-</text></inputEntry><outputEntry><text>1</text></outputEntry></rule>
+    </decisionTable></decision>)"));
+  ASSERT_TRUE(e.ok());
+  ASSERT_FALSE((*e)->problems().empty());
+  EXPECT_NE((*e)->problems()[0].find("no output clause"), std::string::npos);
+  EvalResult r = (*e)->EvaluateDecision("Result", {});
+  EXPECT_TRUE(r.value.is_null());
+  EXPECT_FALSE(r.ok);
+}
+
+TEST(DecisionTable, RuleWithWrongEntryCountIsAModelError) {
+  auto e = ImportDmn(testing::Table("FIRST", "<rule><outputEntry><text>1</text></outputEntry></rule>"));
+  ASSERT_TRUE(e.ok());
+  ASSERT_FALSE((*e)->problems().empty());
+  EXPECT_NE((*e)->problems()[0].find("0 input and 1 output entries for 1 inputs"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace amtsweg::dmn
