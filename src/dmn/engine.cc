@@ -38,6 +38,7 @@ struct CBkm {
 struct CService {
   const DecisionService* s = nullptr;
   std::string label;
+  TypePtr type;  // resolved at compile time: evaluation never touches the type cache
 };
 
 std::string Label(const char* kind, const std::string& name, const std::string& id) {
@@ -281,8 +282,9 @@ struct Engine::Impl {
     }
     for (size_t i = 0; i < d.services.size(); ++i) {
       m.service_by_id[d.services[i].id] = i;
-      m.services.push_back(CService{&d.services[i], Label("decision service", d.services[i].name,
-                                                          d.services[i].id)});
+      m.services.push_back(CService{&d.services[i],
+                                    Label("decision service", d.services[i].name, d.services[i].id),
+                                    TypeOf(m, d.services[i].type_ref)});
     }
     for (size_t i = 0; i < d.decisions.size(); ++i) {
       const Decision& x = d.decisions[i];
@@ -495,7 +497,7 @@ struct Engine::Impl {
   // a context of all of them, coerced to the service's declared type.
   Value ServiceResult(Model& m, size_t i, feel::Context out, EvalState& st) {
     Value v = out.size() == 1 ? out.entries()[0].second : Value::OfContext(std::move(out));
-    return Coerce(v, TypeOf(m, m.services[i].s->type_ref), st, m.services[i].label);
+    return Coerce(v, m.services[i].type, st, m.services[i].label);
   }
 
   feel::Context RunService(Model& m, size_t i, const feel::Context& params, EvalState& st,
@@ -583,6 +585,23 @@ EvalResult Engine::EvaluateDecision(std::string_view name, const feel::Context& 
   s.messages = &r.messages;
   s.inputs = &inputs;
   r.value = impl_->EvalDecision(s, 0, id);
+  r.ok = !s.failed;
+  r.messages.insert(r.messages.end(), st.warnings().begin(), st.warnings().end());
+  return r;
+}
+
+EvalResult Engine::EvaluateAll(const feel::Context& inputs) const {
+  EvalResult r;
+  EvalState st;
+  Impl::Session s;
+  s.st = &st;
+  s.messages = &r.messages;
+  s.inputs = &inputs;
+  feel::Context out;
+  for (const auto& d : impl_->models[0]->defs->decisions) {
+    out.Put(d.name, impl_->EvalDecision(s, 0, d.id));
+  }
+  r.value = Value::OfContext(std::move(out));
   r.ok = !s.failed;
   r.messages.insert(r.messages.end(), st.warnings().begin(), st.warnings().end());
   return r;

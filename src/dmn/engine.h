@@ -58,6 +58,10 @@ class Engine {
   // `inputs` holds input data by name; an entry named like an import holds a
   // context with that imported model's input data.
   EvalResult EvaluateDecision(std::string_view name, const feel::Context& inputs) const;
+  // Evaluates every decision of the main model in dependency order (each once)
+  // and returns a context of their values by name, in document order.
+  EvalResult EvaluateAll(const feel::Context& inputs) const;
+
   // Invokes a decision service of the main model with parameters by name;
   // the value is a context of its output decisions by name.
   EvalResult EvaluateService(std::string_view name, const feel::Context& params) const;

@@ -1,5 +1,8 @@
 #include "dmn/engine.h"
 
+#include <atomic>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "dmn/test_models.h"
@@ -113,6 +116,45 @@ TEST(DmnEngine, UnknownDecisionIsNotOk) {
   auto e = ImportDmn(testing::Dmn13(kDrg));
   ASSERT_TRUE(e.ok());
   EXPECT_FALSE((*e)->EvaluateDecision("Nope", {}).ok);
+}
+
+}  // namespace
+}  // namespace amtsweg::dmn
+
+namespace amtsweg::dmn {
+namespace {
+
+TEST(DmnEngine, EvaluateAllEvaluatesEachDecisionOnce) {
+  auto e = ImportDmn(testing::Dmn13(kDrg));
+  ASSERT_TRUE(e.ok());
+  feel::Context in;
+  in.Put("Monthly Income", feel::Value::Number(10));
+  EvalResult r = (*e)->EvaluateAll(in);
+  EXPECT_TRUE(r.ok);
+  EXPECT_EQ(r.value.DebugString(),
+            "{\"Yearly Income\": 120, \"Fee\": 12, \"Summary\": {\"total\": 132, \"label\": \"total 132\"}}");
+}
+
+TEST(DmnEngine, ConcurrentEvaluationGivesTheSameResults) {
+  auto e = ImportDmn(testing::Dmn13(kDrg));
+  ASSERT_TRUE(e.ok());
+  const Engine& engine = **e;
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&engine, &wrong, t] {
+      for (int i = 0; i < 200; ++i) {
+        feel::Context in;
+        in.Put("Monthly Income", feel::Value::Number(t * 10 + i % 7));
+        Value v = engine.EvaluateDecision("Fee", in).value;
+        // Fee is a tenth of the yearly income (12 monthly incomes).
+        auto expected = feel::Decimal::FromInt((t * 10 + i % 7) * 12).Div(feel::Decimal::FromInt(10));
+        if (!v.is_number() || !(v.as_number() == *expected)) ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 }  // namespace
