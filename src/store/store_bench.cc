@@ -130,6 +130,8 @@ core::Status OneAsyncRun(Database& db, const std::string& tenant, int window, in
     st.cv.wait(lock, [&] { return st.answered == total; });
   }
   double secs = std::chrono::duration<double>(Clock::now() - start).count();
+  // The last callbacks may still be running on the writer thread (and touch `st`).
+  AW_TRY(w.Flush());
   if (!st.first_error.empty()) return core::Internal("bench insert failed: " + st.first_error);
   latencies_us->insert(latencies_us->end(), st.lat.begin(), st.lat.end());
   *ops_per_s = total / secs;
