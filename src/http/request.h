@@ -6,11 +6,14 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/result.h"
 
 namespace amtsweg::http {
 
@@ -74,5 +77,12 @@ struct Request {
   // Resets every field for reuse on a keep-alive connection (keeps capacity).
   void Clear();
 };
+
+// Parses one complete request (head and body) from `bytes` exactly as the
+// server does, without a socket: for fuzzing and tests. kInvalidArgument:
+// malformed, incomplete, or bytes left over. kResourceExhausted: header or
+// body over the limits. Implemented in server.cc (it uses Beast's parser).
+core::Result<Request> ParseRequest(std::string_view bytes, size_t max_header_bytes = 16 * 1024,
+                                   uint64_t max_body_bytes = 10 * 1024 * 1024);
 
 }  // namespace amtsweg::http

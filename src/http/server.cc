@@ -117,6 +117,30 @@ class RequestParser final : public bhttp::basic_parser<true> {
 
 namespace {
 
+// Checks the request head beyond Beast's syntax and fills `path` and `query`
+// from the target. Returns nullptr, or what is wrong. `*raw_path` is the
+// still-encoded path, a view into r.target.
+const char* ApplyTarget(Request& r, std::string_view* raw_path) {
+  std::string_view target = r.target;
+  if (target.starts_with("http://") || target.starts_with("https://")) {  // absolute-form
+    size_t authority = target.find("//") + 2;
+    size_t slash = target.find('/', authority);
+    target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
+  }
+  if (target.empty() || target[0] != '/') return "request target must be an absolute path";
+  if (r.version >= 11 && !r.headers.Has("Host")) return "HTTP/1.1 request without Host header";  // RFC 9112 3.2
+  size_t q = target.find('?');
+  *raw_path = target.substr(0, q);
+  r.query.clear();
+  if (q != std::string_view::npos) r.query.assign(target.substr(q + 1));
+  size_t hash = r.query.find('#');
+  if (hash != std::string::npos) r.query.resize(hash);
+  auto decoded = PercentDecode(*raw_path);
+  if (!decoded || decoded->find('\0') != std::string::npos) return "request path has a malformed %-escape";
+  r.path = std::move(*decoded);
+  return nullptr;
+}
+
 bool ValidRequestId(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
   for (char c : id) {
@@ -250,7 +274,6 @@ class Server::Impl {
   Impl(Options options, const Router& router, core::metrics::Registry& registry)
       : options_(std::move(options)),
         router_(router),
-        registry_(registry),
         in_flight_(registry.Gauge("http_requests_in_flight", "HTTP requests being handled")),
         open_connections_(registry.Gauge("http_open_connections", "Open HTTP connections")),
         rejected_(registry.Counter("http_connections_rejected_total",
@@ -294,7 +317,6 @@ class Server::Impl {
 
   Options options_;
   const Router& router_;
-  core::metrics::Registry& registry_;
   std::unique_ptr<StaticFiles> static_files_;
   core::metrics::Gauge& in_flight_;
   core::metrics::Gauge& open_connections_;
@@ -519,31 +541,11 @@ class Session : public std::enable_shared_from_this<Session> {
   // Runs once the header is parsed, before any body byte is consumed. Returns
   // false when it answered the request or continues asynchronously.
   bool CheckHeader() {
-    std::string_view target = request_.target;
-    if (target.starts_with("http://") || target.starts_with("https://")) {  // absolute-form
-      size_t authority = target.find("//") + 2;
-      size_t slash = target.find('/', authority);
-      target = slash == std::string_view::npos ? std::string_view("/") : target.substr(slash);
-    }
-    if (target.empty() || target[0] != '/') {
-      SendLimit(400, "malformed_request", "request target must be an absolute path");
+    std::string_view raw_path;
+    if (const char* problem = ApplyTarget(request_, &raw_path)) {
+      SendLimit(400, "malformed_request", problem);
       return false;
     }
-    if (request_.version >= 11 && !request_.headers.Has("Host")) {  // RFC 9112 section 3.2
-      SendLimit(400, "malformed_request", "HTTP/1.1 request without Host header");
-      return false;
-    }
-    size_t q = target.find('?');
-    std::string_view raw_path = target.substr(0, q);
-    if (q != std::string_view::npos) request_.query.assign(target.substr(q + 1));
-    size_t hash = request_.query.find('#');
-    if (hash != std::string::npos) request_.query.resize(hash);
-    auto decoded = PercentDecode(raw_path);
-    if (!decoded || decoded->find('\0') != std::string::npos) {
-      SendLimit(400, "malformed_request", "request path has a malformed %-escape");
-      return false;
-    }
-    request_.path = std::move(*decoded);
     match_ = server_.router().Find(request_.method, raw_path, &request_.path_params);
 
     body_limit_ = server_.options().max_body_bytes;
@@ -1020,6 +1022,29 @@ void Server::Impl::Stop(std::chrono::milliseconds drain_timeout) {
 void Server::Impl::Wait() {
   std::unique_lock lock(stop_mu_);
   stop_cv_.wait(lock, [&] { return stopped_; });
+}
+
+// ---------------------------------------------------------------------------
+// ParseRequest (request.h): the server's parsing without a socket.
+
+core::Result<Request> ParseRequest(std::string_view bytes, size_t max_header_bytes, uint64_t max_body_bytes) {
+  Request request;
+  RequestParser parser(request);
+  parser.header_limit(static_cast<std::uint32_t>(std::min<size_t>(max_header_bytes, UINT32_MAX)));
+  parser.body_limit(max_body_bytes);
+  parser.eager(true);
+  error_code ec;
+  size_t used = parser.put(net::buffer(bytes.data(), bytes.size()), ec);
+  if (ec == bhttp::error::header_limit) return core::ResourceExhausted("request header fields too large");
+  if (ec == bhttp::error::body_limit) return core::ResourceExhausted("request body too large");
+  if (ec == bhttp::error::need_more || (!ec && !parser.is_done())) {
+    return core::InvalidArgument("incomplete request");
+  }
+  if (ec) return core::InvalidArgument("malformed HTTP request: " + ec.message());
+  if (used != bytes.size()) return core::InvalidArgument("bytes after the request");
+  std::string_view raw_path;
+  if (const char* problem = ApplyTarget(request, &raw_path)) return core::InvalidArgument(problem);
+  return request;
 }
 
 // ---------------------------------------------------------------------------
