@@ -45,6 +45,7 @@ CREATE TABLE engine_instances (
   state              TEXT NOT NULL,     -- active | completed | terminated
   next_key           INTEGER NOT NULL,  -- element instance keys are unique per instance
   next_seq           INTEGER NOT NULL,  -- history sequence numbers per instance
+  joins              TEXT NOT NULL,     -- JSON: tokens waiting at parallel/inclusive joins per scope
   parent_instance_id TEXT,              -- call activities
   parent_element_key INTEGER,
   started_at         INTEGER NOT NULL,
@@ -87,6 +88,7 @@ CREATE TABLE engine_jobs (
   worker        TEXT,
   error_message TEXT,
   headers       TEXT NOT NULL,     -- JSON object
+  scope_chain   TEXT NOT NULL,     -- JSON array of variable scopes, innermost first
   created_at    INTEGER NOT NULL,
   PRIMARY KEY (tenant_id, job_id)
 ) WITHOUT ROWID;

@@ -1,0 +1,743 @@
+#include "engine/bpmn_processor.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/id.h"
+#include "dmn/json_value.h"
+#include "engine/timer_spec.h"
+#include "feel/temporal.h"
+
+namespace amtsweg::engine {
+
+using bpmn::Index;
+using bpmn::NodeKind;
+using core::Json;
+
+feel::Context ToFeelContext(const Json& vars) {
+  feel::Context ctx;
+  for (const auto& [name, value] : vars.items()) {
+    auto v = dmn::JsonToValue(value);
+    ctx.Put(name, v.ok() ? std::move(*v) : feel::Value());
+  }
+  return ctx;
+}
+
+namespace {
+
+std::string JoinKey(int64_t scope, Index node) { return fmt::format("{}:{}", scope, node); }
+
+// Text of a FEEL value where the model expects text (timers, dates, keys).
+std::optional<std::string> AsText(const feel::Value& v) {
+  switch (v.kind()) {
+    case feel::Kind::kString: return v.as_string();
+    case feel::Kind::kNumber: {
+      Json j = dmn::ValueToJson(v);
+      return j.is_string() ? j.get<std::string>() : core::DumpJson(j);
+    }
+    case feel::Kind::kDateTime: return feel::FormatDateTime(v.as_date_time());
+    case feel::Kind::kDate: return feel::FormatDate(v.as_date());
+    case feel::Kind::kDtDuration: return feel::FormatDtDuration(v.as_dt());
+    case feel::Kind::kYmDuration: return feel::FormatYmDuration(v.as_ym());
+    default: return std::nullopt;
+  }
+}
+
+std::vector<std::string> AsTextList(const feel::Value& v) {
+  std::vector<std::string> out;
+  if (v.is_list()) {
+    for (const feel::Value& item : v.as_list()) {
+      if (auto t = AsText(item)) out.push_back(*t);
+    }
+  } else if (v.is_string()) {
+    std::string_view s = v.as_string();
+    while (!s.empty()) {
+      size_t comma = s.find(',');
+      std::string_view part = s.substr(0, comma);
+      while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+      while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+      if (!part.empty()) out.emplace_back(part);
+      if (comma == std::string_view::npos) break;
+      s.remove_prefix(comma + 1);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+BpmnProcessor::Eval BpmnProcessor::Evaluate(const Expr& e, int64_t scope) {
+  Eval out;
+  if (e.kind == Expr::Kind::kLiteral) {
+    out.value = feel::Value::String(e.text);
+    return out;
+  }
+  if (!e.is_feel()) {
+    out.error = "no expression";
+    return out;
+  }
+  feel::ScopePtr vars = feel::ScopeOf(ToFeelContext(st_.VisibleVariables(scope)));
+  feel::EvalState es;
+  out.value = e.compiled.Evaluate(vars, es);
+  if (out.value.is_null() && !es.warnings().empty()) {
+    out.error = fmt::format("failed to evaluate '{}': {}", e.text, es.warnings().front());
+  }
+  return out;
+}
+
+// --- Commands ----------------------------------------------------------------
+
+core::Status BpmnProcessor::Start(const Json& vars) {
+  st_.ApplyInstanceStarted(p_);
+  if (vars.is_object()) {
+    for (const auto& [name, value] : vars.items()) st_.ApplyVariableSet(0, name, value);
+  }
+  Index start = p_.NoneStart(0);
+  if (start == bpmn::kNoIndex) return core::InvalidArgument("process '" + p_.process_id() + "' has no none start event");
+  pending_[0]++;
+  queue_.push_back({Work::Kind::kActivate, start, 0, bpmn::kNoIndex, 0, {}});
+  return Run();
+}
+
+core::Status BpmnProcessor::CompleteWaitingTask(int64_t key, const Json& vars) {
+  ElementInstance* e = st_.Element(key);
+  if (e == nullptr) return core::NotFound(fmt::format("element instance {} is not active", key));
+  SetResultVariables(*e, vars);
+  queue_.push_back({Work::Kind::kComplete, e->node, e->scope_key, bpmn::kNoIndex, key, {}});
+  return Run();
+}
+
+void BpmnProcessor::SetResultVariables(ElementInstance& e, const Json& vars) {
+  if (!vars.is_object() || vars.empty()) return;
+  if (!p_.info(e.node).outputs.empty()) {
+    for (const auto& [name, value] : vars.items()) st_.ApplyVariableSet(e.key, name, value);
+  } else {
+    st_.ApplyVariablesPropagated(e.scope_key, vars);
+  }
+}
+
+core::Status BpmnProcessor::TriggerEvent(int64_t key, Index event_node, const Json& vars) {
+  queue_.push_back({Work::Kind::kTrigger, event_node, 0, bpmn::kNoIndex, key, vars});
+  return Run();
+}
+
+core::Status BpmnProcessor::ThrowError(int64_t key, const std::string& code, const std::string& message,
+                                       const Json& vars) {
+  ElementInstance* e = st_.Element(key);
+  if (e == nullptr) return core::NotFound(fmt::format("element instance {} is not active", key));
+  AW_TRY(ReleaseOwned(*e));
+  st_.Record("error_thrown", NodeId(e->node), key, Json{{"errorCode", code}, {"message", message}});
+  AW_TRY(CatchError(key, code, message, vars));
+  return Run();
+}
+
+core::Status BpmnProcessor::Cancel() {
+  if (!st_.active()) return core::FailedPrecondition("process instance is not active");
+  for (int64_t c : st_.Children(0)) AW_TRY(Terminate(c));
+  st_.JoinState() = Json::object();
+  st_.MarkJoinsDirty();
+  st_.ApplyInstanceTerminated();
+  return core::OkStatus();
+}
+
+core::Status BpmnProcessor::RetryFailedElement(int64_t key) {
+  ElementInstance* e = st_.Element(key);
+  if (e == nullptr || e->state != "failed") {
+    return core::FailedPrecondition(fmt::format("element instance {} has no incident", key));
+  }
+  std::string stage = e->data.value("stage", "execute");
+  AW_TRY(ReleaseOwned(*e));  // resolves the incident, drops half-made subscriptions
+  e->state = "active";
+  e->data.erase("stage");
+  e->dirty = true;
+  if (stage == "activate") {
+    queue_.push_back({Work::Kind::kInputs, e->node, e->scope_key, bpmn::kNoIndex, key, {}});
+  } else if (stage == "complete") {
+    queue_.push_back({Work::Kind::kComplete, e->node, e->scope_key, bpmn::kNoIndex, key, {}});
+  } else {
+    queue_.push_back({Work::Kind::kExecute, e->node, e->scope_key, bpmn::kNoIndex, key, {}});
+  }
+  return Run();
+}
+
+// --- The loop ----------------------------------------------------------------
+
+core::Status BpmnProcessor::Run() {
+  for (;;) {
+    while (!queue_.empty()) {
+      Work w = std::move(queue_.front());
+      queue_.pop_front();
+      if (!st_.active()) {
+        queue_.clear();
+        break;
+      }
+      switch (w.kind) {
+        case Work::Kind::kActivate:
+          pending_[w.scope]--;
+          AW_TRY(Activate(w.node, w.scope, w.flow));
+          if (pending_[w.scope] == 0) AW_TRY(ScopeMaybeDone(w.scope));
+          break;
+        case Work::Kind::kInputs: AW_TRY(ApplyInputs(w.key)); break;
+        case Work::Kind::kExecute: AW_TRY(Execute(w.key)); break;
+        case Work::Kind::kComplete: AW_TRY(Complete(w.key)); break;
+        case Work::Kind::kTrigger: AW_TRY(TriggerElement(w.key, w.node, w.vars)); break;
+      }
+    }
+    if (!st_.active()) return core::OkStatus();
+    bool fired = false;
+    AW_TRY(CheckInclusiveJoins(&fired));
+    if (!fired) return core::OkStatus();
+  }
+}
+
+core::Status BpmnProcessor::Activate(Index node, int64_t scope, Index via_flow) {
+  if (scope != 0 && st_.Element(scope) == nullptr) return core::OkStatus();  // the scope was left meanwhile
+  const bpmn::FlowNode& n = p_.node(node);
+  bool join = (n.kind == NodeKind::kParallelGateway || n.kind == NodeKind::kInclusiveGateway) &&
+              n.incoming.size() > 1 && via_flow != bpmn::kNoIndex;
+  if (join) {
+    Json& joins = st_.JoinState();
+    std::string jk = JoinKey(scope, node);
+    if (!joins.contains(jk)) joins[jk] = Json(std::vector<int64_t>(n.incoming.size(), 0));
+    Json& counts = joins[jk];
+    auto pos = static_cast<size_t>(std::find(n.incoming.begin(), n.incoming.end(), via_flow) - n.incoming.begin());
+    counts[pos] = counts[pos].get<int64_t>() + 1;
+    st_.MarkJoinsDirty();
+    st_.Record("join_token_arrived", n.id, 0, Json{{"flow", p_.flow(via_flow).id}, {"scope", scope}});
+    bool complete = true;
+    for (const Json& c : counts) complete = complete && c.get<int64_t>() > 0;
+    if (!complete) return core::OkStatus();  // inclusive joins are checked once the queue is empty
+    ConsumeJoin(jk);
+  }
+  return ActivateElement(node, scope, nullptr);
+}
+
+void BpmnProcessor::ConsumeJoin(const std::string& jk) {
+  Json& joins = st_.JoinState();
+  Json& counts = joins[jk];
+  bool empty = true;
+  for (Json& c : counts) {
+    int64_t v = c.get<int64_t>();
+    if (v > 0) c = v - 1;
+    empty = empty && c.get<int64_t>() == 0;
+  }
+  if (empty) joins.erase(jk);
+  st_.MarkJoinsDirty();
+}
+
+core::Status BpmnProcessor::ActivateElement(Index node, int64_t scope, int64_t* key_out) {
+  ElementInstance& e = st_.ApplyElementActivated(node, NodeId(node), scope);
+  if (key_out != nullptr) *key_out = e.key;
+  return ApplyInputs(e.key);
+}
+
+core::Status BpmnProcessor::ApplyInputs(int64_t key) {
+  ElementInstance* e = st_.Element(key);
+  if (e == nullptr) return core::OkStatus();
+  for (const CompiledMapping& m : p_.info(e->node).inputs) {
+    Eval ev = Evaluate(m.source, e->scope_key);
+    if (!ev.error.empty()) return RaiseIncident(*e, "expression", "input mapping: " + ev.error, "activate");
+    st_.ApplyVariableSet(e->key, m.target, dmn::ValueToJson(ev.value));
+  }
+  return Execute(key);
+}
+
+core::Status BpmnProcessor::Execute(int64_t key) {
+  ElementInstance* e = st_.Element(key);
+  if (e == nullptr) return core::OkStatus();
+  const bpmn::FlowNode& n = p_.node(e->node);
+  const NodeInfo& info = p_.info(e->node);
+  auto complete_now = [&] {
+    queue_.push_back({Work::Kind::kComplete, e->node, e->scope_key, bpmn::kNoIndex, key, {}});
+    return core::OkStatus();
+  };
+  bool failed = false;
+  switch (n.kind) {
+    case NodeKind::kStartEvent:
+    case NodeKind::kTask:
+    case NodeKind::kManualTask:
+    case NodeKind::kIntermediateThrowEvent:
+    case NodeKind::kBoundaryEvent:
+    case NodeKind::kExclusiveGateway:
+    case NodeKind::kParallelGateway:
+    case NodeKind::kInclusiveGateway:
+      return complete_now();
+    case NodeKind::kEndEvent:
+      if (info.trigger == Trigger::kTerminate) {
+        int64_t scope = e->scope_key;
+        st_.ApplyElementCompleted(key, n.id);
+        for (int64_t c : st_.Children(scope)) AW_TRY(Terminate(c));
+        ClearJoins(scope);
+        pending_[scope] = 0;
+        std::erase_if(queue_, [&](const Work& w) { return w.kind == Work::Kind::kActivate && w.scope == scope; });
+        return ScopeMaybeDone(scope);
+      }
+      if (info.trigger == Trigger::kError) {
+        st_.Record("error_thrown", n.id, key, Json{{"errorCode", info.error_code}});
+        return CatchError(key, info.error_code, "", Json::object());
+      }
+      return complete_now();
+    case NodeKind::kServiceTask:
+    case NodeKind::kSendTask:
+    case NodeKind::kBusinessRuleTask:
+      AW_TRY(SubscribeBoundaries(*e, &failed));
+      if (failed) return core::OkStatus();
+      return CreateJob(*e);
+    case NodeKind::kScriptTask: {
+      if (info.task_type.present()) {
+        AW_TRY(SubscribeBoundaries(*e, &failed));
+        if (failed) return core::OkStatus();
+        return CreateJob(*e);
+      }
+      Eval ev = Evaluate(info.script, key);
+      if (!ev.error.empty()) return RaiseIncident(*e, "expression", "script: " + ev.error, "execute");
+      if (!info.result_variable.empty()) {
+        SetResultVariables(*e, Json{{info.result_variable, dmn::ValueToJson(ev.value)}});
+      }
+      return complete_now();
+    }
+    case NodeKind::kUserTask:
+      AW_TRY(SubscribeBoundaries(*e, &failed));
+      if (failed) return core::OkStatus();
+      return CreateUserTask(*e);
+    case NodeKind::kReceiveTask:
+    case NodeKind::kIntermediateCatchEvent: {
+      if (n.kind == NodeKind::kReceiveTask) {
+        AW_TRY(SubscribeBoundaries(*e, &failed));
+        if (failed) return core::OkStatus();
+      }
+      if (info.trigger == Trigger::kTimer) return CreateTimer(*e, e->node, &failed);
+      bool correlated = false;
+      Json vars;
+      AW_TRY(OpenSubscription(*e, e->node, &failed, &correlated, &vars));
+      if (correlated) queue_.push_back({Work::Kind::kTrigger, e->node, 0, bpmn::kNoIndex, key, std::move(vars)});
+      return core::OkStatus();
+    }
+    case NodeKind::kSubProcess: {
+      AW_TRY(SubscribeBoundaries(*e, &failed));
+      if (failed) return core::OkStatus();
+      Index start = p_.NoneStart(n.inner_scope);
+      if (start == bpmn::kNoIndex) {
+        return RaiseIncident(*e, "model", "sub-process has no none start event", "execute");
+      }
+      pending_[key]++;
+      queue_.push_back({Work::Kind::kActivate, start, key, bpmn::kNoIndex, 0, {}});
+      return core::OkStatus();
+    }
+    default:
+      // Deployment refuses every other kind (model.cc); reaching this is a bug.
+      return core::Internal(fmt::format("element {} ({}) is not executable", n.id, bpmn::NodeKindName(n.kind)));
+  }
+}
+
+core::Status BpmnProcessor::TriggerElement(int64_t key, Index event_node, const Json& vars) {
+  ElementInstance* e = st_.Element(key);
+  if (e == nullptr || e->state != "active") return core::OkStatus();
+  const bpmn::FlowNode& ev = p_.node(event_node);
+  st_.Record("event_triggered", ev.id, key);
+  if (e->node == event_node) {
+    // The catch event or receive task itself: it completes with the payload.
+    SetResultVariables(*e, vars);
+    queue_.push_back({Work::Kind::kComplete, e->node, e->scope_key, bpmn::kNoIndex, key, {}});
+    return core::OkStatus();
+  }
+  // A boundary event of activity `e`.
+  int64_t scope = e->scope_key;
+  if (ev.interrupting) AW_TRY(Terminate(key));
+  int64_t boundary_key = 0;
+  AW_TRY(ActivateElement(event_node, scope, &boundary_key));
+  if (ElementInstance* b = st_.Element(boundary_key)) SetResultVariables(*b, vars);
+  return core::OkStatus();
+}
+
+core::Status BpmnProcessor::Complete(int64_t key) {
+  ElementInstance* e = st_.Element(key);
+  if (e == nullptr || e->state != "active") return core::OkStatus();
+  const bpmn::FlowNode& n = p_.node(e->node);
+  const NodeInfo& info = p_.info(e->node);
+  if (n.kind == NodeKind::kSubProcess && (st_.HasChildren(key) || pending_[key] > 0)) return core::OkStatus();
+  // Choose the outgoing flows before anything changes: a failing condition
+  // leaves the element where it is, with an incident.
+  std::vector<Index> flows;
+  if (n.kind == NodeKind::kExclusiveGateway || n.kind == NodeKind::kInclusiveGateway) {
+    bool exclusive = n.kind == NodeKind::kExclusiveGateway;
+    for (Index f : n.outgoing) {
+      if (f == n.default_flow) continue;
+      const Expr& cond = p_.condition(f);
+      bool taken = true;
+      if (cond.present()) {
+        Eval ev = Evaluate(cond, e->scope_key);
+        if (!ev.error.empty()) return RaiseIncident(*e, "expression", "condition: " + ev.error, "complete");
+        if (!ev.value.is_bool()) {
+          return RaiseIncident(*e, "expression",
+                               fmt::format("condition of flow {} is not a boolean: {}", p_.flow(f).id,
+                                           ev.value.DebugString()),
+                               "complete");
+        }
+        taken = ev.value.as_bool();
+      }
+      if (taken) {
+        flows.push_back(f);
+        if (exclusive) break;
+      }
+    }
+    if (flows.empty() && n.default_flow != bpmn::kNoIndex) flows.push_back(n.default_flow);
+    if (flows.empty() && !n.outgoing.empty()) {
+      return RaiseIncident(*e, "no_outgoing_flow", "no condition of an outgoing sequence flow is true", "complete");
+    }
+  } else {
+    flows = n.outgoing;
+  }
+  Json outputs = Json::object();
+  for (const CompiledMapping& m : info.outputs) {
+    Eval ev = Evaluate(m.source, key);
+    if (!ev.error.empty()) return RaiseIncident(*e, "expression", "output mapping: " + ev.error, "complete");
+    outputs[m.target] = dmn::ValueToJson(ev.value);
+  }
+  AW_TRY(ReleaseOwned(*e));
+  int64_t scope = e->scope_key;
+  st_.ApplyElementCompleted(key, n.id);
+  st_.ApplyVariablesPropagated(scope, outputs);
+  for (Index f : flows) {
+    pending_[scope]++;
+    queue_.push_back({Work::Kind::kActivate, p_.flow(f).target, scope, f, 0, {}});
+  }
+  if (flows.empty()) return ScopeMaybeDone(scope);
+  return core::OkStatus();
+}
+
+core::Status BpmnProcessor::Terminate(int64_t key) {
+  ElementInstance* e = st_.Element(key);
+  if (e == nullptr) return core::OkStatus();
+  for (int64_t c : st_.Children(key)) AW_TRY(Terminate(c));
+  ClearJoins(key);
+  AW_TRY(ReleaseOwned(*e));
+  st_.ApplyElementTerminated(key, NodeId(e->node));
+  return core::OkStatus();
+}
+
+void BpmnProcessor::ClearJoins(int64_t scope) {
+  Json& joins = st_.JoinState();
+  std::string prefix = fmt::format("{}:", scope);
+  std::vector<std::string> drop;
+  for (const auto& [k, v] : joins.items()) {
+    if (k.starts_with(prefix)) drop.push_back(k);
+  }
+  for (const auto& k : drop) joins.erase(k);
+  if (!drop.empty()) st_.MarkJoinsDirty();
+}
+
+bool BpmnProcessor::ScopeHasTokens(int64_t scope) {
+  if (st_.HasChildren(scope) || pending_[scope] > 0) return true;
+  std::string prefix = fmt::format("{}:", scope);
+  for (const auto& [k, v] : st_.JoinState().items()) {
+    if (k.starts_with(prefix)) return true;
+  }
+  return false;
+}
+
+core::Status BpmnProcessor::ScopeMaybeDone(int64_t scope) {
+  if (ScopeHasTokens(scope)) return core::OkStatus();
+  if (scope == 0) {
+    if (st_.active()) st_.ApplyInstanceCompleted();
+    return core::OkStatus();
+  }
+  ElementInstance* e = st_.Element(scope);
+  if (e != nullptr && e->state == "active") {
+    queue_.push_back({Work::Kind::kComplete, e->node, e->scope_key, bpmn::kNoIndex, scope, {}});
+  }
+  return core::OkStatus();
+}
+
+// An inclusive join fires when no token of its scope can still reach one of its
+// incoming flows that has none (Zeebe and the BPMN 2.0 spec, 13.3.2). Tokens
+// are the live element instances of the scope (a sub-process counts with all
+// its inner tokens) and the tokens waiting at other joins.
+core::Status BpmnProcessor::CheckInclusiveJoins(bool* fired) {
+  *fired = false;
+  Json& joins = st_.JoinState();
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : joins.items()) keys.push_back(k);
+  for (const std::string& jk : keys) {
+    size_t colon = jk.find(':');
+    int64_t scope = std::stoll(jk.substr(0, colon));
+    auto node = static_cast<Index>(std::stol(jk.substr(colon + 1)));
+    const bpmn::FlowNode& n = p_.node(node);
+    if (n.kind != NodeKind::kInclusiveGateway) continue;
+    const Json& counts = joins[jk];
+    std::vector<Index> missing;
+    for (size_t i = 0; i < n.incoming.size(); ++i) {
+      if (counts[i].get<int64_t>() == 0) missing.push_back(n.incoming[i]);
+    }
+    std::vector<Index> tokens;
+    for (int64_t c : st_.Children(scope)) tokens.push_back(st_.Element(c)->node);
+    for (const auto& [other, oc] : joins.items()) {
+      if (other == jk || !other.starts_with(fmt::format("{}:", scope))) continue;
+      tokens.push_back(static_cast<Index>(std::stol(other.substr(other.find(':') + 1))));
+    }
+    bool blocked = false;
+    for (Index t : tokens) {
+      for (Index f : missing) blocked = blocked || p_.CanReach(t, f);
+    }
+    if (blocked) continue;
+    ConsumeJoin(jk);
+    AW_TRY(ActivateElement(node, scope, nullptr));
+    *fired = true;
+    return core::OkStatus();
+  }
+  return core::OkStatus();
+}
+
+core::Status BpmnProcessor::CatchError(int64_t thrower, const std::string& code, const std::string& message,
+                                       const Json& vars) {
+  int64_t k = thrower;
+  while (k != 0) {
+    ElementInstance* e = st_.Element(k);
+    AW_ASSERT(e != nullptr, "error scope chain broken");
+    const bpmn::FlowNode& n = p_.node(e->node);
+    for (Index b : n.boundary_events) {
+      const NodeInfo& bi = p_.info(b);
+      if (bi.trigger != Trigger::kError || (!bi.error_code.empty() && bi.error_code != code)) continue;
+      int64_t scope = e->scope_key;
+      st_.Record("error_caught", p_.node(b).id, k, Json{{"errorCode", code}});
+      AW_TRY(Terminate(k));
+      int64_t boundary_key = 0;
+      AW_TRY(ActivateElement(b, scope, &boundary_key));
+      if (ElementInstance* be = st_.Element(boundary_key)) SetResultVariables(*be, vars);
+      return core::OkStatus();
+    }
+    k = e->scope_key;
+  }
+  ElementInstance* e = st_.Element(thrower);
+  return RaiseIncident(*e, "unhandled_error",
+                       fmt::format("error '{}' was not caught{}{}", code, message.empty() ? "" : ": ", message),
+                       "execute");
+}
+
+// --- Rows an element owns ------------------------------------------------------
+
+core::Status BpmnProcessor::CreateJob(ElementInstance& e) {
+  const bpmn::FlowNode& n = p_.node(e.node);
+  const NodeInfo& info = p_.info(e.node);
+  Eval type = Evaluate(info.task_type, e.key);
+  if (!type.error.empty() || !type.value.is_string()) {
+    return RaiseIncident(e, "expression", "job type: " + (type.error.empty() ? "not a string" : type.error), "execute");
+  }
+  int64_t retries = 3;
+  if (info.retries.present()) {
+    Eval r = Evaluate(info.retries, e.key);
+    std::optional<std::string> text = r.error.empty() ? AsText(r.value) : std::nullopt;
+    char* end = nullptr;
+    long long parsed = text ? std::strtoll(text->c_str(), &end, 10) : 0;
+    if (!text || end == text->c_str() || *end != '\0' || parsed < 0) {
+      return RaiseIncident(e, "expression", "retries: not a whole number", "execute");
+    }
+    retries = parsed;
+  }
+  Json headers = Json::object();
+  for (const bpmn::KeyValue& kv : n.ext.headers) headers[kv.key] = kv.value;
+  std::string job_id = core::NewId();
+  Json chain = st_.ScopeChain(e.key);
+  AW_TRY(tx_.Exec("INSERT INTO engine_jobs (tenant_id, job_id, instance_id, element_key, element_id, type, state, "
+                  "retries, available_at, worker, error_message, headers, scope_chain, created_at) "
+                  "VALUES ($1, $2, $3, $4, $5, $6, 'activatable', $7, $8, NULL, NULL, $9, $10, $8)",
+                  {st_.tenant(), job_id, st_.instance_id(), e.key, n.id, type.value.as_string(), retries,
+                   core::ToUnixMillis(st_.now()), core::DumpJson(headers), core::DumpJson(chain)}));
+  e.data["job"] = job_id;
+  e.dirty = true;
+  st_.Record("job_created", n.id, e.key, Json{{"jobId", job_id}, {"type", type.value.as_string()}, {"retries", retries}});
+  return core::OkStatus();
+}
+
+core::Status BpmnProcessor::CreateUserTask(ElementInstance& e) {
+  const bpmn::FlowNode& n = p_.node(e.node);
+  const NodeInfo& info = p_.info(e.node);
+  store::Value assignee;
+  Json groups = Json::array();
+  Json users = Json::array();
+  store::Value due;
+  store::Value follow_up;
+  if (info.assignee.present()) {
+    Eval a = Evaluate(info.assignee, e.key);
+    if (!a.error.empty()) return RaiseIncident(e, "expression", "assignee: " + a.error, "execute");
+    if (auto t = AsText(a.value)) assignee = *t;
+  }
+  for (auto [expr, out, what] : {std::tuple{&info.candidate_groups, &groups, "candidate groups"},
+                                 std::tuple{&info.candidate_users, &users, "candidate users"}}) {
+    if (!expr->present()) continue;
+    Eval v = Evaluate(*expr, e.key);
+    if (!v.error.empty()) return RaiseIncident(e, "expression", std::string(what) + ": " + v.error, "execute");
+    for (auto& s : AsTextList(v.value)) out->push_back(s);
+  }
+  for (auto [expr, out, what] : {std::tuple{&info.due_date, &due, "due date"},
+                                 std::tuple{&info.follow_up_date, &follow_up, "follow-up date"}}) {
+    if (!expr->present()) continue;
+    Eval v = Evaluate(*expr, e.key);
+    if (!v.error.empty()) return RaiseIncident(e, "expression", std::string(what) + ": " + v.error, "execute");
+    if (v.value.is_null()) continue;
+    std::optional<std::string> text = AsText(v.value);
+    auto t = text ? core::ParseIso8601(*text) : core::Result<core::Timestamp>(core::InvalidArgument("not a date"));
+    if (!t.ok()) {
+      return RaiseIncident(e, "expression", fmt::format("{}: not a date-time with offset: {}", what, v.value.DebugString()),
+                           "execute");
+    }
+    *out = core::ToUnixMillis(*t);
+  }
+  std::string form_key = !n.ext.form_key.empty() ? n.ext.form_key : n.ext.form_id;
+  std::string task_id = core::NewId();
+  AW_TRY(tx_.Exec("INSERT INTO engine_user_tasks (tenant_id, task_id, instance_id, element_key, element_id, name, "
+                  "assignee, candidate_groups, candidate_users, due_at, follow_up_at, form_key, created_at) "
+                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                  {st_.tenant(), task_id, st_.instance_id(), e.key, n.id, n.name, assignee, core::DumpJson(groups),
+                   core::DumpJson(users), due, follow_up, form_key, core::ToUnixMillis(st_.now())}));
+  e.data["task"] = task_id;
+  e.dirty = true;
+  st_.Record("user_task_created", n.id, e.key,
+             Json{{"taskId", task_id}, {"candidateGroups", groups}, {"candidateUsers", users}});
+  if (!assignee.is_null()) st_.Record("user_task_assigned", n.id, e.key, Json{{"taskId", task_id}, {"assignee", assignee.AsText()}});
+  return core::OkStatus();
+}
+
+core::Status BpmnProcessor::CreateTimer(ElementInstance& e, Index event_node, bool* failed) {
+  const NodeInfo& info = p_.info(event_node);
+  const bpmn::FlowNode& ev = p_.node(event_node);
+  Eval v = Evaluate(info.timer, e.key);
+  std::optional<std::string> text = v.error.empty() ? AsText(v.value) : std::nullopt;
+  core::Result<TimerSchedule> sched = core::InvalidArgument(v.error.empty() ? "timer is not a text" : v.error);
+  if (text) {
+    switch (info.timer_kind) {
+      case bpmn::TimerKind::kDate: sched = ParseTimerDate(*text); break;
+      case bpmn::TimerKind::kDuration: sched = ParseTimerDuration(*text, st_.now()); break;
+      case bpmn::TimerKind::kCycle: sched = ParseTimerCycle(*text, st_.now()); break;
+      case bpmn::TimerKind::kNone: sched = core::InvalidArgument("timer without definition"); break;
+    }
+  }
+  if (!sched.ok()) {
+    *failed = true;
+    return RaiseIncident(e, "expression", fmt::format("timer of {}: {}", ev.id, sched.error().message()), "execute");
+  }
+  std::string timer_id = core::NewId();
+  AW_TRY(tx_.Exec("INSERT INTO engine_timers (tenant_id, timer_id, instance_id, element_key, element_index, element_id, "
+                  "definition_key, due_at, repetitions, cycle) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                  {st_.tenant(), timer_id, st_.instance_id(), e.key, event_node, ev.id, st_.definition_key(),
+                   core::ToUnixMillis(sched->due), sched->repetitions,
+                   info.timer_kind == bpmn::TimerKind::kCycle ? FormatIsoDuration(sched->interval) : std::string()}));
+  e.data["timers"].push_back(timer_id);
+  e.dirty = true;
+  st_.Record("timer_created", ev.id, e.key, Json{{"timerId", timer_id}, {"dueAt", core::FormatIso8601(sched->due)}});
+  return core::OkStatus();
+}
+
+core::Status BpmnProcessor::OpenSubscription(ElementInstance& e, Index event_node, bool* failed, bool* correlated,
+                                             Json* message_vars) {
+  const NodeInfo& info = p_.info(event_node);
+  const bpmn::FlowNode& ev = p_.node(event_node);
+  Eval name = Evaluate(info.message_name, e.key);
+  Eval key = Evaluate(info.correlation_key, e.key);
+  std::optional<std::string> name_text = name.error.empty() ? AsText(name.value) : std::nullopt;
+  std::optional<std::string> key_text = key.error.empty() ? AsText(key.value) : std::nullopt;
+  if (!name_text || !key_text) {
+    *failed = true;
+    std::string why = !name_text ? "message name: " + (name.error.empty() ? "not a text" : name.error)
+                                 : "correlation key: " + (key.error.empty() ? "not a text or number" : key.error);
+    return RaiseIncident(e, "expression", why, "execute");
+  }
+  // A message published before we got here waits in the buffer until its TTL.
+  std::string_view sql = tx_.dialect() == store::Dialect::kPostgres
+      ? "SELECT message_id, variables FROM engine_messages WHERE tenant_id = $1 AND name = $2 AND "
+        "correlation_key = $3 AND expires_at > $4 ORDER BY published_at, message_id LIMIT 1 FOR UPDATE SKIP LOCKED"
+      : "SELECT message_id, variables FROM engine_messages WHERE tenant_id = $1 AND name = $2 AND "
+        "correlation_key = $3 AND expires_at > $4 ORDER BY published_at, message_id LIMIT 1";
+  AW_ASSIGN_OR_RETURN(auto buffered, tx_.QueryOne(sql, {st_.tenant(), *name_text, *key_text,
+                                                        core::ToUnixMillis(st_.now())}));
+  if (buffered) {
+    std::string message_id = buffered->Text(0);
+    AW_TRY(tx_.Exec("DELETE FROM engine_messages WHERE tenant_id = $1 AND message_id = $2", {st_.tenant(), message_id}));
+    auto vars = core::ParseJson(buffered->Text(1));
+    *message_vars = vars.ok() ? std::move(*vars) : Json::object();
+    *correlated = true;
+    st_.Record("message_correlated", ev.id, e.key,
+               Json{{"messageId", message_id}, {"name", *name_text}, {"correlationKey", *key_text}, {"buffered", true}});
+    return core::OkStatus();
+  }
+  std::string sub_id = core::NewId();
+  AW_TRY(tx_.Exec("INSERT INTO engine_subscriptions (tenant_id, subscription_id, kind, name, correlation_key, "
+                  "instance_id, element_key, element_index, element_id, definition_key) "
+                  "VALUES ($1, $2, 'message', $3, $4, $5, $6, $7, $8, $9)",
+                  {st_.tenant(), sub_id, *name_text, *key_text, st_.instance_id(), e.key, event_node, ev.id,
+                   st_.definition_key()}));
+  e.data["subs"].push_back(sub_id);
+  e.dirty = true;
+  st_.Record("message_subscription_opened", ev.id, e.key,
+             Json{{"subscriptionId", sub_id}, {"name", *name_text}, {"correlationKey", *key_text}});
+  return core::OkStatus();
+}
+
+core::Status BpmnProcessor::SubscribeBoundaries(ElementInstance& e, bool* failed) {
+  for (Index b : p_.node(e.node).boundary_events) {
+    Trigger t = p_.info(b).trigger;
+    if (t == Trigger::kTimer) {
+      AW_TRY(CreateTimer(e, b, failed));
+    } else if (t == Trigger::kMessage) {
+      bool correlated = false;
+      Json vars;
+      AW_TRY(OpenSubscription(e, b, failed, &correlated, &vars));
+      if (correlated) queue_.push_back({Work::Kind::kTrigger, b, 0, bpmn::kNoIndex, e.key, std::move(vars)});
+    }
+    if (*failed) return core::OkStatus();
+  }
+  return core::OkStatus();
+}
+
+core::Status BpmnProcessor::ReleaseOwned(ElementInstance& e) {
+  const std::string& tenant = st_.tenant();
+  if (e.data.contains("job")) {
+    AW_TRY(tx_.Exec("DELETE FROM engine_jobs WHERE tenant_id = $1 AND job_id = $2", {tenant, e.data["job"].get<std::string>()}));
+    e.data.erase("job");
+  }
+  if (e.data.contains("task")) {
+    AW_TRY(tx_.Exec("DELETE FROM engine_user_tasks WHERE tenant_id = $1 AND task_id = $2",
+                    {tenant, e.data["task"].get<std::string>()}));
+    e.data.erase("task");
+  }
+  if (e.data.contains("timers")) {
+    for (const Json& id : e.data["timers"]) {
+      AW_TRY(tx_.Exec("DELETE FROM engine_timers WHERE tenant_id = $1 AND timer_id = $2", {tenant, id.get<std::string>()}));
+    }
+    e.data.erase("timers");
+  }
+  if (e.data.contains("subs")) {
+    for (const Json& id : e.data["subs"]) {
+      AW_TRY(tx_.Exec("DELETE FROM engine_subscriptions WHERE tenant_id = $1 AND subscription_id = $2",
+                      {tenant, id.get<std::string>()}));
+    }
+    e.data.erase("subs");
+  }
+  if (e.data.contains("incident")) {
+    std::string id = e.data["incident"].get<std::string>();
+    AW_TRY(tx_.Exec("DELETE FROM engine_incidents WHERE tenant_id = $1 AND incident_id = $2", {tenant, id}));
+    st_.Record("incident_resolved", NodeId(e.node), e.key, Json{{"incidentId", id}});
+    e.data.erase("incident");
+  }
+  e.dirty = true;
+  return core::OkStatus();
+}
+
+core::Status BpmnProcessor::RaiseIncident(ElementInstance& e, const std::string& kind, const std::string& message,
+                                          const std::string& stage) {
+  std::string id = core::NewId();
+  const std::string& element_id = NodeId(e.node);
+  AW_TRY(tx_.Exec("INSERT INTO engine_incidents (tenant_id, incident_id, instance_id, element_key, element_id, kind, "
+                  "message, job_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)",
+                  {st_.tenant(), id, st_.instance_id(), e.key, element_id, kind, message,
+                   core::ToUnixMillis(st_.now())}));
+  e.state = "failed";
+  e.data["incident"] = id;
+  e.data["stage"] = stage;
+  e.dirty = true;
+  st_.Record("incident_raised", element_id, e.key, Json{{"incidentId", id}, {"kind", kind}, {"message", message}});
+  return core::OkStatus();
+}
+
+}  // namespace amtsweg::engine

@@ -1,0 +1,774 @@
+#include "engine/engine.h"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "bpmn/importer.h"
+#include "bpmn/lint.h"
+#include "core/id.h"
+#include "dmn/engine.h"
+#include "dmn/importer.h"
+#include "engine/bpmn_processor.h"
+#include "engine/instance_state.h"
+#include "engine/timer_spec.h"
+#include "store/migrations.h"
+
+namespace amtsweg::engine {
+
+using core::Json;
+using store::Row;
+using store::Tx;
+
+namespace {
+
+std::string KindOf(std::string_view name) {
+  if (name.ends_with(".bpmn") || name.ends_with(".bpmn20.xml")) return "bpmn";
+  if (name.ends_with(".dmn")) return "dmn";
+  if (name.ends_with(".form")) return "form";
+  return "";
+}
+
+core::Error WithName(core::Error e, const std::string& name) {
+  e.WithContext(name);
+  return e;
+}
+
+bool IsPg(const Tx& tx) { return tx.dialect() == store::Dialect::kPostgres; }
+
+core::Result<Json> ParseStoredJson(const std::string& text) {
+  auto j = core::ParseJson(text);
+  if (!j.ok()) return core::Internal("stored engine JSON is corrupt: " + j.error().message());
+  return std::move(*j);
+}
+
+core::Status CheckVariables(const Json& vars) {
+  if (!vars.is_object()) return core::InvalidArgument("variables must be a JSON object");
+  return core::OkStatus();
+}
+
+struct JobRow {
+  std::string instance_id;
+  int64_t element_key = 0;
+  std::string element_id;
+  std::string state;
+  int64_t retries = 0;
+};
+
+core::Result<JobRow> LoadJob(Tx& tx, const std::string& tenant, const std::string& job_id, bool must_be_activated) {
+  AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT instance_id, element_key, element_id, state, retries FROM engine_jobs "
+                                            "WHERE tenant_id = $1 AND job_id = $2",
+                                            {tenant, job_id}));
+  if (!row) return core::NotFound("no job " + job_id);
+  JobRow j{row->Text(0), row->Int(1), row->Text(2), row->Text(3), row->Int(4)};
+  if (must_be_activated && j.state != "activated") {
+    return core::FailedPrecondition(fmt::format("job {} is {}, not activated", job_id, j.state));
+  }
+  return j;
+}
+
+}  // namespace
+
+Engine::Engine(store::Database& db, EngineOptions options)
+    : db_(db), clock_(options.clock != nullptr ? options.clock : &core::SystemClock::Instance()) {}
+
+Engine::~Engine() = default;
+
+// --- Deployments ---------------------------------------------------------------
+
+core::Result<Deployment> Engine::Deploy(std::string_view tenant_view, const std::vector<Resource>& resources) {
+  std::string tenant(tenant_view);
+  if (resources.empty()) return core::InvalidArgument("a deployment needs at least one resource");
+  for (const Resource& r : resources) {
+    if (KindOf(r.name).empty()) {
+      return core::InvalidArgument("unknown resource kind (expected .bpmn, .dmn or .form): " + r.name);
+    }
+  }
+  std::vector<std::shared_ptr<const CompiledProcess>> compiled;
+  core::Timestamp now = Now();
+  auto deployment = db_.writer().Write([&](Tx& tx) -> core::Result<Deployment> {
+    compiled.clear();
+    Deployment d;
+    d.deployment_id = core::NewId();
+    int64_t now_ms = core::ToUnixMillis(now);
+    AW_TRY(tx.Exec("INSERT INTO engine_deployments (tenant_id, deployment_id, created_at) VALUES ($1, $2, $3)",
+                   {tenant, d.deployment_id, now_ms}));
+    // Returns the version to use and whether it is new.
+    auto next_version = [&](const std::string& kind, const std::string& id, const std::string& checksum,
+                            DeployedDefinition* out) -> core::Status {
+      AW_ASSIGN_OR_RETURN(auto latest, tx.QueryOne("SELECT version, checksum, definition_key FROM engine_definitions "
+                                                   "WHERE tenant_id = $1 AND kind = $2 AND definition_id = $3 "
+                                                   "ORDER BY version DESC LIMIT 1",
+                                                   {tenant, kind, id}));
+      out->kind = kind;
+      out->id = id;
+      if (latest && latest->Text(1) == checksum) {
+        out->version = static_cast<int>(latest->Int(0));
+        out->definition_key = latest->Text(2);
+        out->is_new = false;
+      } else {
+        out->version = latest ? static_cast<int>(latest->Int(0)) + 1 : 1;
+        out->definition_key = core::NewId();
+        out->is_new = true;
+      }
+      return core::OkStatus();
+    };
+    auto insert_definition = [&](const DeployedDefinition& def, const Resource& r,
+                                 const std::string& checksum) -> core::Status {
+      if (!def.is_new) return core::OkStatus();
+      AW_TRY(tx.Exec("INSERT INTO engine_definitions (tenant_id, kind, definition_id, version, definition_key, "
+                     "deployment_id, resource_name, checksum, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     {tenant, def.kind, def.id, def.version, def.definition_key, d.deployment_id, r.name, checksum,
+                      now_ms}));
+      return core::OkStatus();
+    };
+    for (const Resource& r : resources) {
+      std::string kind = KindOf(r.name);
+      std::string checksum = store::MigrationChecksum(r.content);
+      auto inserted = tx.Exec("INSERT INTO engine_resources (tenant_id, deployment_id, name, kind, checksum, content) "
+                              "VALUES ($1, $2, $3, $4, $5, $6)",
+                              {tenant, d.deployment_id, r.name, kind, checksum, r.content});
+      if (!inserted.ok()) {
+        if (inserted.error().code() == core::ErrorCode::kAlreadyExists) {
+          return core::InvalidArgument("resource name used twice in one deployment: " + r.name);
+        }
+        return std::move(inserted).error();
+      }
+      if (kind == "bpmn") {
+        auto defs = bpmn::ImportBpmn(r.content);
+        if (!defs.ok()) return WithName(std::move(defs).error(), r.name);
+        auto exec = bpmn::CheckExecutable(**defs);
+        if (!exec.ok()) return WithName(std::move(exec).error(), r.name);
+        for (size_t i = 0; i < (*defs)->processes.size(); ++i) {
+          const bpmn::Process& p = (*defs)->processes[i];
+          if (!p.is_executable) continue;
+          DeployedDefinition def;
+          AW_TRY(next_version("process", p.id, checksum, &def));
+          auto cp = CompiledProcess::Compile(*defs, i, def.definition_key, def.version);
+          if (!cp.ok()) return WithName(std::move(cp).error(), r.name);
+          AW_TRY(insert_definition(def, r, checksum));
+          compiled.push_back(*cp);
+          d.definitions.push_back(def);
+        }
+      } else if (kind == "dmn") {
+        auto model = dmn::ParseDmnXml(r.content);
+        if (!model.ok()) return WithName(std::move(model).error(), r.name);
+        auto engine = dmn::ImportDmn(r.content);
+        if (!engine.ok()) return WithName(std::move(engine).error(), r.name);
+        if (!(*engine)->problems().empty()) {
+          return core::InvalidArgument(fmt::format("{}: {}", r.name, (*engine)->problems().front()));
+        }
+        for (const auto& decision : model->decisions) {
+          DeployedDefinition def;
+          AW_TRY(next_version("decision", decision.id, checksum, &def));
+          AW_TRY(insert_definition(def, r, checksum));
+          d.definitions.push_back(def);
+        }
+      } else {
+        auto form = core::ParseJson(r.content);
+        if (!form.ok()) return WithName(std::move(form).error(), r.name);
+        if (!form->is_object() || !form->contains("id") || !(*form)["id"].is_string()) {
+          return core::InvalidArgument(r.name + ": a form needs a string \"id\"");
+        }
+        DeployedDefinition def;
+        AW_TRY(next_version("form", (*form)["id"].get<std::string>(), checksum, &def));
+        AW_TRY(insert_definition(def, r, checksum));
+        d.definitions.push_back(def);
+      }
+    }
+    return d;
+  });
+  if (deployment.ok()) {
+    std::lock_guard lock(mu_);
+    for (auto& cp : compiled) cache_.emplace(tenant + "/" + cp->definition_key(), cp);
+  }
+  return deployment;
+}
+
+core::Result<std::shared_ptr<const CompiledProcess>> Engine::Process(Tx& tx, std::string_view tenant,
+                                                                     std::string_view definition_key) {
+  std::string cache_key = fmt::format("{}/{}", tenant, definition_key);
+  {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(cache_key);
+    if (it != cache_.end()) return it->second;
+  }
+  AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
+      "SELECT d.definition_id, d.version, r.content FROM engine_definitions d JOIN engine_resources r "
+      "ON r.tenant_id = d.tenant_id AND r.deployment_id = d.deployment_id AND r.name = d.resource_name "
+      "WHERE d.tenant_id = $1 AND d.definition_key = $2 AND d.kind = 'process'",
+      {tenant, definition_key}));
+  if (!row) return core::NotFound(fmt::format("no process definition {}", definition_key));
+  AW_ASSIGN_OR_RETURN(auto defs, bpmn::ImportBpmn(row->Text(2)));
+  bpmn::Index index = defs->FindProcess(row->Text(0));
+  if (index == bpmn::kNoIndex) return core::Internal("deployed resource lacks process " + row->Text(0));
+  AW_ASSIGN_OR_RETURN(auto cp, CompiledProcess::Compile(defs, static_cast<size_t>(index), std::string(definition_key),
+                                                        static_cast<int>(row->Int(1))));
+  std::lock_guard lock(mu_);
+  cache_.emplace(cache_key, cp);
+  return cp;
+}
+
+// --- Instances -----------------------------------------------------------------
+
+core::Result<std::string> Engine::StartInTx(Tx& tx, const std::string& tenant, const std::string& process_id,
+                                            const Json& variables, std::optional<int> version) {
+  AW_TRY(CheckVariables(variables));
+  std::optional<Row> def;
+  if (version) {
+    AW_ASSIGN_OR_RETURN(def, tx.QueryOne("SELECT definition_key FROM engine_definitions WHERE tenant_id = $1 AND "
+                                         "kind = 'process' AND definition_id = $2 AND version = $3",
+                                         {tenant, process_id, *version}));
+  } else {
+    AW_ASSIGN_OR_RETURN(def, tx.QueryOne("SELECT definition_key FROM engine_definitions WHERE tenant_id = $1 AND "
+                                         "kind = 'process' AND definition_id = $2 ORDER BY version DESC LIMIT 1",
+                                         {tenant, process_id}));
+  }
+  if (!def) {
+    return core::NotFound(version ? fmt::format("no version {} of process '{}'", *version, process_id)
+                                  : fmt::format("no process '{}' deployed", process_id));
+  }
+  AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, def->Text(0)));
+  std::string instance_id = core::NewId();
+  auto state = InstanceState::Create(tenant, instance_id, *cp, Now());
+  BpmnProcessor proc(tx, *state, *cp);
+  AW_TRY(proc.Start(variables));
+  AW_TRY(state->Flush(tx));
+  return instance_id;
+}
+
+core::Result<std::string> Engine::StartInstance(std::string_view tenant, std::string_view process_id,
+                                                const Json& variables, std::optional<int> version) {
+  std::string t(tenant), p(process_id);
+  return db_.writer().Write([&](Tx& tx) { return StartInTx(tx, t, p, variables, version); });
+}
+
+void Engine::StartInstanceAsync(std::string tenant, std::string process_id, Json variables,
+                                std::function<void(core::Result<std::string>)> done) {
+  auto out = std::make_shared<std::string>();
+  auto cmd = [this, tenant = std::move(tenant), process_id = std::move(process_id), variables = std::move(variables),
+              out](Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(*out, StartInTx(tx, tenant, process_id, variables, std::nullopt));
+    return core::OkStatus();
+  };
+  db_.writer().Submit(std::move(cmd), [out, done = std::move(done)](core::Status s) {
+    if (s.ok()) {
+      done(std::move(*out));
+    } else {
+      done(std::move(s).error());
+    }
+  });
+}
+
+core::Status Engine::SetVariables(std::string_view tenant, std::string_view instance_id, const Json& variables) {
+  AW_TRY(CheckVariables(variables));
+  std::string t(tenant), id(instance_id);
+  return db_.writer().Write([&](Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, t, id));
+    if (!st->active()) return core::FailedPrecondition("process instance " + id + " is not active");
+    st->set_now(Now());
+    for (const auto& [name, value] : variables.items()) st->ApplyVariableSet(0, name, value);
+    st->Record("variables_set", "", 0, Json{{"names", [&] {
+                 Json names = Json::array();
+                 for (const auto& [name, value] : variables.items()) names.push_back(name);
+                 return names;
+               }()}});
+    return st->Flush(tx);
+  });
+}
+
+core::Status Engine::CancelInstance(std::string_view tenant, std::string_view instance_id) {
+  std::string t(tenant), id(instance_id);
+  return db_.writer().Write([&](Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, t, id));
+    st->set_now(Now());
+    AW_ASSIGN_OR_RETURN(auto cp, Process(tx, t, st->definition_key()));
+    BpmnProcessor proc(tx, *st, *cp);
+    AW_TRY(proc.Cancel());
+    return st->Flush(tx);
+  });
+}
+
+// --- Jobs ----------------------------------------------------------------------
+
+core::Result<std::vector<ActivatedJob>> Engine::ActivateJobs(std::string_view tenant_view, std::string_view type_view,
+                                                             std::string_view worker_view, int max_jobs,
+                                                             std::chrono::milliseconds lock_timeout) {
+  if (max_jobs <= 0) return core::InvalidArgument("max_jobs must be positive");
+  std::string tenant(tenant_view), type(type_view), worker(worker_view);
+  return db_.writer().Write([&](Tx& tx) -> core::Result<std::vector<ActivatedJob>> {
+    core::Timestamp now = Now();
+    core::Timestamp deadline = now + std::chrono::duration_cast<std::chrono::microseconds>(lock_timeout);
+    // available_at is when a job may be taken: at creation, after a retry
+    // back-off, or when the lock of the worker that took it runs out.
+    std::string_view sql = IsPg(tx)
+        ? "UPDATE engine_jobs SET state = 'activated', worker = $3, available_at = $4 WHERE (tenant_id, job_id) IN "
+          "(SELECT tenant_id, job_id FROM engine_jobs WHERE tenant_id = $1 AND type = $2 AND state <> 'failed' "
+          "AND available_at <= $5 ORDER BY available_at LIMIT $6 FOR UPDATE SKIP LOCKED) "
+          "RETURNING job_id, instance_id, element_key, element_id, retries, headers, scope_chain"
+        : "UPDATE engine_jobs SET state = 'activated', worker = $3, available_at = $4 WHERE (tenant_id, job_id) IN "
+          "(SELECT tenant_id, job_id FROM engine_jobs WHERE tenant_id = $1 AND type = $2 AND state <> 'failed' "
+          "AND available_at <= $5 ORDER BY available_at LIMIT $6) "
+          "RETURNING job_id, instance_id, element_key, element_id, retries, headers, scope_chain";
+    AW_ASSIGN_OR_RETURN(auto rows, tx.Query(sql, {tenant, type, worker, core::ToUnixMillis(deadline),
+                                                  core::ToUnixMillis(now), max_jobs}));
+    std::vector<ActivatedJob> jobs;
+    std::map<std::string, std::map<int64_t, Json>> vars_by_instance;
+    for (const Row& r : rows) {
+      ActivatedJob j;
+      j.job_id = r.Text(0);
+      j.type = type;
+      j.instance_id = r.Text(1);
+      j.element_key = r.Int(2);
+      j.element_id = r.Text(3);
+      j.retries = r.Int(4);
+      j.deadline = core::FromUnixMillis(core::ToUnixMillis(deadline));
+      AW_ASSIGN_OR_RETURN(j.headers, ParseStoredJson(r.Text(5)));
+      AW_ASSIGN_OR_RETURN(Json chain, ParseStoredJson(r.Text(6)));
+      auto it = vars_by_instance.find(j.instance_id);
+      if (it == vars_by_instance.end()) {
+        AW_ASSIGN_OR_RETURN(auto vrows, tx.Query("SELECT scope_key, vars FROM engine_variables "
+                                                 "WHERE tenant_id = $1 AND instance_id = $2",
+                                                 {tenant, j.instance_id}));
+        std::map<int64_t, Json> scopes;
+        for (const Row& v : vrows) {
+          AW_ASSIGN_OR_RETURN(scopes[v.Int(0)], ParseStoredJson(v.Text(1)));
+        }
+        it = vars_by_instance.emplace(j.instance_id, std::move(scopes)).first;
+      }
+      j.variables = Json::object();
+      for (auto c = chain.rbegin(); c != chain.rend(); ++c) {
+        auto s = it->second.find(c->get<int64_t>());
+        if (s == it->second.end()) continue;
+        for (const auto& [name, value] : s->second.items()) j.variables[name] = value;
+      }
+      jobs.push_back(std::move(j));
+    }
+    return jobs;
+  });
+}
+
+core::Status Engine::CompleteJobInTx(Tx& tx, const std::string& tenant, const std::string& job_id,
+                                     const Json& variables) {
+  AW_TRY(CheckVariables(variables));
+  AW_ASSIGN_OR_RETURN(JobRow job, LoadJob(tx, tenant, job_id, true));
+  AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, tenant, job.instance_id));
+  st->set_now(Now());
+  AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, st->definition_key()));
+  st->Record("job_completed", job.element_id, job.element_key, Json{{"jobId", job_id}});
+  BpmnProcessor proc(tx, *st, *cp);
+  AW_TRY(proc.CompleteWaitingTask(job.element_key, variables));
+  return st->Flush(tx);
+}
+
+core::Status Engine::CompleteJob(std::string_view tenant, std::string_view job_id, const Json& variables) {
+  std::string t(tenant), j(job_id);
+  return db_.writer().Write([&](Tx& tx) { return CompleteJobInTx(tx, t, j, variables); });
+}
+
+void Engine::CompleteJobAsync(std::string tenant, std::string job_id, Json variables,
+                              std::function<void(core::Status)> done) {
+  db_.writer().Submit(
+      [this, tenant = std::move(tenant), job_id = std::move(job_id), variables = std::move(variables)](Tx& tx) {
+        return CompleteJobInTx(tx, tenant, job_id, variables);
+      },
+      std::move(done));
+}
+
+core::Status Engine::FailJob(std::string_view tenant_view, std::string_view job_view, int retries,
+                             std::string_view message_view, std::chrono::milliseconds backoff) {
+  if (retries < 0) return core::InvalidArgument("retries must not be negative");
+  std::string tenant(tenant_view), job_id(job_view), message(message_view);
+  return db_.writer().Write([&](Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(JobRow job, LoadJob(tx, tenant, job_id, true));
+    AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, tenant, job.instance_id));
+    core::Timestamp now = Now();
+    st->set_now(now);
+    st->Record("job_failed", job.element_id, job.element_key,
+               Json{{"jobId", job_id}, {"retries", retries}, {"message", message}, {"backoffMs", backoff.count()}});
+    if (retries > 0) {
+      int64_t available = core::ToUnixMillis(now) + backoff.count();
+      AW_TRY(tx.Exec("UPDATE engine_jobs SET state = 'activatable', retries = $3, available_at = $4, worker = NULL, "
+                     "error_message = $5 WHERE tenant_id = $1 AND job_id = $2",
+                     {tenant, job_id, retries, available, message}));
+    } else {
+      AW_TRY(tx.Exec("UPDATE engine_jobs SET state = 'failed', retries = 0, worker = NULL, error_message = $3 "
+                     "WHERE tenant_id = $1 AND job_id = $2",
+                     {tenant, job_id, message}));
+      std::string incident_id = core::NewId();
+      std::string text = message.empty() ? "job failed and has no retries left" : message;
+      AW_TRY(tx.Exec("INSERT INTO engine_incidents (tenant_id, incident_id, instance_id, element_key, element_id, kind, "
+                     "message, job_id, created_at) VALUES ($1, $2, $3, $4, $5, 'job_no_retries', $6, $7, $8)",
+                     {tenant, incident_id, job.instance_id, job.element_key, job.element_id, text, job_id,
+                      core::ToUnixMillis(now)}));
+      st->Record("incident_raised", job.element_id, job.element_key,
+                 Json{{"incidentId", incident_id}, {"kind", "job_no_retries"}, {"message", text}, {"jobId", job_id}});
+    }
+    return st->Flush(tx);
+  });
+}
+
+core::Status Engine::ThrowJobError(std::string_view tenant_view, std::string_view job_view, std::string_view code,
+                                   std::string_view message, const Json& variables) {
+  AW_TRY(CheckVariables(variables));
+  std::string tenant(tenant_view), job_id(job_view);
+  return db_.writer().Write([&](Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(JobRow job, LoadJob(tx, tenant, job_id, true));
+    AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, tenant, job.instance_id));
+    st->set_now(Now());
+    AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, st->definition_key()));
+    BpmnProcessor proc(tx, *st, *cp);
+    AW_TRY(proc.ThrowError(job.element_key, std::string(code), std::string(message), variables));
+    return st->Flush(tx);
+  });
+}
+
+core::Status Engine::UpdateJobRetries(std::string_view tenant, std::string_view job_id, int retries) {
+  if (retries < 0) return core::InvalidArgument("retries must not be negative");
+  std::string t(tenant), j(job_id);
+  return db_.writer().Write([&](Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(int64_t n, tx.Exec("UPDATE engine_jobs SET retries = $3 WHERE tenant_id = $1 AND job_id = $2",
+                                           {t, j, retries}));
+    if (n == 0) return core::NotFound("no job " + j);
+    return core::OkStatus();
+  });
+}
+
+void Engine::RegisterWorker(std::string type, JobHandler handler) {
+  std::lock_guard lock(mu_);
+  workers_[std::move(type)] = std::move(handler);
+}
+
+core::Result<int> Engine::RunWorkers(std::string_view tenant, int max_jobs, std::chrono::milliseconds lock_timeout) {
+  std::vector<std::pair<std::string, JobHandler>> workers;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [type, handler] : workers_) workers.emplace_back(type, handler);
+  }
+  int handled = 0;
+  for (const auto& [type, handler] : workers) {
+    AW_ASSIGN_OR_RETURN(auto jobs, ActivateJobs(tenant, type, "in-process", max_jobs, lock_timeout));
+    // Completions go to the writer together, so they share one group commit.
+    std::vector<std::future<core::Status>> pending;
+    for (const ActivatedJob& job : jobs) {
+      JobResult r = handler(job);
+      std::string t(tenant);
+      switch (r.kind) {
+        case JobResult::Kind::kComplete:
+          pending.push_back(db_.writer().Submit([this, t, id = job.job_id, vars = std::move(r.variables)](Tx& tx) {
+            return CompleteJobInTx(tx, t, id, vars);
+          }));
+          break;
+        case JobResult::Kind::kFail:
+          AW_TRY(FailJob(tenant, job.job_id, static_cast<int>(std::max<int64_t>(job.retries - 1, 0)), r.message,
+                         r.retry_backoff));
+          break;
+        case JobResult::Kind::kError:
+          AW_TRY(ThrowJobError(tenant, job.job_id, r.error_code, r.message, r.variables));
+          break;
+      }
+      ++handled;
+    }
+    for (auto& f : pending) AW_TRY(f.get());
+  }
+  return handled;
+}
+
+// --- User tasks ----------------------------------------------------------------
+
+core::Status Engine::ClaimUserTask(std::string_view tenant_view, std::string_view task_view,
+                                   std::string_view assignee_view) {
+  std::string tenant(tenant_view), task_id(task_view), assignee(assignee_view);
+  if (assignee.empty()) return core::InvalidArgument("assignee must not be empty");
+  return db_.writer().Write([&](Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT instance_id, element_key, element_id, assignee FROM "
+                                              "engine_user_tasks WHERE tenant_id = $1 AND task_id = $2",
+                                              {tenant, task_id}));
+    if (!row) return core::NotFound("no user task " + task_id);
+    if (!row->IsNull(3) && row->Text(3) != assignee) {
+      return core::FailedPrecondition(fmt::format("user task {} is assigned to {}", task_id, row->Text(3)));
+    }
+    AW_TRY(tx.Exec("UPDATE engine_user_tasks SET assignee = $3 WHERE tenant_id = $1 AND task_id = $2",
+                   {tenant, task_id, assignee}));
+    AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, tenant, row->Text(0)));
+    st->set_now(Now());
+    st->Record("user_task_assigned", row->Text(2), row->Int(1), Json{{"taskId", task_id}, {"assignee", assignee}});
+    return st->Flush(tx);
+  });
+}
+
+core::Status Engine::UnclaimUserTask(std::string_view tenant_view, std::string_view task_view) {
+  std::string tenant(tenant_view), task_id(task_view);
+  return db_.writer().Write([&](Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT instance_id, element_key, element_id FROM engine_user_tasks "
+                                              "WHERE tenant_id = $1 AND task_id = $2",
+                                              {tenant, task_id}));
+    if (!row) return core::NotFound("no user task " + task_id);
+    AW_TRY(tx.Exec("UPDATE engine_user_tasks SET assignee = NULL WHERE tenant_id = $1 AND task_id = $2",
+                   {tenant, task_id}));
+    AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, tenant, row->Text(0)));
+    st->set_now(Now());
+    st->Record("user_task_unassigned", row->Text(2), row->Int(1), Json{{"taskId", task_id}});
+    return st->Flush(tx);
+  });
+}
+
+core::Status Engine::CompleteUserTask(std::string_view tenant_view, std::string_view task_view, const Json& variables) {
+  AW_TRY(CheckVariables(variables));
+  std::string tenant(tenant_view), task_id(task_view);
+  return db_.writer().Write([&](Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT instance_id, element_key, element_id, assignee FROM "
+                                              "engine_user_tasks WHERE tenant_id = $1 AND task_id = $2",
+                                              {tenant, task_id}));
+    if (!row) return core::NotFound("no user task " + task_id);
+    AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, tenant, row->Text(0)));
+    st->set_now(Now());
+    AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, st->definition_key()));
+    st->Record("user_task_completed", row->Text(2), row->Int(1),
+               Json{{"taskId", task_id}, {"assignee", row->IsNull(3) ? Json(nullptr) : Json(row->Text(3))}});
+    BpmnProcessor proc(tx, *st, *cp);
+    AW_TRY(proc.CompleteWaitingTask(row->Int(1), variables));
+    return st->Flush(tx);
+  });
+}
+
+// --- Messages and timers -------------------------------------------------------
+
+core::Result<PublishResult> Engine::PublishMessage(std::string_view tenant_view, std::string_view name_view,
+                                                   std::string_view key_view, const Json& variables,
+                                                   std::chrono::milliseconds ttl) {
+  AW_TRY(CheckVariables(variables));
+  std::string tenant(tenant_view), name(name_view), key(key_view);
+  if (name.empty()) return core::InvalidArgument("message name must not be empty");
+  return db_.writer().Write([&](Tx& tx) -> core::Result<PublishResult> {
+    core::Timestamp now = Now();
+    PublishResult result;
+    result.message_id = core::NewId();
+    AW_ASSIGN_OR_RETURN(auto subs, tx.Query("SELECT subscription_id, instance_id, element_key, element_index "
+                                            "FROM engine_subscriptions WHERE tenant_id = $1 AND kind = 'message' "
+                                            "AND name = $2 AND correlation_key = $3 ORDER BY subscription_id",
+                                            {tenant, name, key}));
+    std::set<std::string> instances;  // a message reaches an instance once
+    for (const Row& sub : subs) {
+      std::string instance_id = sub.Text(1);
+      if (!instances.insert(instance_id).second) continue;
+      AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, tenant, instance_id));
+      st->set_now(now);
+      AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, st->definition_key()));
+      auto node = static_cast<bpmn::Index>(sub.Int(3));
+      st->Record("message_correlated", cp->node(node).id, sub.Int(2),
+                 Json{{"messageId", result.message_id}, {"name", name}, {"correlationKey", key}, {"buffered", false}});
+      BpmnProcessor proc(tx, *st, *cp);
+      AW_TRY(proc.TriggerEvent(sub.Int(2), node, variables));
+      AW_TRY(st->Flush(tx));
+      result.correlated++;
+    }
+    if (result.correlated == 0 && ttl.count() > 0) {
+      AW_TRY(tx.Exec("INSERT INTO engine_messages (tenant_id, message_id, name, correlation_key, variables, "
+                     "published_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                     {tenant, result.message_id, name, key, core::DumpJson(variables), core::ToUnixMillis(now),
+                      core::ToUnixMillis(now) + ttl.count()}));
+      result.buffered = true;
+    }
+    return result;
+  });
+}
+
+core::Result<int> Engine::FireDueTimers(int max_timers) {
+  core::Timestamp now = Now();
+  AW_ASSIGN_OR_RETURN(auto due, db_.Read([&](Tx& tx) -> core::Result<std::vector<std::pair<std::string, std::string>>> {
+    AW_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT tenant_id, timer_id FROM engine_timers WHERE due_at <= $1 "
+                                            "ORDER BY due_at LIMIT $2",
+                                            {core::ToUnixMillis(now), max_timers}));
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const Row& r : rows) out.emplace_back(r.Text(0), r.Text(1));
+    return out;
+  }));
+  // One command per timer: a timer whose model raises an incident does not
+  // hold back the others, and the batch still shares one commit.
+  std::vector<std::future<core::Status>> pending;
+  auto fired = std::make_shared<std::atomic<int>>(0);
+  for (auto& [tenant, timer_id] : due) {
+    pending.push_back(db_.writer().Submit([this, tenant, timer_id, now, fired](Tx& tx) -> core::Status {
+      std::string_view sql = IsPg(tx)
+          ? "SELECT instance_id, element_key, element_index, repetitions, cycle, due_at FROM engine_timers "
+            "WHERE tenant_id = $1 AND timer_id = $2 FOR UPDATE SKIP LOCKED"
+          : "SELECT instance_id, element_key, element_index, repetitions, cycle, due_at FROM engine_timers "
+            "WHERE tenant_id = $1 AND timer_id = $2";
+      AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(sql, {tenant, timer_id}));
+      if (!row) return core::OkStatus();  // fired by another command or node, or its element left
+      if (row->Int(5) > core::ToUnixMillis(now)) return core::OkStatus();
+      AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, tenant, row->Text(0)));
+      st->set_now(now);
+      AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, st->definition_key()));
+      int64_t element_key = row->Int(1);
+      auto node = static_cast<bpmn::Index>(row->Int(2));
+      ElementInstance* owner = st->Element(element_key);
+      int64_t repetitions = row->Int(3);
+      bool again = owner != nullptr && owner->node != node && !cp->node(node).interrupting &&
+                   repetitions != 0 && !row->Text(4).empty();
+      if (again) {
+        AW_ASSIGN_OR_RETURN(IsoDuration every, ParseIsoDuration(row->Text(4)));
+        core::Timestamp next = AddDuration(core::FromUnixMillis(row->Int(5)), every);
+        AW_TRY(tx.Exec("UPDATE engine_timers SET due_at = $3, repetitions = $4 WHERE tenant_id = $1 AND timer_id = $2",
+                       {tenant, timer_id, core::ToUnixMillis(next), repetitions > 0 ? repetitions - 1 : repetitions}));
+      } else {
+        AW_TRY(tx.Exec("DELETE FROM engine_timers WHERE tenant_id = $1 AND timer_id = $2", {tenant, timer_id}));
+      }
+      if (owner == nullptr) return st->Flush(tx);
+      st->Record("timer_fired", cp->node(node).id, element_key, Json{{"timerId", timer_id}});
+      BpmnProcessor proc(tx, *st, *cp);
+      AW_TRY(proc.TriggerEvent(element_key, node, Json::object()));
+      AW_TRY(st->Flush(tx));
+      fired->fetch_add(1);
+      return core::OkStatus();
+    }));
+  }
+  core::Status first = core::OkStatus();
+  for (auto& f : pending) {
+    core::Status s = f.get();
+    if (!s.ok() && first.ok()) first = s;
+  }
+  AW_TRY(first);
+  // Expired buffered messages are never correlated; this only reclaims their rows.
+  AW_TRY(db_.writer().Run([&](Tx& tx) -> core::Status {
+    AW_TRY(tx.Exec("DELETE FROM engine_messages WHERE expires_at <= $1", {core::ToUnixMillis(now)}));
+    return core::OkStatus();
+  }));
+  return fired->load();
+}
+
+// --- Incidents -------------------------------------------------------------------
+
+core::Status Engine::ResolveIncident(std::string_view tenant_view, std::string_view incident_view) {
+  std::string tenant(tenant_view), incident_id(incident_view);
+  return db_.writer().Write([&](Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT instance_id, element_key, element_id, job_id FROM engine_incidents "
+                                              "WHERE tenant_id = $1 AND incident_id = $2",
+                                              {tenant, incident_id}));
+    if (!row) return core::NotFound("no incident " + incident_id);
+    AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, tenant, row->Text(0)));
+    st->set_now(Now());
+    if (!row->IsNull(3)) {
+      std::string job_id = row->Text(3);
+      AW_ASSIGN_OR_RETURN(JobRow job, LoadJob(tx, tenant, job_id, false));
+      if (job.retries <= 0) {
+        return core::FailedPrecondition(fmt::format("job {} has no retries left; update its retries first", job_id));
+      }
+      AW_TRY(tx.Exec("UPDATE engine_jobs SET state = 'activatable', available_at = $3 WHERE tenant_id = $1 AND job_id = $2",
+                     {tenant, job_id, core::ToUnixMillis(Now())}));
+      AW_TRY(tx.Exec("DELETE FROM engine_incidents WHERE tenant_id = $1 AND incident_id = $2", {tenant, incident_id}));
+      st->Record("incident_resolved", row->Text(2), row->Int(1), Json{{"incidentId", incident_id}});
+      return st->Flush(tx);
+    }
+    AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, st->definition_key()));
+    BpmnProcessor proc(tx, *st, *cp);
+    AW_TRY(proc.RetryFailedElement(row->Int(1)));
+    return st->Flush(tx);
+  });
+}
+
+// --- Reads -----------------------------------------------------------------------
+
+core::Result<InstanceInfo> Engine::GetInstance(std::string_view tenant, std::string_view instance_id) {
+  return db_.Read([&](Tx& tx) -> core::Result<InstanceInfo> {
+    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT process_id, version, state FROM engine_instances "
+                                              "WHERE tenant_id = $1 AND instance_id = $2",
+                                              {tenant, instance_id}));
+    if (!row) return core::NotFound(fmt::format("no process instance {}", instance_id));
+    InstanceInfo info;
+    info.instance_id = std::string(instance_id);
+    info.process_id = row->Text(0);
+    info.version = static_cast<int>(row->Int(1));
+    info.state = row->Text(2);
+    info.variables = Json::object();
+    AW_ASSIGN_OR_RETURN(auto vars, tx.QueryOne("SELECT vars FROM engine_variables WHERE tenant_id = $1 AND "
+                                               "instance_id = $2 AND scope_key = 0",
+                                               {tenant, instance_id}));
+    if (vars) {
+      AW_ASSIGN_OR_RETURN(info.variables, ParseStoredJson(vars->Text(0)));
+    }
+    AW_ASSIGN_OR_RETURN(auto elements, tx.Query("SELECT element_id FROM engine_elements WHERE tenant_id = $1 AND "
+                                                "instance_id = $2 ORDER BY element_key",
+                                                {tenant, instance_id}));
+    for (const Row& e : elements) info.active_elements.push_back(e.Text(0));
+    return info;
+  });
+}
+
+core::Result<std::vector<UserTask>> Engine::ListUserTasks(std::string_view tenant, std::string_view instance_id) {
+  return db_.Read([&](Tx& tx) -> core::Result<std::vector<UserTask>> {
+    std::string_view cols = "SELECT task_id, instance_id, element_id, name, assignee, candidate_groups, candidate_users, "
+                            "due_at, follow_up_at, form_key, created_at FROM engine_user_tasks ";
+    std::vector<Row> rows;
+    if (instance_id.empty()) {
+      AW_ASSIGN_OR_RETURN(rows, tx.Query(std::string(cols) + "WHERE tenant_id = $1 ORDER BY task_id", {tenant}));
+    } else {
+      AW_ASSIGN_OR_RETURN(rows, tx.Query(std::string(cols) + "WHERE tenant_id = $1 AND instance_id = $2 ORDER BY task_id",
+                                         {tenant, instance_id}));
+    }
+    std::vector<UserTask> out;
+    for (const Row& r : rows) {
+      UserTask t;
+      t.task_id = r.Text(0);
+      t.instance_id = r.Text(1);
+      t.element_id = r.Text(2);
+      t.name = r.Text(3);
+      if (!r.IsNull(4)) t.assignee = r.Text(4);
+      AW_ASSIGN_OR_RETURN(Json groups, ParseStoredJson(r.Text(5)));
+      AW_ASSIGN_OR_RETURN(Json users, ParseStoredJson(r.Text(6)));
+      t.candidate_groups = groups.get<std::vector<std::string>>();
+      t.candidate_users = users.get<std::vector<std::string>>();
+      if (!r.IsNull(7)) t.due = core::FromUnixMillis(r.Int(7));
+      if (!r.IsNull(8)) t.follow_up = core::FromUnixMillis(r.Int(8));
+      t.form_key = r.Text(9);
+      t.created = core::FromUnixMillis(r.Int(10));
+      out.push_back(std::move(t));
+    }
+    return out;
+  });
+}
+
+core::Result<std::vector<Incident>> Engine::ListIncidents(std::string_view tenant, std::string_view instance_id) {
+  return db_.Read([&](Tx& tx) -> core::Result<std::vector<Incident>> {
+    std::string_view cols = "SELECT incident_id, instance_id, element_id, kind, message, job_id FROM engine_incidents ";
+    std::vector<Row> rows;
+    if (instance_id.empty()) {
+      AW_ASSIGN_OR_RETURN(rows, tx.Query(std::string(cols) + "WHERE tenant_id = $1 ORDER BY incident_id", {tenant}));
+    } else {
+      AW_ASSIGN_OR_RETURN(rows, tx.Query(std::string(cols) + "WHERE tenant_id = $1 AND instance_id = $2 ORDER BY incident_id",
+                                         {tenant, instance_id}));
+    }
+    std::vector<Incident> out;
+    for (const Row& r : rows) {
+      Incident i{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), std::nullopt};
+      if (!r.IsNull(5)) i.job_id = r.Text(5);
+      out.push_back(std::move(i));
+    }
+    return out;
+  });
+}
+
+core::Result<std::vector<HistoryEvent>> Engine::History(std::string_view tenant, std::string_view instance_id) {
+  return db_.Read([&](Tx& tx) -> core::Result<std::vector<HistoryEvent>> {
+    AW_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT seq, at, event, element_id, element_key, data FROM engine_history "
+                                            "WHERE tenant_id = $1 AND instance_id = $2 ORDER BY seq",
+                                            {tenant, instance_id}));
+    std::vector<HistoryEvent> out;
+    for (const Row& r : rows) {
+      HistoryEvent h;
+      h.seq = r.Int(0);
+      h.at = core::FromUnixMillis(r.Int(1));
+      h.event = r.Text(2);
+      h.element_id = r.Text(3);
+      h.element_key = r.Int(4);
+      if (!r.IsNull(5)) {
+        AW_ASSIGN_OR_RETURN(h.data, ParseStoredJson(r.Text(5)));
+      }
+      out.push_back(std::move(h));
+    }
+    return out;
+  });
+}
+
+}  // namespace amtsweg::engine

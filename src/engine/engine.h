@@ -1,0 +1,257 @@
+// Engine: the BPMN runtime's C++ interface — deployments, process instances,
+// jobs, user tasks, messages, timers, incidents, cancellation and history.
+//
+// Every mutating call is ONE command of the store's group-commit writer (one
+// savepoint in a shared transaction): it reads the state it needs, runs the
+// tokens to their next wait states and writes state and history. An OK answer
+// means the command is durable; after a crash every instance continues from
+// its last acknowledged command. Commands of concurrent callers are batched,
+// so throughput grows with concurrency.
+//
+// Deployed models are compiled once (bpmn Definitions + FEEL closures) and
+// cached by definition key; commands never parse XML or FEEL.
+//
+// Several processes may share one PostgreSQL database: an instance's row is
+// locked while a command works on it, jobs are activated and due timers taken
+// with FOR UPDATE SKIP LOCKED, and a timer fires in the command that deletes
+// its row, so it fires once.
+//
+// Time comes from the injected core::Clock (ManualClock in tests).
+//
+// Thread-safety: every method is thread-safe. The database's writer must be
+// started (store::Writer::Start) before mutating calls.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json.h"
+#include "core/result.h"
+#include "core/time.h"
+#include "engine/model.h"
+#include "store/database.h"
+
+namespace amtsweg::engine {
+
+// One file of a deployment; its kind comes from the name: *.bpmn, *.dmn, *.form.
+struct Resource {
+  std::string name;
+  std::string content;
+};
+
+struct DeployedDefinition {
+  std::string kind;  // process | decision | form
+  std::string id;    // BPMN process id, DMN decision id, form id
+  int version = 0;
+  std::string definition_key;
+  bool is_new = true;  // false: the same file was deployed before, its version is reused
+};
+
+struct Deployment {
+  std::string deployment_id;
+  std::vector<DeployedDefinition> definitions;
+};
+
+struct ActivatedJob {
+  std::string job_id;
+  std::string type;
+  std::string instance_id;
+  std::string element_id;
+  int64_t element_key = 0;
+  int64_t retries = 0;
+  core::Timestamp deadline;
+  core::Json variables;  // visible at the job's element
+  core::Json headers;
+};
+
+struct UserTask {
+  std::string task_id;
+  std::string instance_id;
+  std::string element_id;
+  std::string name;
+  std::optional<std::string> assignee;
+  std::vector<std::string> candidate_groups;
+  std::vector<std::string> candidate_users;
+  std::optional<core::Timestamp> due;
+  std::optional<core::Timestamp> follow_up;
+  std::string form_key;
+  core::Timestamp created;
+};
+
+struct Incident {
+  std::string incident_id;
+  std::string instance_id;
+  std::string element_id;
+  std::string kind;  // job_no_retries | expression | no_outgoing_flow | unhandled_error | model
+  std::string message;
+  std::optional<std::string> job_id;
+};
+
+struct InstanceInfo {
+  std::string instance_id;
+  std::string process_id;
+  int version = 0;
+  std::string state;          // active | completed | terminated
+  core::Json variables;       // of the process scope
+  std::vector<std::string> active_elements;  // element ids, in activation order
+};
+
+struct HistoryEvent {
+  int64_t seq = 0;
+  core::Timestamp at;
+  std::string event;  // instance_started, element_activated, job_created, ...
+  std::string element_id;
+  int64_t element_key = 0;
+  core::Json data;
+};
+
+struct PublishResult {
+  int correlated = 0;     // waiting subscriptions the message completed
+  bool buffered = false;  // kept for later subscriptions until its TTL
+  std::string message_id;
+};
+
+// What an in-process job handler decides.
+struct JobResult {
+  enum class Kind { kComplete, kFail, kError } kind = Kind::kComplete;
+  core::Json variables = core::Json::object();
+  std::string error_code;  // kError
+  std::string message;     // kFail / kError
+  std::chrono::milliseconds retry_backoff{0};
+};
+using JobHandler = std::function<JobResult(const ActivatedJob&)>;
+
+struct EngineOptions {
+  core::Clock* clock = nullptr;  // borrowed; null: the system clock
+};
+
+class Engine {
+ public:
+  // `db` is borrowed and must outlive the Engine; it must be migrated.
+  explicit Engine(store::Database& db, EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Deploys `resources` for `tenant` as one deployment: every executable BPMN
+  // process, DMN decision and form gets version n+1 of its id, unless the very
+  // same file was deployed last (then its version is reused, is_new=false).
+  // kInvalidArgument: unknown file kind, malformed XML/JSON, modelling errors,
+  // FEEL syntax errors (details name the element). kUnimplemented: an element
+  // this engine does not execute yet (details name each element). Nothing is
+  // stored on error.
+  core::Result<Deployment> Deploy(std::string_view tenant, const std::vector<Resource>& resources);
+
+  // Starts the latest (or the given) version of `process_id` with `variables`
+  // (a JSON object) and runs it to its first wait states. Returns the instance id.
+  // kNotFound: no such process (version). kInvalidArgument: variables not an object.
+  core::Result<std::string> StartInstance(std::string_view tenant, std::string_view process_id,
+                                          const core::Json& variables = core::Json::object(),
+                                          std::optional<int> version = std::nullopt);
+  // The same without blocking: `done` runs on the writer thread after the
+  // commit (quick, no blocking calls of this Engine inside).
+  void StartInstanceAsync(std::string tenant, std::string process_id, core::Json variables,
+                          std::function<void(core::Result<std::string>)> done);
+
+  // Sets `variables` in the process scope of an active instance (e.g. to fix
+  // the input of an incident before resolving it). kNotFound; kFailedPrecondition
+  // when it is not active.
+  core::Status SetVariables(std::string_view tenant, std::string_view instance_id, const core::Json& variables);
+
+  // Cancels an active instance: every element is terminated, its jobs, timers,
+  // subscriptions and user tasks are removed. kNotFound; kFailedPrecondition
+  // when it is not active.
+  core::Status CancelInstance(std::string_view tenant, std::string_view instance_id);
+
+  // Locks up to `max_jobs` activatable jobs of `type` for `worker` until now +
+  // `lock_timeout`; a job whose lock expired is activatable again. On
+  // PostgreSQL several nodes never get the same job (SKIP LOCKED).
+  core::Result<std::vector<ActivatedJob>> ActivateJobs(std::string_view tenant, std::string_view type,
+                                                       std::string_view worker, int max_jobs,
+                                                       std::chrono::milliseconds lock_timeout);
+  // Completes an activated job; `variables` propagate to the instance (or are
+  // local to the task when it has output mappings). kNotFound: no such job.
+  // kFailedPrecondition: the job is not activated.
+  core::Status CompleteJob(std::string_view tenant, std::string_view job_id,
+                           const core::Json& variables = core::Json::object());
+  void CompleteJobAsync(std::string tenant, std::string job_id, core::Json variables,
+                        std::function<void(core::Status)> done);
+  // Fails an activated job: with `retries` > 0 it becomes activatable again
+  // after `backoff`; with 0 an incident is raised. kNotFound / kFailedPrecondition as CompleteJob.
+  core::Status FailJob(std::string_view tenant, std::string_view job_id, int retries, std::string_view message,
+                       std::chrono::milliseconds backoff = std::chrono::milliseconds(0));
+  // Throws BPMN error `error_code` at the job's element: the nearest error
+  // boundary event (catch-all or same code) up the scopes takes it, else an
+  // incident is raised. kNotFound / kFailedPrecondition as CompleteJob.
+  core::Status ThrowJobError(std::string_view tenant, std::string_view job_id, std::string_view error_code,
+                             std::string_view message = {}, const core::Json& variables = core::Json::object());
+  // Sets the retries of a job (for resolving a job_no_retries incident). kNotFound.
+  core::Status UpdateJobRetries(std::string_view tenant, std::string_view job_id, int retries);
+
+  // In-process workers for built-in connectors: RunWorkers activates jobs of
+  // every registered type (up to `max_jobs` each), runs the handlers on the
+  // calling thread and completes/fails/throws each job as its handler says.
+  // Returns how many jobs it handled.
+  void RegisterWorker(std::string type, JobHandler handler);
+  core::Result<int> RunWorkers(std::string_view tenant, int max_jobs,
+                               std::chrono::milliseconds lock_timeout = std::chrono::seconds(30));
+
+  // User tasks. Claim: kFailedPrecondition when someone else holds it.
+  core::Status ClaimUserTask(std::string_view tenant, std::string_view task_id, std::string_view assignee);
+  core::Status UnclaimUserTask(std::string_view tenant, std::string_view task_id);
+  // Completes the task with `variables` (propagated like job variables). kNotFound.
+  core::Status CompleteUserTask(std::string_view tenant, std::string_view task_id,
+                                const core::Json& variables = core::Json::object());
+
+  // Publishes message `name` with `correlation_key`: every waiting subscription
+  // (one per instance) completes with `variables`; if none waits and `ttl` > 0
+  // the message is buffered and taken by the first subscription that opens
+  // before it expires.
+  core::Result<PublishResult> PublishMessage(std::string_view tenant, std::string_view name,
+                                             std::string_view correlation_key,
+                                             const core::Json& variables = core::Json::object(),
+                                             std::chrono::milliseconds ttl = std::chrono::milliseconds(0));
+
+  // Fires timers due at the clock's now (all tenants), each in its own command
+  // that deletes (or reschedules) its row, so a timer fires exactly once even
+  // with several nodes. Also removes expired buffered messages. Returns how many fired.
+  core::Result<int> FireDueTimers(int max_timers = 1000);
+
+  // Resolves an incident: expression incidents retry the failed step, job
+  // incidents make the job activatable again (set its retries first:
+  // kFailedPrecondition otherwise). kNotFound.
+  core::Status ResolveIncident(std::string_view tenant, std::string_view incident_id);
+
+  // Reads (a snapshot; never block the writer).
+  core::Result<InstanceInfo> GetInstance(std::string_view tenant, std::string_view instance_id);
+  core::Result<std::vector<UserTask>> ListUserTasks(std::string_view tenant, std::string_view instance_id = {});
+  core::Result<std::vector<Incident>> ListIncidents(std::string_view tenant, std::string_view instance_id = {});
+  core::Result<std::vector<HistoryEvent>> History(std::string_view tenant, std::string_view instance_id);
+
+  // The compiled model of `definition_key` (cached). kNotFound.
+  core::Result<std::shared_ptr<const CompiledProcess>> Process(store::Tx& tx, std::string_view tenant,
+                                                                std::string_view definition_key);
+
+ private:
+  core::Timestamp Now() const { return clock_->Now(); }
+  core::Result<std::string> StartInTx(store::Tx& tx, const std::string& tenant, const std::string& process_id,
+                                      const core::Json& variables, std::optional<int> version);
+  core::Status CompleteJobInTx(store::Tx& tx, const std::string& tenant, const std::string& job_id,
+                               const core::Json& variables);
+  core::Status FireTimer(const std::string& tenant, const std::string& timer_id);
+
+  store::Database& db_;
+  core::Clock* clock_;
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const CompiledProcess>, std::less<>> cache_;  // GUARDED_BY(mu_)
+  std::map<std::string, JobHandler, std::less<>> workers_;                          // GUARDED_BY(mu_)
+};
+
+}  // namespace amtsweg::engine

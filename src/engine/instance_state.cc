@@ -1,0 +1,270 @@
+#include "engine/instance_state.h"
+
+#include <algorithm>
+
+namespace amtsweg::engine {
+
+using core::Json;
+
+namespace {
+
+core::Result<Json> ParseStored(const std::string& text) {
+  auto j = core::ParseJson(text);
+  if (!j.ok()) return core::Internal("stored engine JSON is corrupt: " + j.error().message());
+  return std::move(*j);
+}
+
+}  // namespace
+
+core::Result<std::unique_ptr<InstanceState>> InstanceState::Load(store::Tx& tx, std::string tenant,
+                                                                  std::string instance_id) {
+  // PostgreSQL: the row lock serialises commands of several nodes on one instance.
+  std::string_view sql = tx.dialect() == store::Dialect::kPostgres
+      ? "SELECT definition_key, process_id, version, state, next_key, next_seq, joins, started_at, ended_at "
+        "FROM engine_instances WHERE tenant_id = $1 AND instance_id = $2 FOR UPDATE"
+      : "SELECT definition_key, process_id, version, state, next_key, next_seq, joins, started_at, ended_at "
+        "FROM engine_instances WHERE tenant_id = $1 AND instance_id = $2";
+  AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(sql, {tenant, instance_id}));
+  if (!row) return core::NotFound("no process instance " + instance_id);
+  std::unique_ptr<InstanceState> s(new InstanceState());
+  s->tenant_ = std::move(tenant);
+  s->instance_id_ = std::move(instance_id);
+  s->definition_key_ = row->Text(0);
+  s->process_id_ = row->Text(1);
+  s->version_ = static_cast<int>(row->Int(2));
+  s->state_ = row->Text(3);
+  s->next_key_ = row->Int(4);
+  s->next_seq_ = row->Int(5);
+  AW_ASSIGN_OR_RETURN(s->joins_, ParseStored(row->Text(6)));
+  s->started_at_ = row->Int(7);
+  if (!row->IsNull(8)) s->ended_at_ = row->Int(8);
+  if (s->state_ != "active") return s;
+  AW_ASSIGN_OR_RETURN(auto elements,
+                      tx.Query("SELECT element_key, scope_key, element_index, state, data FROM engine_elements "
+                               "WHERE tenant_id = $1 AND instance_id = $2",
+                               {s->tenant_, s->instance_id_}));
+  for (const store::Row& r : elements) {
+    ElementInstance e;
+    e.key = r.Int(0);
+    e.scope_key = r.Int(1);
+    e.node = static_cast<bpmn::Index>(r.Int(2));
+    e.state = r.Text(3);
+    AW_ASSIGN_OR_RETURN(e.data, ParseStored(r.Text(4)));
+    s->elements_.emplace(e.key, std::move(e));
+  }
+  AW_ASSIGN_OR_RETURN(auto vars, tx.Query("SELECT scope_key, vars FROM engine_variables "
+                                          "WHERE tenant_id = $1 AND instance_id = $2",
+                                          {s->tenant_, s->instance_id_}));
+  for (const store::Row& r : vars) {
+    VarScope v;
+    AW_ASSIGN_OR_RETURN(v.vars, ParseStored(r.Text(1)));
+    v.in_db = true;
+    s->vars_.emplace(r.Int(0), std::move(v));
+  }
+  return s;
+}
+
+std::unique_ptr<InstanceState> InstanceState::Create(std::string tenant, std::string instance_id,
+                                                     const CompiledProcess& process, core::Timestamp now) {
+  std::unique_ptr<InstanceState> s(new InstanceState());
+  s->tenant_ = std::move(tenant);
+  s->instance_id_ = std::move(instance_id);
+  s->definition_key_ = process.definition_key();
+  s->process_id_ = process.process_id();
+  s->version_ = process.version();
+  s->is_new_ = true;
+  s->now_ = now;
+  s->started_at_ = core::ToUnixMillis(now);
+  return s;
+}
+
+core::Status InstanceState::Flush(store::Tx& tx) {
+  if (is_new_) {
+    AW_TRY(tx.Exec("INSERT INTO engine_instances (tenant_id, instance_id, definition_key, process_id, version, state, "
+                   "next_key, next_seq, joins, started_at, ended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                   {tenant_, instance_id_, definition_key_, process_id_, version_, state_, next_key_, next_seq_,
+                    core::DumpJson(joins_), started_at_,
+                    ended_at_ ? store::Value(*ended_at_) : store::Value()}));
+  } else if (row_dirty_ || joins_dirty_ || !history_.empty()) {
+    AW_TRY(tx.Exec("UPDATE engine_instances SET state = $3, next_key = $4, next_seq = $5, joins = $6, ended_at = $7 "
+                   "WHERE tenant_id = $1 AND instance_id = $2",
+                   {tenant_, instance_id_, state_, next_key_, next_seq_, core::DumpJson(joins_),
+                    ended_at_ ? store::Value(*ended_at_) : store::Value()}));
+  }
+  for (auto& [key, e] : elements_) {
+    if (e.deleted) {
+      if (!e.is_new) {
+        AW_TRY(tx.Exec("DELETE FROM engine_elements WHERE tenant_id = $1 AND instance_id = $2 AND element_key = $3",
+                       {tenant_, instance_id_, key}));
+      }
+    } else if (e.is_new) {
+      AW_TRY(tx.Exec("INSERT INTO engine_elements (tenant_id, instance_id, element_key, scope_key, element_index, "
+                     "element_id, state, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     {tenant_, instance_id_, key, e.scope_key, e.node, e.data.value("id", std::string()), e.state,
+                      core::DumpJson(e.data)}));
+    } else if (e.dirty) {
+      AW_TRY(tx.Exec("UPDATE engine_elements SET state = $4, data = $5 "
+                     "WHERE tenant_id = $1 AND instance_id = $2 AND element_key = $3",
+                     {tenant_, instance_id_, key, e.state, core::DumpJson(e.data)}));
+    }
+    e.is_new = false;
+    e.dirty = false;
+  }
+  std::erase_if(elements_, [](const auto& kv) { return kv.second.deleted; });
+  for (auto& [scope, v] : vars_) {
+    if (v.deleted) {
+      if (v.in_db) {
+        AW_TRY(tx.Exec("DELETE FROM engine_variables WHERE tenant_id = $1 AND instance_id = $2 AND scope_key = $3",
+                       {tenant_, instance_id_, scope}));
+      }
+    } else if (v.dirty) {
+      if (v.in_db) {
+        AW_TRY(tx.Exec("UPDATE engine_variables SET vars = $4 WHERE tenant_id = $1 AND instance_id = $2 AND scope_key = $3",
+                       {tenant_, instance_id_, scope, core::DumpJson(v.vars)}));
+      } else {
+        AW_TRY(tx.Exec("INSERT INTO engine_variables (tenant_id, instance_id, scope_key, vars) VALUES ($1, $2, $3, $4)",
+                       {tenant_, instance_id_, scope, core::DumpJson(v.vars)}));
+      }
+      v.in_db = true;
+      v.dirty = false;
+    }
+  }
+  std::erase_if(vars_, [](const auto& kv) { return kv.second.deleted; });
+  for (const HistoryEvent& h : history_) {
+    AW_TRY(tx.Exec("INSERT INTO engine_history (tenant_id, instance_id, seq, at, event, element_id, element_key, data) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                   {tenant_, instance_id_, h.seq, h.at, h.event, h.element_id, h.element_key,
+                    h.data.empty() ? store::Value() : store::Value(h.data)}));
+  }
+  history_.clear();
+  is_new_ = false;
+  row_dirty_ = false;
+  joins_dirty_ = false;
+  return core::OkStatus();
+}
+
+ElementInstance* InstanceState::Element(int64_t key) {
+  auto it = elements_.find(key);
+  if (it == elements_.end() || it->second.deleted) return nullptr;
+  return &it->second;
+}
+
+std::vector<int64_t> InstanceState::Children(int64_t scope_key) const {
+  std::vector<int64_t> out;
+  for (const auto& [key, e] : elements_) {
+    if (!e.deleted && e.scope_key == scope_key) out.push_back(key);
+  }
+  return out;
+}
+
+bool InstanceState::HasChildren(int64_t scope_key) const {
+  for (const auto& [key, e] : elements_) {
+    if (!e.deleted && e.scope_key == scope_key) return true;
+  }
+  return false;
+}
+
+std::vector<int64_t> InstanceState::ScopeChain(int64_t scope_key) const {
+  std::vector<int64_t> chain;
+  int64_t k = scope_key;
+  while (k != 0) {
+    chain.push_back(k);
+    auto it = elements_.find(k);
+    AW_ASSERT(it != elements_.end(), "scope chain refers to a missing element instance");
+    k = it->second.scope_key;
+  }
+  chain.push_back(0);
+  return chain;
+}
+
+Json InstanceState::VisibleVariables(int64_t scope_key) const {
+  std::vector<int64_t> chain = ScopeChain(scope_key);
+  Json out = Json::object();
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    auto v = vars_.find(*it);
+    if (v == vars_.end() || v->second.deleted) continue;
+    for (const auto& [name, value] : v->second.vars.items()) out[name] = value;
+  }
+  return out;
+}
+
+void InstanceState::Record(std::string_view event, const std::string& element_id, int64_t element_key, Json data) {
+  history_.push_back(HistoryEvent{next_seq_++, core::ToUnixMillis(now_), std::string(event), element_id,
+                                  element_key, data.is_null() ? std::string() : core::DumpJson(data)});
+}
+
+void InstanceState::ApplyInstanceStarted(const CompiledProcess& p) {
+  Record("instance_started", p.process_id(), 0,
+         Json{{"definitionKey", p.definition_key()}, {"version", p.version()}});
+}
+
+void InstanceState::ApplyInstanceCompleted() {
+  state_ = "completed";
+  ended_at_ = core::ToUnixMillis(now_);
+  row_dirty_ = true;
+  Record("instance_completed", process_id_, 0);
+}
+
+void InstanceState::ApplyInstanceTerminated() {
+  state_ = "terminated";
+  ended_at_ = core::ToUnixMillis(now_);
+  row_dirty_ = true;
+  Record("instance_terminated", process_id_, 0);
+}
+
+ElementInstance& InstanceState::ApplyElementActivated(bpmn::Index node, const std::string& element_id,
+                                                      int64_t scope_key) {
+  ElementInstance e;
+  e.key = next_key_++;
+  e.scope_key = scope_key;
+  e.node = node;
+  e.is_new = true;
+  e.data["id"] = element_id;
+  Record("element_activated", element_id, e.key);
+  auto [it, inserted] = elements_.emplace(e.key, std::move(e));
+  AW_ASSERT(inserted, "element instance key reused");
+  return it->second;
+}
+
+void InstanceState::ApplyElementCompleted(int64_t key, const std::string& element_id) {
+  ElementInstance* e = Element(key);
+  AW_ASSERT(e != nullptr, "completing a missing element instance");
+  e->deleted = true;
+  auto v = vars_.find(key);
+  if (v != vars_.end()) v->second.deleted = true;
+  Record("element_completed", element_id, key);
+}
+
+void InstanceState::ApplyElementTerminated(int64_t key, const std::string& element_id) {
+  ElementInstance* e = Element(key);
+  AW_ASSERT(e != nullptr, "terminating a missing element instance");
+  e->deleted = true;
+  auto v = vars_.find(key);
+  if (v != vars_.end()) v->second.deleted = true;
+  Record("element_terminated", element_id, key);
+}
+
+void InstanceState::ApplyVariableSet(int64_t scope_key, const std::string& name, Json value) {
+  VarScope& v = vars_[scope_key];
+  v.deleted = false;
+  v.vars[name] = std::move(value);
+  v.dirty = true;
+}
+
+void InstanceState::ApplyVariablesPropagated(int64_t scope_key, const Json& vars) {
+  if (!vars.is_object() || vars.empty()) return;
+  std::vector<int64_t> chain = ScopeChain(scope_key);
+  for (const auto& [name, value] : vars.items()) {
+    int64_t target = 0;
+    for (int64_t k : chain) {
+      auto it = vars_.find(k);
+      if (it != vars_.end() && !it->second.deleted && it->second.vars.contains(name)) {
+        target = k;
+        break;
+      }
+    }
+    ApplyVariableSet(target, name, value);
+  }
+}
+
+}  // namespace amtsweg::engine

@@ -1,0 +1,230 @@
+#include "engine/model.h"
+
+#include <fmt/format.h>
+
+namespace amtsweg::engine {
+
+using bpmn::EventDefinitionKind;
+using bpmn::Index;
+using bpmn::NodeKind;
+
+core::Result<Expr> CompileExpr(const bpmn::Expression& e) {
+  Expr out;
+  if (e.empty()) return out;
+  if (e.is_feel()) {
+    out.kind = Expr::Kind::kFeel;
+    out.text = std::string(e.feel());
+    feel::CompileOptions options;
+    AW_ASSIGN_OR_RETURN(out.compiled, feel::CompileExpression(out.text, options));
+    return out;
+  }
+  if (e.kind == bpmn::ExprKind::kStatic) {
+    out.kind = Expr::Kind::kLiteral;
+    out.text = e.text;
+    return out;
+  }
+  return core::Unimplemented(fmt::format("expression language not supported: '{}'", e.text));
+}
+
+namespace {
+
+Trigger TriggerOf(EventDefinitionKind k) {
+  switch (k) {
+    case EventDefinitionKind::kMessage: return Trigger::kMessage;
+    case EventDefinitionKind::kTimer: return Trigger::kTimer;
+    case EventDefinitionKind::kSignal: return Trigger::kSignal;
+    case EventDefinitionKind::kError: return Trigger::kError;
+    case EventDefinitionKind::kEscalation: return Trigger::kEscalation;
+    case EventDefinitionKind::kTerminate: return Trigger::kTerminate;
+    case EventDefinitionKind::kLink: return Trigger::kLink;
+    default: return Trigger::kNone;
+  }
+}
+
+// What this version of the engine executes. Everything else is refused at
+// deployment with the element id, never ignored.
+std::string Unsupported(const bpmn::FlowNode& n, Trigger t, const bpmn::Process& p) {
+  if (n.multi_instance) return "multi-instance is not executed yet";
+  switch (n.kind) {
+    case NodeKind::kStartEvent:
+      if (n.scope != 0 && p.nodes[static_cast<size_t>(p.scopes[static_cast<size_t>(n.scope)].node)].triggered_by_event) {
+        return "event sub-processes are not executed yet";
+      }
+      if (t != Trigger::kNone) return "start events with an event definition are not executed yet";
+      return "";
+    case NodeKind::kEndEvent:
+      if (t == Trigger::kNone || t == Trigger::kTerminate || t == Trigger::kError) return "";
+      return "this end event definition is not executed yet";
+    case NodeKind::kIntermediateCatchEvent:
+      if (t == Trigger::kTimer || t == Trigger::kMessage) return "";
+      return "this intermediate catch event definition is not executed yet";
+    case NodeKind::kIntermediateThrowEvent:
+      if (t == Trigger::kNone) return "";
+      return "this intermediate throw event definition is not executed yet";
+    case NodeKind::kBoundaryEvent:
+      if (t == Trigger::kTimer || t == Trigger::kMessage || t == Trigger::kError) return "";
+      return "this boundary event definition is not executed yet";
+    case NodeKind::kTask:
+    case NodeKind::kManualTask:
+    case NodeKind::kServiceTask:
+    case NodeKind::kSendTask:
+    case NodeKind::kUserTask:
+    case NodeKind::kReceiveTask:
+    case NodeKind::kScriptTask:
+      return "";
+    case NodeKind::kBusinessRuleTask:
+      if (!n.ext.task_type.empty()) return "";
+      return "business rule tasks calling a DMN decision are not executed yet (a job type works)";
+    case NodeKind::kSubProcess:
+      if (n.triggered_by_event) return "event sub-processes are not executed yet";
+      return "";
+    case NodeKind::kExclusiveGateway:
+    case NodeKind::kParallelGateway:
+    case NodeKind::kInclusiveGateway:
+      return "";
+    case NodeKind::kEventBasedGateway: return "event-based gateways are not executed yet";
+    case NodeKind::kCallActivity: return "call activities are not executed yet";
+    default: return "not executed";
+  }
+}
+
+}  // namespace
+
+core::Result<std::shared_ptr<const CompiledProcess>> CompiledProcess::Compile(
+    std::shared_ptr<const bpmn::Definitions> defs, size_t process_index, std::string definition_key,
+    int version) {
+  std::shared_ptr<CompiledProcess> cp(new CompiledProcess());
+  cp->defs_ = std::move(defs);
+  cp->process_ = &cp->defs_->processes[process_index];
+  cp->definition_key_ = std::move(definition_key);
+  cp->version_ = version;
+  const bpmn::Process& p = *cp->process_;
+  std::vector<core::FieldError> unsupported;
+  std::vector<core::FieldError> invalid;
+  auto compile = [&](const bpmn::Expression& e, const std::string& id, const char* what) -> Expr {
+    auto r = CompileExpr(e);
+    if (r.ok()) return std::move(*r);
+    auto& list = r.error().code() == core::ErrorCode::kUnimplemented ? unsupported : invalid;
+    list.push_back({id, fmt::format("{}: {}: {}", id, what, r.error().message())});
+    return {};
+  };
+  cp->nodes_.resize(p.nodes.size());
+  for (size_t i = 0; i < p.nodes.size(); ++i) {
+    const bpmn::FlowNode& n = p.nodes[i];
+    NodeInfo& info = cp->nodes_[i];
+    const bpmn::EventDefinition* def = n.event_definitions.empty() ? nullptr : &n.event_definitions[0];
+    if (def != nullptr) info.trigger = TriggerOf(def->kind);
+    std::string why = Unsupported(n, info.trigger, p);
+    if (n.event_definitions.size() > 1) why = "events with several definitions are not executed";
+    if (!why.empty()) {
+      unsupported.push_back({n.id, fmt::format("{} ({}): {}", n.id, bpmn::NodeKindName(n.kind), why)});
+      continue;
+    }
+    if (def != nullptr) {
+      if (info.trigger == Trigger::kTimer) {
+        info.timer_kind = def->timer_kind;
+        info.timer = compile(def->timer, n.id, "timer");
+      }
+      if (info.trigger == Trigger::kMessage && def->ref_index != bpmn::kNoIndex) {
+        const bpmn::Message& m = cp->defs_->messages[static_cast<size_t>(def->ref_index)];
+        info.message_name = compile(bpmn::Expression::Parse(m.name), n.id, "message name");
+        info.correlation_key = compile(m.correlation_key, n.id, "correlation key");
+      }
+      if (info.trigger == Trigger::kError && def->ref_index != bpmn::kNoIndex) {
+        info.error_code = cp->defs_->errors[static_cast<size_t>(def->ref_index)].error_code;
+      }
+    }
+    if (n.kind == NodeKind::kReceiveTask && n.message_index != bpmn::kNoIndex) {
+      const bpmn::Message& m = cp->defs_->messages[static_cast<size_t>(n.message_index)];
+      info.trigger = Trigger::kMessage;
+      info.message_name = compile(bpmn::Expression::Parse(m.name), n.id, "message name");
+      info.correlation_key = compile(m.correlation_key, n.id, "correlation key");
+    }
+    if (info.trigger == Trigger::kMessage && n.kind != NodeKind::kEndEvent &&
+        (!info.message_name.present() || !info.correlation_key.present())) {
+      unsupported.push_back({n.id, fmt::format("{}: a message catch needs a message name and a correlation key", n.id)});
+    }
+    const bpmn::Extensions& x = n.ext;
+    info.task_type = compile(x.task_type, n.id, "task type");
+    info.retries = compile(x.retries, n.id, "retries");
+    info.assignee = compile(x.assignee, n.id, "assignee");
+    info.candidate_groups = compile(x.candidate_groups, n.id, "candidate groups");
+    info.candidate_users = compile(x.candidate_users, n.id, "candidate users");
+    info.due_date = compile(x.due_date, n.id, "due date");
+    info.follow_up_date = compile(x.follow_up_date, n.id, "follow-up date");
+    info.result_variable = x.result_variable;
+    if (n.kind == NodeKind::kScriptTask) {
+      if (!x.script.empty()) {
+        info.script = compile(x.script, n.id, "script");
+      } else if (n.script_format == "feel" || n.script_format == "FEEL") {
+        info.script = compile(bpmn::Expression::Parse("=" + n.script), n.id, "script");
+      }
+      if (!info.script.present() && !info.task_type.present()) {
+        unsupported.push_back({n.id, fmt::format("{}: script task without a FEEL script or a job type", n.id)});
+      }
+    }
+    if ((n.kind == NodeKind::kServiceTask || n.kind == NodeKind::kSendTask ||
+         n.kind == NodeKind::kBusinessRuleTask) && !info.task_type.present()) {
+      unsupported.push_back({n.id, fmt::format("{}: {} without a job type", n.id, bpmn::NodeKindName(n.kind))});
+    }
+    for (const bpmn::Mapping& m : x.inputs) info.inputs.push_back({compile(m.source, n.id, "input mapping"), m.target});
+    for (const bpmn::Mapping& m : x.outputs) info.outputs.push_back({compile(m.source, n.id, "output mapping"), m.target});
+  }
+  cp->conditions_.resize(p.flows.size());
+  for (size_t f = 0; f < p.flows.size(); ++f) {
+    cp->conditions_[f] = compile(p.flows[f].condition, p.flows[f].id, "condition");
+  }
+  if (!unsupported.empty()) {
+    std::string msg = fmt::format("process '{}' uses elements this engine does not execute yet:", p.id);
+    for (const auto& d : unsupported) msg += " " + d.message + ";";
+    msg.pop_back();
+    return core::Error(core::ErrorCode::kUnimplemented, msg, unsupported);
+  }
+  if (!invalid.empty()) {
+    return core::Error(core::ErrorCode::kInvalidArgument,
+                       fmt::format("process '{}': {}", p.id, invalid.front().message), invalid);
+  }
+  cp->none_start_.assign(p.scopes.size(), bpmn::kNoIndex);
+  for (size_t s = 0; s < p.scopes.size(); ++s) {
+    for (Index st : p.scopes[s].start_events) {
+      if (p.nodes[static_cast<size_t>(st)].event_definitions.empty()) cp->none_start_[s] = st;
+    }
+  }
+  // Reachability for inclusive joins: which flows a token at each node can still take.
+  bool has_inclusive = false;
+  for (const auto& n : p.nodes) has_inclusive |= n.kind == NodeKind::kInclusiveGateway && n.incoming.size() > 1;
+  if (has_inclusive) {
+    cp->flow_count_ = p.flows.size();
+    cp->reach_.assign(p.nodes.size() * p.flows.size(), false);
+    for (size_t start = 0; start < p.nodes.size(); ++start) {
+      std::vector<Index> stack{static_cast<Index>(start)};
+      std::vector<bool> seen(p.nodes.size(), false);
+      seen[start] = true;
+      while (!stack.empty()) {
+        Index n = stack.back();
+        stack.pop_back();
+        const bpmn::FlowNode& node = p.nodes[static_cast<size_t>(n)];
+        std::vector<Index> next;
+        for (Index f : node.outgoing) {
+          cp->reach_[start * cp->flow_count_ + static_cast<size_t>(f)] = true;
+          next.push_back(p.flows[static_cast<size_t>(f)].target);
+        }
+        for (Index b : node.boundary_events) next.push_back(b);
+        for (Index t : next) {
+          if (!seen[static_cast<size_t>(t)]) {
+            seen[static_cast<size_t>(t)] = true;
+            stack.push_back(t);
+          }
+        }
+      }
+    }
+  }
+  return std::shared_ptr<const CompiledProcess>(std::move(cp));
+}
+
+bool CompiledProcess::CanReach(Index node, Index flow) const {
+  if (reach_.empty()) return false;
+  return reach_[static_cast<size_t>(node) * flow_count_ + static_cast<size_t>(flow)];
+}
+
+}  // namespace amtsweg::engine
