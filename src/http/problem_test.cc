@@ -1,5 +1,8 @@
 #include "http/problem.h"
 
+#include <cstdlib>
+#include <fstream>
+
 #include <gtest/gtest.h>
 
 namespace amtsweg::http {
@@ -59,6 +62,29 @@ TEST(Problem, ServerProblemsHaveNoErrorsMember) {
   EXPECT_EQ((*j)["title"], "Content Too Large");
   EXPECT_EQ((*j)["code"], "payload_too_large");
   EXPECT_FALSE(j->contains("errors"));
+}
+
+// Clients parse these bodies: changes show up as a golden diff. Regenerate
+// with AW_UPDATE_GOLDEN=1 and review.
+TEST(Problem, BodiesMatchGoldenFile) {
+  core::Json all = core::Json::array();
+  for (const auto& r : {ProblemResponse(core::InvalidArgument("the form has errors", {{"/applicant/name", "required"}}),
+                                        "/api/v1/services/s1/submissions"),
+                        ProblemResponse(core::NotFound("case 42 does not exist"), "/api/v1/cases/42"),
+                        ProblemResponse(core::Internal("db down"), "/api/v1/cases", "01890a5d-ac96-774b-bcce-b302099a8057"),
+                        ProblemResponse(405, "method_not_allowed", "method PUT is not allowed here; allowed: GET, HEAD",
+                                        "/api/v1/cases")}) {
+    auto j = core::ParseJson(r.body);
+    ASSERT_TRUE(j.ok());
+    all.push_back(*j);
+  }
+  std::string rendered = core::DumpJson(all, 2) + "\n";
+  std::string path = std::string(AW_HTTP_TESTDATA) + "/problem_golden.json";
+  if (std::getenv("AW_UPDATE_GOLDEN") != nullptr) std::ofstream(path) << rendered;
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << path << " missing; run with AW_UPDATE_GOLDEN=1";
+  std::string golden((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(rendered, golden);
 }
 
 }  // namespace
