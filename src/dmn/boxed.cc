@@ -87,7 +87,7 @@ Closure CompileBoxed(const Expression* e, CompileEnv& env) {
             for (const Entry& en : entries) {
               Value v = en.fn(scope, st);
               if (en.name.empty()) return v;  // the result entry
-              scope->Set(en.name, v);
+              scope->Set(en.name, feel::WeakBinding(v));
               result.Put(en.name, std::move(v));
             }
             return Value::OfContext(std::move(result));

@@ -330,7 +330,8 @@ struct Engine::Impl {
         f = Value::OfFunction(fn);
       }
       m.bkm_fns.push_back(f);
-      base->Set(m.bkms[i].b->name, f);
+      // The model owns the function; the scope it closes over refers to it weakly.
+      base->Set(m.bkms[i].b->name, feel::WeakBinding(f));
     }
     for (size_t i = 0; i < m.services.size(); ++i) {
       Value f = ServiceFunction(m, i);

@@ -509,7 +509,8 @@ class Compiler {
           return Value();
         }
         Value v = kids[i](inner, st);
-        inner->Set(keys[i], v);
+        // Functions defined here close over `inner`: bind them weakly there.
+        inner->Set(keys[i], WeakBinding(v));
         c.Put(keys[i], std::move(v));
       }
       return Value::OfContext(std::move(c));
@@ -836,6 +837,20 @@ Value Invoke(const Function& f, std::span<const Value> args, const std::vector<s
   }
   st.Warn("no signature of '" + f.name + "' matches the named arguments");
   return Value();
+}
+
+Value WeakBinding(const Value& v) {
+  if (!v.is_function()) return v;
+  std::weak_ptr<const Function> weak = v.as_function();
+  auto proxy = std::make_shared<Function>();
+  proxy->name = v.as_function()->name;
+  proxy->signatures = v.as_function()->signatures;
+  proxy->call = [weak](EvalState& st, std::span<const Value> args) {
+    if (auto f = weak.lock()) return f->call(st, args);
+    st.Warn("function is no longer available");
+    return Value();
+  };
+  return Value::OfFunction(std::move(proxy));
 }
 
 Value CallValue(const Value& fn, std::span<const Value> args, EvalState& st) {

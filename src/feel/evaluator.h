@@ -95,6 +95,13 @@ Value Invoke(const Function& f, std::span<const Value> args, const std::vector<s
              EvalState& st);
 Value CallValue(const Value& fn, std::span<const Value> args, EvalState& st);
 
+// For binding a function value into the scope it closes over (context
+// entries, BKMs): a proxy that refers to the function weakly, so the scope and
+// the function do not keep each other alive (no shared_ptr cycle, no leak).
+// The proxy works while someone else (the context value, the caller, the
+// engine) holds the function. Non-function values are returned unchanged.
+Value WeakBinding(const Value& v);
+
 // Path access `v.name`: context entry, temporal/duration/range property, or a
 // list mapped element-wise. Null plus a warning when absent.
 Value Property(const Value& v, const std::string& name, EvalState& st);
