@@ -19,6 +19,13 @@ core::Status Invoke(FunctionRef<core::Status(Tx&)> fn, Tx& tx) {
   }
 }
 
+// Callers of a batch wake each other as a tree of this fan-out: the writer
+// wakes callers 0..7, caller i wakes (i+1)*8 .. (i+1)*8+7. The writer's cost
+// per batch stays bounded (at most 8 wake-ups, not one per caller) while the
+// tree stays shallow (3 levels for 512 callers), which matters when the
+// cores are busy and every hop waits for a time slice.
+constexpr size_t kWakeFanout = 8;
+
 }  // namespace
 
 Writer::Writer(std::unique_ptr<internal::Connection> conn, size_t max_batch, core::metrics::Registry& metrics)
@@ -125,8 +132,10 @@ core::Status Writer::Run(FunctionRef<core::Status(Tx&)> fn) {
   lock.unlock();
   // Pass the wake-up on. Every `done` of the batch was set before the first
   // wake-up, so a child that has not slept yet sees it and does not sleep.
-  for (size_t child : {2 * i + 1, 2 * i + 2}) {
-    if (list != nullptr && child < list->size()) (*list)[child]->cv.notify_one();
+  if (list != nullptr) {
+    for (size_t child = (i + 1) * kWakeFanout; child < (i + 2) * kWakeFanout && child < list->size(); ++child) {
+      (*list)[child]->cv.notify_one();
+    }
   }
   return status;
 }
@@ -231,7 +240,7 @@ void Writer::Loop() {
       c.wake_index = i;
       c.done = true;  // from here on, that caller's Request may be gone
     }
-    if (!wake->empty()) (*wake)[0]->cv.notify_one();
+    for (size_t i = 0; i < kWakeFanout && i < wake->size(); ++i) (*wake)[i]->cv.notify_one();
     wake.reset();
     for (AsyncRequest* a : async_done) {
       try {

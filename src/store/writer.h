@@ -113,8 +113,8 @@ class Writer {
   struct AsyncRequest;
   // Where a blocking caller waits. Shared with the writer, so the writer can
   // signal after unlocking without racing the caller's return.
-  // The callers of one batch wake each other as a binary tree (caller i wakes
-  // 2i+1 and 2i+2), so the writer makes one wake-up call per batch, not one
+  // The callers of one batch wake each other as a tree (writer.cc,
+  // kWakeFanout), so the writer makes a few wake-up calls per batch, not one
   // per caller, and goes on with the next batch.
   struct Completion;
   using WakeList = std::vector<std::shared_ptr<Completion>>;

@@ -149,6 +149,36 @@ TEST_P(WriterTest, FailingCommandDoesNotLoseItsBatchMates) {
   EXPECT_EQ(hist.Sum(), 7.0);
 }
 
+TEST_P(WriterTest, EveryBlockedCallerOfALargeBatchIsAnswered) {
+  // 100 callers blocked in Write share one batch; they are woken as a tree
+  // (several levels deep), and each gets its own value.
+  constexpr int kCallers = 100;
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  Writer& w = db->writer();
+  std::future<core::Status> blocker;
+  std::promise<void> release = BlockWriter(w, &blocker);
+  std::vector<int64_t> got(kCallers, -1);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < kCallers; ++i) {
+    callers.emplace_back([&, i] {
+      auto r = w.Write([i](Tx& tx) -> core::Result<int64_t> {
+        AW_TRY(Put(tx, "t", "k" + std::to_string(i)));
+        return int64_t{i};
+      });
+      got[i] = r.ok() ? *r : -2;
+    });
+  }
+  // Blocked callers give no other signal that they have queued.
+  while (w.QueueDepth() < kCallers) std::this_thread::yield();
+  release.set_value();
+  for (auto& t : callers) t.join();
+  ASSERT_TRUE(blocker.get().ok());
+  for (int i = 0; i < kCallers; ++i) EXPECT_EQ(got[i], i);
+  EXPECT_EQ(w.stats().last_batch_size, static_cast<size_t>(kCallers));
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv"), kCallers);
+}
+
 TEST_P(WriterTest, FailedCommitFailsEveryCallerOfTheBatch) {
   auto db = Open();
   ASSERT_NE(db, nullptr);
