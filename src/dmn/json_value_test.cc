@@ -8,19 +8,19 @@ namespace amtsweg::dmn {
 namespace {
 
 TEST(DmnJson, ConvertsValuesBothWays) {
-  auto v = JsonToValue(core::Json::parse(R"({"a": 1.5, "b": [1, "x", null], "c": true})"));
+  auto v = feel::JsonToValue(core::Json::parse(R"({"a": 1.5, "b": [1, "x", null], "c": true})"));
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->DebugString(), "{\"a\": 1.5, \"b\": [1, \"x\", null], \"c\": true}");
-  EXPECT_EQ(core::DumpJson(ValueToJson(*v)), R"({"a":1.5,"b":[1,"x",null],"c":true})");
+  EXPECT_EQ(core::DumpJson(feel::ValueToJson(*v)), R"({"a":1.5,"b":[1,"x",null],"c":true})");
 }
 
 TEST(DmnJson, UsesTypeHintForTemporalStrings) {
   auto t = feel::BuiltinType("date");
-  auto v = JsonToValue(core::Json("2026-11-27"), t);
+  auto v = feel::JsonToValue(core::Json("2026-11-27"), t);
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->kind(), feel::Kind::kDate);
-  EXPECT_FALSE(JsonToValue(core::Json("27.11.2026"), t).ok());
-  EXPECT_EQ(ValueToJson(*v), core::Json("2026-11-27"));
+  EXPECT_FALSE(feel::JsonToValue(core::Json("27.11.2026"), t).ok());
+  EXPECT_EQ(feel::ValueToJson(*v), core::Json("2026-11-27"));
 }
 
 TEST(DmnJson, EvaluatesDecisionFromJson) {

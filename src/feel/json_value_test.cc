@@ -1,0 +1,37 @@
+#include "feel/json_value.h"
+
+#include <gtest/gtest.h>
+
+namespace amtsweg::feel {
+namespace {
+
+TEST(FeelJson, NumbersKeepTheirDecimalText) {
+  auto v = JsonToValue(core::Json::parse("0.1"));
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->as_number().ToString(), "0.1");
+  auto big = JsonToValue(core::Json::parse("18446744073709551615"));
+  ASSERT_TRUE(big.ok());
+  EXPECT_EQ(big->DebugString(), "18446744073709551615");
+}
+
+TEST(FeelJson, TemporalsBecomeIsoText) {
+  EXPECT_EQ(ValueToJson(Value::OfDateTime(*ParseDateTime("2026-01-01T10:00:00@Europe/Berlin"))),
+            core::Json("2026-01-01T10:00:00@Europe/Berlin"));
+  EXPECT_EQ(ValueToJson(Value::OfYm(*ParseYmDuration("P14M"))), core::Json("P1Y2M"));
+}
+
+TEST(FeelJson, ContextFromObjectUsesDeclaredTypes) {
+  auto c = JsonToContext(core::Json::parse(R"({"due": "2026-12-01", "note": "2026-12-01"})"),
+                         [](const std::string& name) { return name == "due" ? BuiltinType("date") : nullptr; });
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->Find("due")->kind(), Kind::kDate);
+  EXPECT_EQ(c->Find("note")->kind(), Kind::kString);
+  auto bad = JsonToContext(core::Json::parse(R"({"due": "tomorrow"})"),
+                           [](const std::string&) { return BuiltinType("date"); });
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().details()[0].pointer, "/due");
+  EXPECT_FALSE(JsonToContext(core::Json::array()).ok());
+}
+
+}  // namespace
+}  // namespace amtsweg::feel
