@@ -137,22 +137,30 @@ std::optional<std::string> TranslateRegex(const std::string& p, bool strip_ws, b
   return out;
 }
 
-// Builds a std::regex from an XPath-style pattern and flags; nullopt if invalid.
-std::optional<std::regex> MakeRegex(const std::string& pattern, const std::string& flags) {
-  auto opts = std::regex::ECMAScript;
+// Regexes run on UTF-32 (wchar_t is 32 bits here) so that '.', classes and
+// quantifiers work on code points, not UTF-8 bytes ("^.$" matches "ü").
+std::wstring W(const std::string& s) {
+  std::u32string u = ToU32(s);
+  return std::wstring(u.begin(), u.end());
+}
+std::string N(const std::wstring& w) { return FromU32(std::u32string(w.begin(), w.end())); }
+
+// Builds a std::wregex from an XPath-style pattern and flags; nullopt if invalid.
+std::optional<std::wregex> MakeRegex(const std::string& pattern, const std::string& flags) {
+  auto opts = std::wregex::ECMAScript;
   bool strip_ws = false, dot_all = false;
   for (char f : flags) {
-    if (f == 'i') opts |= std::regex::icase;
+    if (f == 'i') opts |= std::wregex::icase;
     else if (f == 'x') strip_ws = true;
     else if (f == 's') dot_all = true;
-    else if (f == 'm') opts |= std::regex::multiline;
+    else if (f == 'm') opts |= std::wregex::multiline;
     else if (f == 'q') continue;
     else return std::nullopt;
   }
   auto p = TranslateRegex(pattern, strip_ws, dot_all);
   if (!p) return std::nullopt;
   try {
-    return std::regex(*p, opts);
+    return std::wregex(W(*p), opts);
   } catch (const std::regex_error&) {
     return std::nullopt;
   }
@@ -197,7 +205,7 @@ Value Replace(EvalState& st, Args a) {
   auto re = MakeRegex(a[1].as_string(), flags);
   if (!re) return Fail(st, "replace", "invalid pattern");
   try {
-    return Value::String(std::regex_replace(a[0].as_string(), *re, a[2].as_string()));
+    return Value::String(N(std::regex_replace(W(a[0].as_string()), *re, W(a[2].as_string()))));
   } catch (const std::regex_error&) {
     return Fail(st, "replace", "regex failure");
   }
@@ -210,7 +218,7 @@ Value Matches(EvalState& st, Args a) {
   auto re = MakeRegex(a[1].as_string(), flags);
   if (!re) return Fail(st, "matches", "invalid pattern");
   try {
-    return Value::Bool(std::regex_search(a[0].as_string(), *re));
+    return Value::Bool(std::regex_search(W(a[0].as_string()), *re));
   } catch (const std::regex_error&) {
     return Fail(st, "matches", "regex failure");
   }
@@ -220,27 +228,21 @@ Value Split(EvalState& st, Args a) {
   if (!Strings(a, 2)) return Fail(st, "split", "string arguments expected");
   auto re = MakeRegex(a[1].as_string(), "");
   if (!re) return Fail(st, "split", "invalid delimiter");
-  const std::string& s = a[0].as_string();
+  const std::wstring s = W(a[0].as_string());
   List out;
+  if (s.empty()) return Value::OfList({});  // as XPath tokenize(""): no pieces
   try {
-    std::sregex_token_iterator it(s.begin(), s.end(), *re, -1), end;
-    for (; it != end; ++it) out.push_back(Value::String(*it));
+    // Pieces between matches, including empty ones and a trailing empty piece.
+    size_t start = 0;
+    for (std::wsregex_iterator it(s.begin(), s.end(), *re), end; it != end; ++it) {
+      if (it->length() == 0) continue;
+      size_t pos = static_cast<size_t>(it->position());
+      out.push_back(Value::String(N(s.substr(start, pos - start))));
+      start = pos + static_cast<size_t>(it->length());
+    }
+    out.push_back(Value::String(N(s.substr(start))));
   } catch (const std::regex_error&) {
     return Fail(st, "split", "regex failure");
-  }
-  // A trailing delimiter yields a trailing empty string.
-  std::smatch m;
-  if (!s.empty()) {
-    std::string tail;
-    bool ends_with_delim = false;
-    try {
-      for (std::sregex_iterator it(s.begin(), s.end(), *re), end; it != end; ++it) {
-        if (it->position() + it->length() == static_cast<long>(s.size()) && it->length() > 0)
-          ends_with_delim = true;
-      }
-    } catch (const std::regex_error&) {
-    }
-    if (ends_with_delim) out.push_back(Value::String(""));
   }
   return Value::OfList(std::move(out));
 }
