@@ -249,6 +249,39 @@ struct Engine::Impl {
       m->opts.types = [this, mp](std::string_view n) { return TypeOf(*mp, std::string(n)); };
     }
     for (auto& m : models) CompileModel(*m);
+    for (auto& m : models) FindCycles(*m);
+  }
+
+  // Reports every decision that depends on itself through required
+  // decisions (a static check; evaluation also stops at a cycle).
+  void FindCycles(Model& m) {
+    for (CDecision& cd : m.decisions) {
+      auto start = std::make_pair(m.index, cd.d->id);
+      std::set<std::pair<size_t, std::string>> seen;
+      std::vector<std::pair<size_t, std::string>> stack = {start};
+      bool cycle = false;
+      while (!stack.empty() && !cycle) {
+        auto [mi, id] = stack.back();
+        stack.pop_back();
+        Model& t = *models[mi];
+        auto it = t.decision_by_id.find(id);
+        if (it == t.decision_by_id.end()) continue;
+        for (const Requirement& r : t.decisions[it->second].d->required_decisions) {
+          auto ref = Resolve(mi, r.href);
+          if (!ref) continue;
+          if (*ref == start) {
+            cycle = true;
+            break;
+          }
+          if (seen.insert(*ref).second) stack.push_back(*ref);
+        }
+      }
+      if (cycle) {
+        std::string msg = cd.label + ": dependency cycle through its required decisions";
+        cd.errors.push_back(msg);
+        problems.push_back(msg);
+      }
+    }
   }
 
   void CompileModel(Model& m) {
@@ -296,6 +329,8 @@ struct Engine::Impl {
       env.label = cd.label;
       cd.expr = CompileBoxed(x.expression.get(), env);
       cd.type = TypeOf(m, x.type_ref);
+      if (!x.type_ref.empty() && !cd.type)
+        cd.errors.push_back(cd.label + ": unknown type '" + x.type_ref + "'");
       for (const Requirement& r : x.required_decisions) CheckRef(m, r, cd.label, cd.errors);
       for (const Requirement& r : x.required_inputs) CheckRef(m, r, cd.label, cd.errors);
       for (const Requirement& r : x.required_knowledge) CheckRef(m, r, cd.label, cd.errors);

@@ -96,6 +96,8 @@ TEST(DmnEngine, ReportsCycle) {
     <decision id="b" name="B"><informationRequirement><requiredDecision href="#a"/></informationRequirement>
       <literalExpression><text>A</text></literalExpression></decision>)"));
   ASSERT_TRUE(e.ok());
+  ASSERT_EQ((*e)->problems().size(), 2u);
+  EXPECT_EQ((*e)->problems()[0], "decision 'A' (a): dependency cycle through its required decisions");
   EvalResult r = (*e)->EvaluateDecision("A", {});
   EXPECT_FALSE(r.ok);
   EXPECT_TRUE(r.value.is_null());
@@ -155,6 +157,39 @@ TEST(DmnEngine, ConcurrentEvaluationGivesTheSameResults) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(wrong.load(), 0);
+}
+
+}  // namespace
+}  // namespace amtsweg::dmn
+
+namespace amtsweg::dmn {
+namespace {
+
+TEST(DmnEngine, ReportsUnknownTypeWithElementId) {
+  auto e = ImportDmn(testing::Dmn13(R"(<decision id="dt" name="T"><variable name="T" typeRef="tMissing"/>
+      <literalExpression><text>1</text></literalExpression></decision>)"));
+  ASSERT_TRUE(e.ok());
+  ASSERT_EQ((*e)->problems().size(), 1u);
+  EXPECT_EQ((*e)->problems()[0], "decision 'T' (dt): unknown type 'tMissing'");
+}
+
+TEST(DmnEngine, ImportsDmn11And12Namespaces) {
+  for (const char* ns : {"http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+                         "http://www.omg.org/spec/DMN/20180521/MODEL/"}) {
+    std::string xml = std::string(R"(<definitions xmlns=")") + ns + R"(" xmlns:feel="http://www.omg.org/spec/FEEL/20140401"
+        name="old" namespace="urn:old" id="old">
+      <itemDefinition name="tAmount"><typeRef>feel:number</typeRef></itemDefinition>
+      <inputData id="i" name="Amount"><variable name="Amount" typeRef="tAmount"/></inputData>
+      <decision id="d" name="Double"><variable name="Double" typeRef="feel:number"/>
+        <informationRequirement><requiredInput href="#i"/></informationRequirement>
+        <literalExpression><text>Amount * 2</text></literalExpression></decision></definitions>)";
+    auto e = ImportDmn(xml);
+    ASSERT_TRUE(e.ok()) << ns;
+    EXPECT_TRUE((*e)->problems().empty()) << ns;
+    feel::Context in;
+    in.Put("Amount", feel::Value::Number(21));
+    EXPECT_EQ((*e)->EvaluateDecision("Double", in).value.DebugString(), "42") << ns;
+  }
 }
 
 }  // namespace
