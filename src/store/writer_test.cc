@@ -280,6 +280,39 @@ TEST_P(WriterTest, RefusesWritesBeforeStartAndFromInsideACommand) {
   EXPECT_EQ(nested.error().code(), core::ErrorCode::kFailedPrecondition);
 }
 
+TEST_P(WriterTest, CommandSwallowingAnSqlErrorFailsAloneOnPostgres) {
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  Writer& w = db->writer();
+  ASSERT_TRUE(w.Write([](Tx& tx) { return Put(tx, "t", "taken"); }).ok());
+  std::future<core::Status> blocker;
+  std::promise<void> release = BlockWriter(w, &blocker);
+  auto before = w.Submit([](Tx& tx) { return Put(tx, "t", "before"); });
+  auto swallow = w.Submit([](Tx& tx) -> core::Status {
+    AW_TRY(Put(tx, "t", "mine"));
+    (void)Put(tx, "t", "taken");  // duplicate key, error ignored
+    return core::OkStatus();
+  });
+  auto after = w.Submit([](Tx& tx) { return Put(tx, "t", "after"); });
+  release.set_value();
+  ASSERT_TRUE(blocker.get().ok());
+  core::Status b = before.get(), s = swallow.get(), a = after.get();
+  EXPECT_TRUE(b.ok()) << b.error().ToString();
+  EXPECT_TRUE(a.ok()) << a.error().ToString();
+  if (GetParam() == Dialect::kPostgres) {
+    // PostgreSQL refuses everything after an error until the savepoint is
+    // rolled back, so the writer fails the command instead of the batch.
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().code(), core::ErrorCode::kInternal);
+    EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv WHERE key = 'mine'"), 0);
+  } else {
+    // In SQLite a failed statement fails alone; the command's other writes stand.
+    EXPECT_TRUE(s.ok()) << s.error().ToString();
+    EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv WHERE key = 'mine'"), 1);
+  }
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv WHERE key IN ('before', 'after')"), 2);
+}
+
 TEST_P(WriterTest, ThrowingCommandFailsAloneWithInternal) {
   auto db = Open();
   ASSERT_NE(db, nullptr);
