@@ -152,9 +152,20 @@ bool ValidRequestId(std::string_view id) {
 }
 
 // A header value a handler set must not smuggle a second header or response.
-bool SafeHeaderText(std::string_view s) {
+bool SafeHeaderValue(std::string_view s) {
   for (char c : s) {
     if (c == '\r' || c == '\n' || c == '\0') return false;
+  }
+  return true;
+}
+
+// A field name is an RFC 9110 token.
+bool SafeHeaderName(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+    if (!ok) return false;
   }
   return true;
 }
@@ -634,7 +645,14 @@ class Session : public std::enable_shared_from_this<Session> {
   Response CallHandler(const Route& route) {
     try {
       auto result = route.handler(request_);
-      if (result.ok()) return std::move(*result);
+      if (result.ok()) {
+        if (result->status >= 200 && result->status <= 599) return std::move(*result);
+        // 1xx and nonsense cannot be a final response: a bug in the handler.
+        core::LogError("handler returned an invalid status", {{"route", route.pattern},
+                                                              {"request_id", request_id_},
+                                                              {"status", std::to_string(result->status)}});
+        return ProblemResponse(core::Internal("invalid status"), request_.path, request_id_);
+      }
       const core::Error& err = result.error();
       if (err.code() == core::ErrorCode::kInternal) {
         core::LogError("handler failed",
@@ -678,7 +696,7 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& [name, value] : response_.headers) {
       if (EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Transfer-Encoding") ||
           EqualsIgnoreCase(name, "Connection") || EqualsIgnoreCase(name, "X-Request-Id") ||
-          !SafeHeaderText(name) || !SafeHeaderText(value)) {
+          !SafeHeaderName(name) || !SafeHeaderValue(value)) {
         continue;
       }
       has_csp |= EqualsIgnoreCase(name, "Content-Security-Policy");

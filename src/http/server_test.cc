@@ -115,6 +115,18 @@ class HttpServerTest : public ::testing::Test {
         },
         {.summary = "Who am I"});
     router_.Get(
+        "/api/v1/weird",
+        [](Request&) -> core::Result<Response> {
+          return Response::Text("w")
+              .WithHeader("X-Injected", "a\r\nSet-Cookie: evil=1")
+              .WithHeader("Bad Name", "v")
+              .WithHeader("X-Fine", "ok");
+        },
+        {.summary = "Weird headers"});
+    router_.Get(
+        "/api/v1/bad-status", [](Request&) -> core::Result<Response> { return Response::Text("x", 42); },
+        {.summary = "Bad status"});
+    router_.Get(
         "/api/v1/own-csp",
         [](Request&) -> core::Result<Response> {
           return Response::Text("x").WithHeader("Content-Security-Policy", "default-src 'none'");
@@ -574,6 +586,26 @@ TEST_F(HttpServerTest, SecurityHeadersOnEveryResponse) {
     EXPECT_EQ(r.Header("X-Frame-Options"), "DENY") << r.status;
     EXPECT_FALSE(r.Header("Date").empty()) << r.status;
   }
+}
+
+TEST_F(HttpServerTest, UnsafeHandlerHeadersAndStatusesAreDropped) {
+  StartServer();
+  auto c = TestConnection::Connect(port());
+  ASSERT_TRUE(c);
+  ASSERT_TRUE(c->Send(MakeRequest("GET", "/api/v1/weird")));
+  auto r = c->Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->Header("X-Fine"), "ok");
+  EXPECT_FALSE(r->HasHeader("X-Injected"));
+  EXPECT_FALSE(r->HasHeader("Set-Cookie"));
+  EXPECT_FALSE(r->HasHeader("Bad Name"));
+  EXPECT_EQ(r->body, "w");
+  // The connection is still in sync: nothing was smuggled into the stream.
+  ASSERT_TRUE(c->Send(MakeRequest("GET", "/api/v1/bad-status")));
+  auto bad = c->Read();
+  ASSERT_TRUE(bad);
+  ExpectProblem(*bad, 500, "internal");
 }
 
 TEST_F(HttpServerTest, HandlerMayReplaceTheCsp) {
