@@ -248,6 +248,7 @@ core::Status RunStoreBench(const StoreBenchOptions& o, std::ostream& out) {
   out << "# date " << core::FormatIso8601(core::SystemClock::Instance().Now(), 0) << ", cores "
       << std::thread::hardware_concurrency() << ", sqlite " << sqlite3_libversion()
       << " (WAL, synchronous=FULL), concurrency " << o.concurrency << ", runs " << o.runs << " after 1 warm-up\n";
+  if (!o.build_info.empty()) out << "# " << o.build_info << "\n";
   out << "# backends: sqlite" << (o.pg_url.empty() ? "" : ", postgres") << "\n";
   out << "name runs median_us p99_us ops_per_s\n";
   std::vector<BackendResult> pairs;

@@ -17,6 +17,7 @@ struct StoreBenchOptions {
   int concurrency = 64;                     // threads submitting to the writer at once
   int async_window = 1024;                  // inserts in flight in the callback scenario
   int runs = 5;                             // timed runs, after one untimed warm-up run
+  std::string build_info;                   // printed in the header, e.g. "commit 1a2b3c build RelWithDebInfo"
 };
 
 // Runs three scenarios per backend:
