@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/id.h"
-#include "dmn/json_value.h"
+#include "feel/json_value.h"
 #include "engine/timer_spec.h"
 #include "feel/temporal.h"
 
@@ -18,7 +18,7 @@ using core::Json;
 feel::Context ToFeelContext(const Json& vars) {
   feel::Context ctx;
   for (const auto& [name, value] : vars.items()) {
-    auto v = dmn::JsonToValue(value);
+    auto v = feel::JsonToValue(value);
     ctx.Put(name, v.ok() ? std::move(*v) : feel::Value());
   }
   return ctx;
@@ -33,7 +33,7 @@ std::optional<std::string> AsText(const feel::Value& v) {
   switch (v.kind()) {
     case feel::Kind::kString: return v.as_string();
     case feel::Kind::kNumber: {
-      Json j = dmn::ValueToJson(v);
+      Json j = feel::ValueToJson(v);
       return j.is_string() ? j.get<std::string>() : core::DumpJson(j);
     }
     case feel::Kind::kDateTime: return feel::FormatDateTime(v.as_date_time());
@@ -238,7 +238,7 @@ core::Status BpmnProcessor::ApplyInputs(int64_t key) {
   for (const CompiledMapping& m : p_.info(e->node).inputs) {
     Eval ev = Evaluate(m.source, e->scope_key);
     if (!ev.error.empty()) return RaiseIncident(*e, "expression", "input mapping: " + ev.error, "activate");
-    st_.ApplyVariableSet(e->key, m.target, dmn::ValueToJson(ev.value));
+    st_.ApplyVariableSet(e->key, m.target, feel::ValueToJson(ev.value));
   }
   return Execute(key);
 }
@@ -293,7 +293,7 @@ core::Status BpmnProcessor::Execute(int64_t key) {
       Eval ev = Evaluate(info.script, key);
       if (!ev.error.empty()) return RaiseIncident(*e, "expression", "script: " + ev.error, "execute");
       if (!info.result_variable.empty()) {
-        SetResultVariables(*e, Json{{info.result_variable, dmn::ValueToJson(ev.value)}});
+        SetResultVariables(*e, Json{{info.result_variable, feel::ValueToJson(ev.value)}});
       }
       return complete_now();
     }
@@ -393,7 +393,7 @@ core::Status BpmnProcessor::Complete(int64_t key) {
   for (const CompiledMapping& m : info.outputs) {
     Eval ev = Evaluate(m.source, key);
     if (!ev.error.empty()) return RaiseIncident(*e, "expression", "output mapping: " + ev.error, "complete");
-    outputs[m.target] = dmn::ValueToJson(ev.value);
+    outputs[m.target] = feel::ValueToJson(ev.value);
   }
   AW_TRY(ReleaseOwned(*e));
   int64_t scope = e->scope_key;

@@ -97,7 +97,7 @@ class BpmnProcessor {
   std::map<int64_t, int64_t> pending_;
 };
 
-// FEEL value of a JSON variable document, and back (dmn/json_value.h).
+// FEEL value of a JSON variable document, and back (feel/json_value.h).
 feel::Context ToFeelContext(const core::Json& vars);
 
 }  // namespace amtsweg::engine
