@@ -177,7 +177,7 @@ Closure CompileBoxed(const Expression* e, CompileEnv& env) {
         return [params, label, kind](const ScopePtr&, EvalState&) {
           auto f = std::make_shared<feel::Function>();
           f->name = label;
-          f->signatures.push_back(feel::Signature{params, params.size(), false});
+          f->signatures.push_back(feel::Signature{params, params.size(), false, nullptr});
           f->call = [label, kind](EvalState& st, std::span<const Value>) {
             st.Warn(label + ": " + kind + " functions are not supported");
             return Value();
@@ -189,7 +189,7 @@ Closure CompileBoxed(const Expression* e, CompileEnv& env) {
       return [params, types, body, label](const ScopePtr& s, EvalState&) {
         auto f = std::make_shared<feel::Function>();
         f->name = label;
-        f->signatures.push_back(feel::Signature{params, params.size(), false});
+        f->signatures.push_back(feel::Signature{params, params.size(), false, nullptr});
         ScopePtr captured = s;
         f->call = [params, types, body, captured, label](EvalState& st,
                                                           std::span<const Value> args) {

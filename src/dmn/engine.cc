@@ -351,7 +351,7 @@ struct Engine::Impl {
           s.Warn(label + " has no logic");
           return Value();
         };
-        fn->signatures.push_back(feel::Signature{{}, 0, true});
+        fn->signatures.push_back(feel::Signature{{}, 0, true, nullptr});
         f = Value::OfFunction(fn);
       } else if (TypePtr rt = TypeOf(m, m.bkms[i].b->type_ref);
                  rt && rt->tag != feel::Type::Tag::kFunction) {
@@ -413,7 +413,7 @@ struct Engine::Impl {
     }
     auto fn = std::make_shared<feel::Function>();
     fn->name = s.name;
-    fn->signatures.push_back(feel::Signature{params, params.size(), false});
+    fn->signatures.push_back(feel::Signature{params, params.size(), false, nullptr});
     Model* mp = &m;
     fn->call = [this, mp, i, params](EvalState& st, std::span<const Value> args) {
       feel::Context in;

@@ -54,7 +54,16 @@ void RegisterContext(Registry& r) {
     }
     return Value::OfContext(std::move(c));
   });
-  r.Add("context put", {Sig({"context", "key", "value"}), Sig({"context", "keys", "value"})},
+  Signature by_key = Sig({"context", "key", "value"});
+  // Named `key:` takes one key; a list of keys must be passed as `keys:`.
+  by_key.named_call = [](EvalState& st, Args a) {
+    if (!a[1].is_string()) return Fail(st, "context put", "key must be a string");
+    if (!a[0].is_context()) return Fail(st, "context put", "context expected");
+    Context c = a[0].as_context();
+    c.Put(a[1].as_string(), a[2]);
+    return Value::OfContext(std::move(c));
+  };
+  r.Add("context put", {by_key, Sig({"context", "keys", "value"})},
         [](EvalState& st, Args a) {
           if (!a[0].is_context()) return Fail(st, "context put", "context expected");
           List keys;

@@ -654,7 +654,7 @@ class Compiler {
       return Closure([params](const ScopePtr&, EvalState&) {
         auto f = std::make_shared<Function>();
         f->name = "external function";
-        f->signatures.push_back(Signature{params, params.size(), false});
+        f->signatures.push_back(Signature{params, params.size(), false, nullptr});
         f->call = [](EvalState& st, std::span<const Value>) {
           st.Warn("external functions are not supported");
           return Value();
@@ -666,7 +666,7 @@ class Compiler {
     return Closure([params, types, body](const ScopePtr& s, EvalState&) {
       auto f = std::make_shared<Function>();
       f->name = "anonymous function";
-      f->signatures.push_back(Signature{params, params.size(), false});
+      f->signatures.push_back(Signature{params, params.size(), false, nullptr});
       ScopePtr captured = s;
       f->call = [params, types, body, captured](EvalState& st, std::span<const Value> args) {
         if (st.depth > kMaxDepth) {
@@ -833,7 +833,7 @@ Value Invoke(const Function& f, std::span<const Value> args, const std::vector<s
     // the last named one stay absent.
     std::vector<Value> ordered(std::max(static_cast<size_t>(max_pos + 1), s.required));
     for (size_t i = 0; i < names.size(); ++i) ordered[static_cast<size_t>(pos[i])] = args[i];
-    return f.call(st, ordered);
+    return s.named_call ? s.named_call(st, ordered) : f.call(st, ordered);
   }
   st.Warn("no signature of '" + f.name + "' matches the named arguments");
   return Value();

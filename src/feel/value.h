@@ -129,6 +129,10 @@ struct Signature {
   std::vector<std::string> params;
   size_t required = 0;
   bool variadic = false;
+  // Optional implementation used when this signature was chosen by named
+  // invocation (e.g. `context put(key: ...)` vs `context put(keys: ...)`);
+  // positional calls always use Function::call.
+  std::function<Value(EvalState&, std::span<const Value>)> named_call;
 };
 
 // A callable: built-in, user-defined FEEL function, BKM or decision service.
