@@ -10,8 +10,10 @@
 //   503 beyond max_connections: the connection is accepted, answered at once
 //       with 503 + Retry-After and closed (a clear answer instead of a hanging
 //       SYN backlog; counted in http_connections_rejected_total)
-// An idle keep-alive connection is closed silently after idle_timeout, a
-// response the client does not read within write_timeout likewise.
+// An idle keep-alive connection is closed silently after idle_timeout, a new
+// connection that sends nothing within read_timeout and a response the client
+// does not read within write_timeout likewise. HTTP/1.1 without Host is 400;
+// Content-Length together with chunked framing is 400 (request smuggling).
 // `Expect: 100-continue` is answered with 100 before the body is read.
 //
 // Every response carries X-Request-Id (a valid incoming one — 1..128 chars of
