@@ -186,21 +186,21 @@ std::string WithSearchPath(const std::string& url, const std::string& schema) {
   return url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
 }
 
-core::Status Backend(const std::string& label, const std::string& url, const StoreBenchOptions& o,
-                     const std::string& setup_url, const std::string& schema,
-                     std::vector<BackendResult>* pairs, std::ostream& out) {
-  if (!schema.empty()) {
-    // The schema is made through a plain connection to the database itself.
-    Options so;
-    so.url = setup_url;
-    so.pg_pool_size = 1;
-    AW_ASSIGN_OR_RETURN(auto setup, Database::Open(so));
-    AW_TRY(setup->writer().Start());
-    AW_TRY(setup->writer().Run([&](Tx& tx) -> core::Status {
-      AW_TRY(tx.Exec("CREATE SCHEMA " + schema));
-      return core::OkStatus();
-    }));
-  }
+// Runs `sql` (CREATE/DROP SCHEMA) through a connection to the database itself.
+core::Status SetupSql(const std::string& url, const std::string& sql) {
+  Options so;
+  so.url = url;
+  so.pg_pool_size = 1;
+  AW_ASSIGN_OR_RETURN(auto setup, Database::Open(so));
+  AW_TRY(setup->writer().Start());
+  return setup->writer().Run([&](Tx& tx) -> core::Status {
+    AW_TRY(tx.Exec(sql));
+    return core::OkStatus();
+  });
+}
+
+core::Status Scenarios(const std::string& label, const std::string& url, const StoreBenchOptions& o,
+                       std::vector<BackendResult>* results, std::ostream& out) {
   Options opt;
   opt.url = url;
   opt.read_pool_size = 1;
@@ -223,18 +223,7 @@ core::Status Backend(const std::string& label, const std::string& url, const Sto
                       Scenario(*db, label + "_insert_group_async", 0, o.group_inserts, o.runs, o.async_window));
   print(async);
   db->Close();
-  pairs->push_back({single, group, async});
-  if (!schema.empty()) {
-    Options so;
-    so.url = setup_url;
-    so.pg_pool_size = 1;
-    AW_ASSIGN_OR_RETURN(auto setup, Database::Open(so));
-    AW_TRY(setup->writer().Start());
-    AW_TRY(setup->writer().Run([&](Tx& tx) -> core::Status {
-      AW_TRY(tx.Exec("DROP SCHEMA " + schema + " CASCADE"));
-      return core::OkStatus();
-    }));
-  }
+  results->push_back({single, group, async});
   return core::OkStatus();
 }
 
@@ -258,13 +247,17 @@ core::Status RunStoreBench(const StoreBenchOptions& o, std::ostream& out) {
   std::filesystem::remove_all(dir, ec);
   std::filesystem::create_directories(dir, ec);
   if (ec) return core::Unavailable("bench store: creating " + dir.string() + ": " + ec.message());
-  core::Status s = Backend("sqlite", "sqlite:" + (dir / "bench.db").string(), o, "", "", &pairs, out);
+  core::Status s = Scenarios("sqlite", "sqlite:" + (dir / "bench.db").string(), o, &pairs, out);
   std::filesystem::remove_all(dir, ec);
   AW_TRY(s);
 
   if (!o.pg_url.empty()) {
     std::string schema = "amtsweg_bench_" + std::to_string(getpid());
-    AW_TRY(Backend("postgres", WithSearchPath(o.pg_url, schema), o, o.pg_url, schema, &pairs, out));
+    AW_TRY(SetupSql(o.pg_url, "CREATE SCHEMA " + schema));
+    core::Status pg = Scenarios("postgres", WithSearchPath(o.pg_url, schema), o, &pairs, out);
+    core::Status dropped = SetupSql(o.pg_url, "DROP SCHEMA " + schema + " CASCADE");  // also after a failure
+    AW_TRY(pg);
+    AW_TRY(dropped);
   }
 
   out << "\n# backend   scenario       ops_per_s  vs_single  avg_batch  cpu_us_per_op\n";
