@@ -16,6 +16,10 @@ using feel::Value;
 
 namespace {
 
+// Step budget for one top-level evaluation (function calls and loop
+// iterations): generous for real models, finite for runaway ones.
+constexpr int64_t kEvaluationBudget = 10000000;
+
 struct CDecision {
   const Decision* d = nullptr;
   Closure expr;
@@ -616,6 +620,7 @@ EvalResult Engine::EvaluateDecision(std::string_view name, const feel::Context& 
     return r;
   }
   EvalState st;
+  st.budget = kEvaluationBudget;
   Impl::Session s;
   s.st = &st;
   s.messages = &r.messages;
@@ -629,6 +634,7 @@ EvalResult Engine::EvaluateDecision(std::string_view name, const feel::Context& 
 EvalResult Engine::EvaluateAll(const feel::Context& inputs) const {
   EvalResult r;
   EvalState st;
+  st.budget = kEvaluationBudget;
   Impl::Session s;
   s.st = &st;
   s.messages = &r.messages;
@@ -649,6 +655,7 @@ EvalResult Engine::EvaluateService(std::string_view name, const feel::Context& p
   for (size_t i = 0; i < m.services.size(); ++i) {
     if (m.services[i].s->name == name || m.services[i].s->id == name) {
       EvalState st;
+      st.budget = kEvaluationBudget;
       bool failed = false;
       feel::Context out = impl_->RunService(m, i, params, st, &r.messages, &failed);
       if (!m.services[i].s->type_ref.empty()) {

@@ -194,3 +194,21 @@ TEST(DmnEngine, ImportsDmn11And12Namespaces) {
 
 }  // namespace
 }  // namespace amtsweg::dmn
+
+namespace amtsweg::dmn {
+namespace {
+
+TEST(DmnEngine, RunawayModelStopsAtTheStepBudget) {
+  auto e = ImportDmn(testing::Dmn13(R"(<decision id="h" name="Huge">
+      <literalExpression><text>count(for i in 1..1000000, j in 1..1000000 return 1)</text></literalExpression>
+    </decision>)"));
+  ASSERT_TRUE(e.ok());
+  EvalResult r = (*e)->EvaluateDecision("Huge", {});
+  EXPECT_TRUE(r.value.is_null());
+  bool budget = false;
+  for (const auto& m : r.messages) budget = budget || m.find("budget") != std::string::npos;
+  EXPECT_TRUE(budget);
+}
+
+}  // namespace
+}  // namespace amtsweg::dmn

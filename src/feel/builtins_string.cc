@@ -145,6 +145,9 @@ std::wstring W(const std::string& s) {
 }
 std::string N(const std::wstring& w) { return FromU32(std::u32string(w.begin(), w.end())); }
 
+// std::regex matches recursively; very long inputs could exhaust the stack.
+constexpr size_t kMaxRegexInput = 20000;
+
 // Builds a std::wregex from an XPath-style pattern and flags; nullopt if invalid.
 std::optional<std::wregex> MakeRegex(const std::string& pattern, const std::string& flags) {
   auto opts = std::wregex::ECMAScript;
@@ -202,6 +205,7 @@ Value Replace(EvalState& st, Args a) {
     }
     return Value::String(out + in.substr(pos));
   }
+  if (a[0].as_string().size() > kMaxRegexInput) return Fail(st, "replace", "input too long for a regex");
   auto re = MakeRegex(a[1].as_string(), flags);
   if (!re) return Fail(st, "replace", "invalid pattern");
   try {
@@ -215,6 +219,7 @@ Value Matches(EvalState& st, Args a) {
   if (!Strings(a, 2)) return Fail(st, "matches", "string arguments expected");
   if (a.size() > 2 && !a[2].is_null() && !a[2].is_string()) return Fail(st, "matches", "flags must be a string");
   std::string flags = a.size() > 2 && a[2].is_string() ? a[2].as_string() : "";
+  if (a[0].as_string().size() > kMaxRegexInput) return Fail(st, "matches", "input too long for a regex");
   auto re = MakeRegex(a[1].as_string(), flags);
   if (!re) return Fail(st, "matches", "invalid pattern");
   try {
@@ -226,6 +231,7 @@ Value Matches(EvalState& st, Args a) {
 
 Value Split(EvalState& st, Args a) {
   if (!Strings(a, 2)) return Fail(st, "split", "string arguments expected");
+  if (a[0].as_string().size() > kMaxRegexInput) return Fail(st, "split", "input too long for a regex");
   auto re = MakeRegex(a[1].as_string(), "");
   if (!re) return Fail(st, "split", "invalid delimiter");
   const std::wstring s = W(a[0].as_string());

@@ -24,6 +24,14 @@ namespace {
 
 constexpr int kMaxDepth = 512;
 
+bool ContainsName(const Node& n, const std::string& name) {
+  if (n.kind == NodeKind::kName && n.text == name) return true;
+  for (const auto& k : n.kids) {
+    if (ContainsName(*k, name)) return true;
+  }
+  return false;
+}
+
 bool ContainsQuestion(const Node& n) {
   if (n.kind == NodeKind::kQuestion) return true;
   if (n.kind == NodeKind::kName && n.text == "?") return true;
@@ -528,6 +536,8 @@ class Compiler {
     std::vector<std::string> names = n.names;
     std::vector<bool> range_iter = n.range_iter;
     NodeKind kind = n.kind;
+    // `partial` (the results so far) is copied per iteration only when used.
+    bool uses_partial = kind == NodeKind::kFor && ContainsName(*n.kids[iters], "partial");
     return Closure([=](const ScopePtr& s, EvalState& st) -> Value {
       List results;
       bool failed = false;
@@ -538,6 +548,10 @@ class Compiler {
         if (failed || decided) return;
         if (i == iters) {
           if (kind == NodeKind::kFor) {
+            if (!uses_partial) {
+              results.push_back(body(scope, st));
+              return;
+            }
             auto inner = std::make_shared<Scope>(scope);
             inner->Set("partial", Value::OfList(results));
             results.push_back(body(inner, st));

@@ -106,7 +106,11 @@ Value OpAdd(const Value& a, const Value& b, EvalState& st) {
   }
   if (ka == Kind::kString && kb == Kind::kString) return Value::String(a.as_string() + b.as_string());
   if (ka == Kind::kYmDuration && kb == Kind::kYmDuration)
-    return Value::OfYm({a.as_ym().months + b.as_ym().months});
+  {
+    int64_t m;
+    if (__builtin_add_overflow(a.as_ym().months, b.as_ym().months, &m)) return Invalid("+", a, b, st);
+    return Value::OfYm({m});
+  }
   if (ka == Kind::kDtDuration && kb == Kind::kDtDuration)
     return Value::OfDt({a.as_dt().nanos + b.as_dt().nanos});
   // Temporal + duration, either order.
@@ -141,7 +145,11 @@ Value OpSub(const Value& a, const Value& b, EvalState& st) {
     return Value::Number(r);
   }
   if (ka == Kind::kYmDuration && kb == Kind::kYmDuration)
-    return Value::OfYm({a.as_ym().months - b.as_ym().months});
+  {
+    int64_t m;
+    if (__builtin_sub_overflow(a.as_ym().months, b.as_ym().months, &m)) return Invalid("-", a, b, st);
+    return Value::OfYm({m});
+  }
   if (ka == Kind::kDtDuration && kb == Kind::kDtDuration)
     return Value::OfDt({a.as_dt().nanos - b.as_dt().nanos});
   if ((ka == Kind::kDateTime || ka == Kind::kDate) && (kb == Kind::kDateTime || kb == Kind::kDate)) {

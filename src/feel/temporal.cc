@@ -9,6 +9,8 @@
 namespace amtsweg::feel {
 namespace {
 
+constexpr int64_t kMaxDurationComponent = 999999999999;
+
 // Reads exactly `n` digits at s[i]; advances i.
 bool ReadFixed(std::string_view s, size_t& i, int n, int64_t* out) {
   if (i + static_cast<size_t>(n) > s.size()) return false;
@@ -296,6 +298,8 @@ std::optional<YmDuration> ParseYmDuration(std::string_view s) {
   while (i < s.size()) {
     int64_t v = 0;
     if (!ReadNumber(s, i, &v) || i >= s.size()) return std::nullopt;
+    // Bounded so that totals never overflow (a billion years is plenty).
+    if (v > kMaxDurationComponent) return std::nullopt;
     char u = s[i++];
     if (u == 'Y' && stage < 1) {
       years = v;
@@ -335,6 +339,8 @@ std::optional<DtDuration> ParseDtDuration(std::string_view s) {
     }
     int64_t v = 0;
     if (!ReadNumber(s, i, &v) || i >= s.size()) return std::nullopt;
+    // Bounded so that totals never overflow (a billion years is plenty).
+    if (v > kMaxDurationComponent) return std::nullopt;
     int64_t frac = 0;
     if (s[i] == '.') {
       ++i;
