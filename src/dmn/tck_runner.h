@@ -23,6 +23,9 @@ struct TckSummary {
   // 1e-8 (the tolerance of the upstream Drools TCK runner). Informational:
   // they still count as failed, since our rule is exact decimal equality.
   int within_tolerance = 0;
+  // Passed results whose expected value is null (most are errorResult="true",
+  // where any failure to produce a value passes). Informational.
+  int passed_expecting_null = 0;
 };
 
 // Runs every case folder under `dir` (the TCK root, one level folder or one
