@@ -7,18 +7,38 @@
 namespace amtsweg::feel::builtins {
 namespace {
 
+// Case mapping for Latin-1, Latin Extended-A (Polish, Czech, Hungarian,
+// Turkish, Croatian names), Greek and Cyrillic basics. 'ß' has no single-letter
+// upper case and stays.
+bool PairEvenUpper(char32_t c) {
+  return (c >= 0x100 && c <= 0x12F) || (c >= 0x132 && c <= 0x137) || (c >= 0x14A && c <= 0x177);
+}
+bool PairOddUpper(char32_t c) { return (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E); }
+
 char32_t Upper(char32_t c) {
   if (c >= 'a' && c <= 'z') return c - 32;
-  if ((c >= 0xE0 && c <= 0xFE && c != 0xF7)) return c - 32;
+  if (c >= 0xE0 && c <= 0xFE && c != 0xF7) return c - 32;
+  if (c == 0xFF) return 0x178;
+  if (PairEvenUpper(c)) return c & ~char32_t{1};
+  if (PairOddUpper(c)) return (c % 2 == 0) ? c - 1 : c;
+  if (c == 0x131) return 'I';
+  if (c == 0x17F) return 'S';
   if (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2) return c - 32;  // Greek
   if (c >= 0x430 && c <= 0x44F) return c - 32;                // Cyrillic
+  if (c >= 0x450 && c <= 0x45F) return c - 80;
   return c;
 }
+
 char32_t Lower(char32_t c) {
   if (c >= 'A' && c <= 'Z') return c + 32;
-  if ((c >= 0xC0 && c <= 0xDE && c != 0xD7)) return c + 32;
+  if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 32;
+  if (c == 0x178) return 0xFF;
+  if (PairEvenUpper(c)) return c | 1;
+  if (PairOddUpper(c)) return (c % 2 == 1) ? c + 1 : c;
+  if (c == 0x130) return 'i';
   if (c >= 0x391 && c <= 0x3A9) return c + 32;
   if (c >= 0x410 && c <= 0x42F) return c + 32;
+  if (c >= 0x400 && c <= 0x40F) return c + 80;
   return c;
 }
 
