@@ -1,5 +1,7 @@
 #include "feel/json_value.h"
 
+#include "feel/evaluator.h"
+
 namespace amtsweg::feel {
 
 core::Json ValueToJson(const Value& v) {
@@ -119,6 +121,19 @@ core::Result<Context> JsonToContext(const core::Json& j,
     ctx.Put(it.key(), std::move(v));
   }
   return ctx;
+}
+
+core::Result<core::Json> EvaluateJson(std::string_view expression, const core::Json& variables) {
+  AW_ASSIGN_OR_RETURN(Context vars, JsonToContext(variables));
+  CompileOptions opts;
+  for (const auto& [name, v] : vars.entries()) opts.names.Add(name);
+  AW_ASSIGN_OR_RETURN(CompiledExpression e, CompileExpression(expression, opts));
+  EvalState st;
+  Value v = e.Evaluate(ScopeOf(vars), st);
+  core::Json out = core::Json::object();
+  out["result"] = ValueToJson(v);
+  out["warnings"] = st.warnings();
+  return out;
 }
 
 }  // namespace amtsweg::feel

@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "core/json.h"
 #include "core/result.h"
@@ -33,5 +34,12 @@ core::Result<Value> JsonToValue(const core::Json& j, const TypePtr& hint = nullp
 // declared type of a variable by name. kInvalidArgument if `j` is not an object.
 core::Result<Context> JsonToContext(const core::Json& j,
                                     const std::function<TypePtr(const std::string&)>& type_of = nullptr);
+
+// One-off evaluation with JSON in and out: compiles `expression` with the
+// variable names known, evaluates with `variables` (a JSON object), returns
+// {"result": <json>, "warnings": [...]}. For repeated use keep a
+// CompiledExpression instead. kInvalidArgument on a syntax error (message
+// "L:C: expected ...") or when `variables` is not an object.
+core::Result<core::Json> EvaluateJson(std::string_view expression, const core::Json& variables);
 
 }  // namespace amtsweg::feel

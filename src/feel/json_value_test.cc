@@ -35,3 +35,26 @@ TEST(FeelJson, ContextFromObjectUsesDeclaredTypes) {
 
 }  // namespace
 }  // namespace amtsweg::feel
+
+namespace amtsweg::feel {
+namespace {
+
+TEST(FeelJson, EvaluateJsonForConditionsAndMappings) {
+  auto r = EvaluateJson("Antrag Betrag * 2 > 100", core::Json::parse(R"({"Antrag Betrag": 60})"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)["result"], true);
+  auto m = EvaluateJson("{name: upper case(first name), n: count(items)}",
+                        core::Json::parse(R"({"first name": "ada", "items": [1, 2]})"));
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(core::DumpJson((*m)["result"]), R"({"n":2,"name":"ADA"})");
+  auto w = EvaluateJson("x + 1", core::Json::parse(R"({"x": "a"})"));
+  ASSERT_TRUE(w.ok());
+  EXPECT_TRUE((*w)["result"].is_null());
+  EXPECT_EQ((*w)["warnings"].size(), 1u);
+  auto bad = EvaluateJson("x +", core::Json::object());
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message(), "1:4: expected an expression, found end of input");
+}
+
+}  // namespace
+}  // namespace amtsweg::feel
