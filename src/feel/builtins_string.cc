@@ -1,5 +1,6 @@
 // String built-ins: substring, string length, upper/lower case, substring
 // before/after, replace, contains, starts/ends with, matches, split, string join.
+#include <locale>
 #include <regex>
 
 #include "feel/builtins_internal.h"
@@ -182,8 +183,20 @@ std::optional<std::wregex> MakeRegex(const std::string& pattern, const std::stri
   }
   auto p = TranslateRegex(pattern, strip_ws, dot_all);
   if (!p) return std::nullopt;
+  // A UTF-8 locale gives Unicode case folding to the 'i' flag ("Ä" ~ "ä");
+  // without one (minimal systems) only ASCII folds.
+  static const std::optional<std::locale> kUtf8 = []() -> std::optional<std::locale> {
+    try {
+      return std::locale("C.UTF-8");
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }();
   try {
-    return std::wregex(W(*p), opts);
+    std::wregex re;
+    if (kUtf8) re.imbue(*kUtf8);
+    re.assign(W(*p), opts);
+    return re;
   } catch (const std::regex_error&) {
     return std::nullopt;
   }
