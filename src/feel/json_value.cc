@@ -125,8 +125,20 @@ core::Result<Context> JsonToContext(const core::Json& j,
 
 core::Result<core::Json> EvaluateJson(std::string_view expression, const core::Json& variables) {
   AW_ASSIGN_OR_RETURN(Context vars, JsonToContext(variables));
+  // Every object key at any depth is a name the expression may use in a path
+  // (`applicant.first name`).
   CompileOptions opts;
-  for (const auto& [name, v] : vars.entries()) opts.names.Add(name);
+  std::function<void(const core::Json&)> collect = [&](const core::Json& j) {
+    if (j.is_object()) {
+      for (auto it = j.begin(); it != j.end(); ++it) {
+        opts.names.Add(it.key());
+        collect(it.value());
+      }
+    } else if (j.is_array()) {
+      for (const auto& e : j) collect(e);
+    }
+  };
+  collect(variables);
   AW_ASSIGN_OR_RETURN(CompiledExpression e, CompileExpression(expression, opts));
   EvalState st;
   Value v = e.Evaluate(ScopeOf(vars), st);

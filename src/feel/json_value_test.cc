@@ -47,6 +47,10 @@ TEST(FeelJson, EvaluateJsonForConditionsAndMappings) {
                         core::Json::parse(R"({"first name": "ada", "items": [1, 2]})"));
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(core::DumpJson((*m)["result"]), R"({"n":2,"name":"ADA"})");
+  auto nested = EvaluateJson("applicant.first name + \" \" + applicant.last name",
+                             core::Json::parse(R"({"applicant": {"first name": "Ada", "last name": "L"}})"));
+  ASSERT_TRUE(nested.ok());
+  EXPECT_EQ((*nested)["result"], "Ada L");
   auto w = EvaluateJson("x + 1", core::Json::parse(R"({"x": "a"})"));
   ASSERT_TRUE(w.ok());
   EXPECT_TRUE((*w)["result"].is_null());
