@@ -1,7 +1,10 @@
 // String built-ins: substring, string length, upper/lower case, substring
 // before/after, replace, contains, starts/ends with, matches, split, string join.
 #include <locale>
+#include <memory>
+#include <mutex>
 #include <regex>
+#include <unordered_map>
 
 #include "feel/builtins_internal.h"
 
@@ -170,7 +173,7 @@ std::string N(const std::wstring& w) { return FromU32(std::u32string(w.begin(), 
 constexpr size_t kMaxRegexInput = 20000;
 
 // Builds a std::wregex from an XPath-style pattern and flags; nullopt if invalid.
-std::optional<std::wregex> MakeRegex(const std::string& pattern, const std::string& flags) {
+std::optional<std::wregex> BuildRegex(const std::string& pattern, const std::string& flags) {
   auto opts = std::wregex::ECMAScript;
   bool strip_ws = false, dot_all = false;
   for (char f : flags) {
@@ -200,6 +203,27 @@ std::optional<std::wregex> MakeRegex(const std::string& pattern, const std::stri
   } catch (const std::regex_error&) {
     return std::nullopt;
   }
+}
+
+// Compiled regexes by (flags, pattern): decision tables evaluate the same
+// `matches(?, "^[0-9]{5}$")` many times. Shared immutable regexes are safe to
+// use from several threads; the map is guarded and simply cleared when full.
+std::shared_ptr<const std::wregex> MakeRegex(const std::string& pattern, const std::string& flags) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::shared_ptr<const std::wregex>> cache;
+  std::string key = flags + '\0' + pattern;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = cache.find(key);
+    if (it != cache.end()) return it->second;
+  }
+  auto re = BuildRegex(pattern, flags);
+  if (!re) return nullptr;
+  auto shared = std::make_shared<const std::wregex>(std::move(*re));
+  std::lock_guard<std::mutex> lock(mu);
+  if (cache.size() >= 256) cache.clear();
+  cache.emplace(std::move(key), shared);
+  return shared;
 }
 
 Value Substring(EvalState& st, Args a) {
