@@ -88,3 +88,80 @@ TEST(DecisionTable, RuleWithWrongEntryCountIsAModelError) {
 
 }  // namespace
 }  // namespace amtsweg::dmn
+
+namespace amtsweg::dmn {
+namespace {
+
+// Two outputs: "grade" (priority "A" > "B" > "C") and "note".
+std::string TwoOutputTable(const std::string& hit, const std::string& rules, const std::string& extra = "") {
+  return testing::Dmn13(R"(
+  <inputData id="i_x" name="x"><variable name="x" typeRef="number"/></inputData>
+  <decision id="d" name="Result">
+    <informationRequirement><requiredInput href="#i_x"/></informationRequirement>
+    <decisionTable id="t" hitPolicy=")" + hit + R"(">
+      <input id="in1" label="x"><inputExpression typeRef="number"><text>x</text></inputExpression>)" + extra + R"(</input>
+      <output id="o1" name="grade"><outputValues><text>"A","B","C"</text></outputValues>
+        <defaultOutputEntry><text>"C"</text></defaultOutputEntry></output>
+      <output id="o2" name="note"><defaultOutputEntry><text>"default"</text></defaultOutputEntry></output>)" +
+                        rules + R"(
+    </decisionTable>
+  </decision>)");
+}
+
+std::string Rule2(const std::string& in, const std::string& grade, const std::string& note) {
+  return "<rule><inputEntry><text>" + in + "</text></inputEntry><outputEntry><text>" + grade +
+         "</text></outputEntry><outputEntry><text>" + note + "</text></outputEntry></rule>";
+}
+
+std::string Eval2(const std::string& xml, int x) {
+  auto e = ImportDmn(xml);
+  if (!e.ok()) return "IMPORT: " + e.error().message();
+  feel::Context in;
+  in.Put("x", feel::Value::Number(x));
+  return (*e)->EvaluateDecision("Result", in).value.DebugString();
+}
+
+const std::string kTwo = Rule2("&lt; 10", "\"B\"", "\"small\"") + Rule2("&lt; 20", "\"A\"", "\"medium\"") +
+                         Rule2("&gt; 100", "\"C\"", "\"big\"");
+
+TEST(DecisionTable, MultipleOutputsGiveAContext) {
+  EXPECT_EQ(Eval2(TwoOutputTable("FIRST", kTwo), 5), "{\"grade\": \"B\", \"note\": \"small\"}");
+}
+
+TEST(DecisionTable, PriorityWithMultipleOutputsUsesTheFirstOutputsOrder) {
+  EXPECT_EQ(Eval2(TwoOutputTable("PRIORITY", kTwo), 5), "{\"grade\": \"A\", \"note\": \"medium\"}");
+}
+
+TEST(DecisionTable, RuleOrderWithMultipleOutputsIsAListOfContexts) {
+  EXPECT_EQ(Eval2(TwoOutputTable("RULE ORDER", kTwo), 5),
+            "[{\"grade\": \"B\", \"note\": \"small\"}, {\"grade\": \"A\", \"note\": \"medium\"}]");
+}
+
+TEST(DecisionTable, DefaultOutputEntriesWhenNoRuleMatches) {
+  EXPECT_EQ(Eval2(TwoOutputTable("UNIQUE", kTwo), 50), "{\"grade\": \"C\", \"note\": \"default\"}");
+}
+
+TEST(DecisionTable, OutputOutsideOutputValuesIsAnError) {
+  auto e = ImportDmn(TwoOutputTable("FIRST", Rule2("-", "\"Z\"", "\"n\"")));
+  ASSERT_TRUE(e.ok());
+  feel::Context in;
+  in.Put("x", feel::Value::Number(1));
+  EvalResult r = (*e)->EvaluateDecision("Result", in);
+  EXPECT_TRUE(r.value.is_null());
+  bool warned = false;
+  for (const auto& m : r.messages) warned = warned || m.find("not among the output values") != std::string::npos;
+  EXPECT_TRUE(warned);
+}
+
+TEST(DecisionTable, InputOutsideInputValuesIsAnError) {
+  std::string xml = TwoOutputTable("FIRST", kTwo, "<inputValues><text>[0..1000]</text></inputValues>");
+  EXPECT_EQ(Eval2(xml, 5), "{\"grade\": \"B\", \"note\": \"small\"}");
+  EXPECT_EQ(Eval2(xml, 5000), "null");
+}
+
+TEST(DecisionTable, AggregationRejectsMultipleOutputs) {
+  EXPECT_EQ(Eval2(TwoOutputTable("COLLECT\" aggregation=\"COUNT", kTwo), 5), "null");
+}
+
+}  // namespace
+}  // namespace amtsweg::dmn
