@@ -237,8 +237,18 @@ core::Result<Definitions> ParseDmnXml(std::string_view xml) {
   pugi::xml_document doc;
   pugi::xml_parse_result pr = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
   if (!pr) {
-    return core::InvalidArgument(std::string("DMN XML: ") + pr.description() + " at offset " +
-                                 std::to_string(pr.offset));
+    // Line and column of the byte offset pugixml reports.
+    int line = 1, column = 1;
+    for (ptrdiff_t i = 0; i < pr.offset && static_cast<size_t>(i) < xml.size(); ++i) {
+      if (xml[static_cast<size_t>(i)] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    return core::InvalidArgument("DMN XML " + std::to_string(line) + ":" + std::to_string(column) + ": " +
+                                 pr.description());
   }
   pugi::xml_node root = doc.document_element();
   if (Local(root) != "definitions") {

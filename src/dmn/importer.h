@@ -10,7 +10,7 @@
 namespace amtsweg::dmn {
 
 // Parses one DMN document. kInvalidArgument when the XML is malformed (message
-// names the byte offset) or the root is not a DMN <definitions> element.
+// "DMN XML L:C: ...") or the root is not a DMN <definitions> element.
 // Unknown extension elements are ignored; unsupported boxed expressions are
 // kept as ExpressionKind::kUnsupported and reported when evaluated.
 core::Result<Definitions> ParseDmnXml(std::string_view xml);

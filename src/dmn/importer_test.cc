@@ -40,7 +40,9 @@ TEST(DmnImporter, StripsQNamePrefixesFromTypeRefs) {
 }
 
 TEST(DmnImporter, RejectsMalformedXmlAndWrongRoot) {
-  EXPECT_FALSE(ParseDmnXml("<definitions").ok());
+  auto bad = ParseDmnXml("<definitions>\n  <decision>\n</definitions>");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message().rfind("DMN XML 3:", 0), 0u) << bad.error().message();
   auto r = ParseDmnXml("<process/>");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message().find("expected <definitions>"), std::string::npos);
