@@ -7,9 +7,22 @@
 
 namespace amtsweg::feel {
 
+void Scope::Set(std::string name, Value v) {
+  if (!has_first_) {
+    first_name_ = std::move(name);
+    first_value_ = std::move(v);
+    has_first_ = true;
+  } else if (first_name_ == name) {
+    first_value_ = std::move(v);
+  } else {
+    rest_.Put(std::move(name), std::move(v));
+  }
+}
+
 const Value* Scope::Lookup(std::string_view name) const {
   for (const Scope* s = this; s; s = s->parent_.get()) {
-    if (const Value* v = s->vars_.Find(name)) return v;
+    if (s->has_first_ && s->first_name_ == name) return &s->first_value_;
+    if (const Value* v = s->rest_.Find(name)) return v;
   }
   return nullptr;
 }

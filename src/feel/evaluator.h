@@ -28,14 +28,19 @@ namespace amtsweg::feel {
 class Scope {
  public:
   explicit Scope(std::shared_ptr<const Scope> parent = nullptr) : parent_(std::move(parent)) {}
-  void Set(std::string name, Value v) { vars_.Put(std::move(name), std::move(v)); }
+  // Binds `name` (replacing an existing binding in this scope).
+  void Set(std::string name, Value v);
   // Innermost binding of `name`, or nullptr.
   const Value* Lookup(std::string_view name) const;
-  const Context& vars() const { return vars_; }
 
  private:
   std::shared_ptr<const Scope> parent_;
-  Context vars_;
+  // Most scopes (loop iterations, filter items, `?`) bind one name: it lives
+  // inline so such a scope costs one allocation.
+  std::string first_name_;
+  Value first_value_;
+  bool has_first_ = false;
+  Context rest_;
 };
 using ScopePtr = std::shared_ptr<const Scope>;
 
