@@ -34,8 +34,9 @@ run: build
 test: build
 	@scripts/test.sh
 
+# Every benchmark; PostgreSQL figures from a throwaway cluster, beside SQLite's.
 bench: build
-	$(AMTSWEG) bench all
+	@scripts/bench.sh all
 
 clean:
 	rm -rf $(BUILD) web/dist

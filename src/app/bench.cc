@@ -21,6 +21,7 @@
 #include "app/commands.h"
 #include "core/time.h"
 #include "http/http_bench.h"
+#include "engine/engine_bench.h"
 #include "store/store_bench.h"
 
 extern char** environ;
@@ -150,7 +151,23 @@ int BenchStore(const BenchFlags& flags, std::ostream& out) {
   store::StoreBenchOptions o;
   o.sqlite_dir = fmt::format("./data/bench-{}", getpid());  // on the real disk: /tmp may be RAM
   if (flags.pg_url) o.pg_url = *flags.pg_url;
+  o.build_info = fmt::format("commit {} build {}", kCommit, kBuildType);
   core::Status s = store::RunStoreBench(o, out);
+  std::error_code ec;
+  std::filesystem::remove_all(o.sqlite_dir, ec);
+  if (!s.ok()) {
+    ReportError(s.error());
+    return 1;
+  }
+  out << "\n";
+  return 0;
+}
+
+int BenchEngine(const BenchFlags& flags, std::ostream& out) {
+  engine::EngineBenchOptions o;
+  o.sqlite_dir = fmt::format("./data/bench-engine-{}", getpid());
+  if (flags.pg_url) o.pg_url = *flags.pg_url;
+  core::Status s = engine::RunEngineBench(o, out);
   std::error_code ec;
   std::filesystem::remove_all(o.sqlite_dir, ec);
   if (!s.ok()) {
@@ -180,6 +197,7 @@ int RunBench(const BenchFlags& flags) {
   PrintHeader(out);
   int rc = 0;
   if (flags.name == "store" || flags.name == "all") rc |= BenchStore(flags, out);
+  if (flags.name == "engine" || flags.name == "all") rc |= BenchEngine(flags, out);
   if (flags.name == "http" || flags.name == "all") rc |= BenchHttp(flags, out);
   if (flags.name == "serve" || flags.name == "all") rc |= BenchServe(out);
   out.flush();

@@ -32,7 +32,7 @@ int RunVersion();
 int RunBpmnLint(const std::string& file);
 
 struct BenchFlags {
-  std::string name;  // store, http, all
+  std::string name;  // store, engine, http, serve, all
   std::optional<std::string> pg_url;
   int seconds = 0;   // 0: the benchmark's default
 };

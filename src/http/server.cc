@@ -222,7 +222,7 @@ class RouteMetrics {
   RouteMetrics(core::metrics::Registry& registry, std::string label)
       : registry_(registry),
         label_(std::move(label)),
-        latency_(registry.Histogram("http_request_duration_seconds",
+        latency_(registry.Histogram("amtsweg_http_request_duration_seconds",
                                     "Time from the first byte of a request to its response written",
                                     core::metrics::LatencyBuckets(), {{"route", label_}})) {}
 
@@ -245,7 +245,7 @@ class RouteMetrics {
       if (k == 0) break;
     }
     std::lock_guard lock(mu_);
-    auto& counter = registry_.Counter("http_requests_total", "HTTP requests answered",
+    auto& counter = registry_.Counter("amtsweg_http_requests_total", "HTTP requests answered",
                                       {{"method", std::string(kMethodLabels[static_cast<size_t>(method_index)])},
                                        {"route", label_},
                                        {"status", std::to_string(status)}});
@@ -285,9 +285,9 @@ class Server::Impl {
   Impl(Options options, const Router& router, core::metrics::Registry& registry)
       : options_(std::move(options)),
         router_(router),
-        in_flight_(registry.Gauge("http_requests_in_flight", "HTTP requests being handled")),
-        open_connections_(registry.Gauge("http_open_connections", "Open HTTP connections")),
-        rejected_(registry.Counter("http_connections_rejected_total",
+        in_flight_(registry.Gauge("amtsweg_http_requests_in_flight", "HTTP requests being handled")),
+        open_connections_(registry.Gauge("amtsweg_http_open_connections", "Open HTTP connections")),
+        rejected_(registry.Counter("amtsweg_http_connections_rejected_total",
                                    "Connections answered with 503 because max_connections was reached")),
         static_metrics_(registry, "static"),
         unmatched_metrics_(registry, "unmatched"),

@@ -9,7 +9,7 @@
 //   431 request line + header fields over max_header_bytes
 //   503 beyond max_connections: the connection is accepted, answered at once
 //       with 503 + Retry-After and closed (a clear answer instead of a hanging
-//       SYN backlog; counted in http_connections_rejected_total)
+//       SYN backlog; counted in amtsweg_http_connections_rejected_total)
 // An idle keep-alive connection is closed silently after idle_timeout, a new
 // connection that sends nothing within read_timeout and a response the client
 // does not read within write_timeout likewise. HTTP/1.1 without Host is 400;
@@ -29,11 +29,11 @@
 //     other sites).
 //
 // Metrics (Prometheus, into the registry given to Start):
-//   http_requests_total{method,route,status}   route = pattern, "static",
+//   amtsweg_http_requests_total{method,route,status}   route = pattern, "static",
 //       "unmatched" or "none" (request never parsed) — never the raw path
-//   http_request_duration_seconds{route}      handler + serialisation
-//   http_requests_in_flight, http_open_connections,
-//   http_connections_rejected_total
+//   amtsweg_http_request_duration_seconds{route}      handler + serialisation
+//   amtsweg_http_requests_in_flight, amtsweg_http_open_connections,
+//   amtsweg_http_connections_rejected_total
 // Access log: one core::LogInfo("request", ...) per response with method, path,
 // route, status, bytes, duration_ms, request_id, remote (off: Options::access_log).
 //

@@ -532,7 +532,7 @@ TEST_F(HttpServerTest, MaxConnectionsAnswers503ThenRecovers) {
   ExpectProblem(*r, 503, "overloaded");
   EXPECT_EQ(r->Header("Retry-After"), "1");
   EXPECT_TRUE(third->WaitClosed(3s));
-  EXPECT_NE(metrics_.Render().find("http_connections_rejected_total 1\n"), std::string::npos);
+  EXPECT_NE(metrics_.Render().find("amtsweg_http_connections_rejected_total 1\n"), std::string::npos);
 
   // Once a connection is gone, the next one is served (until the server has
   // noticed the close, attempts may still be answered with 503).
@@ -627,24 +627,24 @@ TEST_F(HttpServerTest, MetricsCountByRoutePatternNotRawPath) {
   std::string text;
   EXPECT_TRUE(Eventually([&] {
     text = metrics_.Render();
-    return text.find("http_requests_total{method=\"GET\",route=\"/api/v1/cases/{id}\",status=\"200\"} 2") !=
+    return text.find("amtsweg_http_requests_total{method=\"GET\",route=\"/api/v1/cases/{id}\",status=\"200\"} 2") !=
                std::string::npos &&
-           text.find("http_requests_total{method=\"GET\",route=\"/api/v1/missing\",status=\"404\"} 1") !=
+           text.find("amtsweg_http_requests_total{method=\"GET\",route=\"/api/v1/missing\",status=\"404\"} 1") !=
                std::string::npos &&
-           text.find("http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1") !=
+           text.find("amtsweg_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1") !=
                std::string::npos &&
-           text.find("http_request_duration_seconds_count{route=\"/api/v1/cases/{id}\"} 2") != std::string::npos;
+           text.find("amtsweg_http_request_duration_seconds_count{route=\"/api/v1/cases/{id}\"} 2") != std::string::npos;
   })) << text;
   EXPECT_EQ(text.find("/api/v1/cases/a"), std::string::npos);
   EXPECT_EQ(text.find("/api/v1/zzz"), std::string::npos);
-  EXPECT_NE(text.find("http_requests_in_flight 0"), std::string::npos) << text;
-  EXPECT_TRUE(Eventually([&] { return metrics_.Render().find("http_open_connections 0") != std::string::npos; }));
+  EXPECT_NE(text.find("amtsweg_http_requests_in_flight 0"), std::string::npos) << text;
+  EXPECT_TRUE(Eventually([&] { return metrics_.Render().find("amtsweg_http_open_connections 0") != std::string::npos; }));
 
   auto c = TestConnection::Connect(port());
   ASSERT_TRUE(c);
   ASSERT_TRUE(c->Send(MakeRequest("GET", "/api/v1/echo/1")));
   ASSERT_TRUE(c->Read());
-  EXPECT_NE(metrics_.Render().find("http_open_connections 1"), std::string::npos);
+  EXPECT_NE(metrics_.Render().find("amtsweg_http_open_connections 1"), std::string::npos);
 }
 
 // Redirects stderr (where the logger writes) into a file for the test's duration.
@@ -928,7 +928,7 @@ TEST_F(HttpStaticTest, StaticResponsesAreCountedUnderOneLabel) {
   ASSERT_EQ(Get(port(), "/logo.svg")->status, 200);
   ASSERT_EQ(Get(port(), "/portal/x")->status, 200);
   EXPECT_TRUE(Eventually([&] {
-    return metrics_.Render().find("http_requests_total{method=\"GET\",route=\"static\",status=\"200\"} 2") !=
+    return metrics_.Render().find("amtsweg_http_requests_total{method=\"GET\",route=\"static\",status=\"200\"} 2") !=
            std::string::npos;
   })) << metrics_.Render();
 }

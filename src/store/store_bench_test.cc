@@ -1,8 +1,6 @@
 #include "store/store_bench.h"
 
-#include <cstdlib>
 #include <filesystem>
-#include <iostream>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -44,22 +42,6 @@ TEST(StoreBench, PrintsOneStableLinePerScenario) {
   EXPECT_TRUE(HasScenarioLine(text, "sqlite_insert_group", 1)) << text;
   EXPECT_TRUE(HasScenarioLine(text, "sqlite_insert_group_async", 1)) << text;
   EXPECT_NE(text.find("vs_single"), std::string::npos) << text;
-}
-
-// The full benchmark, run by hand:
-//   AMTSWEG_BENCH_DIR=/var/tmp AMTSWEG_TEST_PG_URL=... store_test
-//     --gtest_also_run_disabled_tests --gtest_filter='*StoreBench.DISABLED_Full*'
-TEST(StoreBench, DISABLED_Full) {
-  StoreBenchOptions o;
-  const char* dir = std::getenv("AMTSWEG_BENCH_DIR");
-  o.sqlite_dir = dir != nullptr ? dir : "./data/bench";
-  o.pg_url = testing::PgBaseUrl();
-  if (const char* c = std::getenv("AMTSWEG_BENCH_CONCURRENCY")) o.concurrency = std::atoi(c);
-  if (const char* n = std::getenv("AMTSWEG_BENCH_GROUP_INSERTS")) o.group_inserts = std::atoi(n);
-  if (const char* n = std::getenv("AMTSWEG_BENCH_SINGLE_INSERTS")) o.single_inserts = std::atoi(n);
-  if (const char* n = std::getenv("AMTSWEG_BENCH_ASYNC_WINDOW")) o.async_window = std::atoi(n);
-  auto s = RunStoreBench(o, std::cout);
-  ASSERT_TRUE(s.ok()) << s.error().ToString();
 }
 
 }  // namespace
