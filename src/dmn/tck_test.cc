@@ -29,7 +29,10 @@ TEST(DmnTck, PassCountDoesNotDropBelowBaseline) {
   std::ostringstream report;
   TckSummary s = RunTck(dir, report);
   if (std::getenv("AMTSWEG_TCK_REPORT")) std::cout << report.str();
-  std::cout << s.passed << " passed, " << s.failed << " failed, " << s.skipped << " skipped\n";
+  // Not in the "N passed, M failed" shape: CI reads such lines as test
+  // results, and the TCK's known failures are not failures of this suite.
+  std::cout << "DMN TCK result: passed=" << s.passed << " failed=" << s.failed
+            << " skipped=" << s.skipped << " baseline=" << baseline << "\n";
   EXPECT_GT(s.passed + s.failed, 0);
   EXPECT_GE(s.passed, baseline) << "TCK pass count dropped below the baseline";
 }
