@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <regex>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -153,6 +155,75 @@ TEST(Cli, BpmnLintNamesFileAndLineOfMalformedXml) {
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("broken.bpmn"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("line"), std::string::npos) << r.out;
+}
+
+// Conformance data beside the repository, as scripts/test.sh exports it.
+std::filesystem::path Conformance() {
+  const char* dir = std::getenv("AMTSWEG_CONFORMANCE");
+  return dir ? dir : std::filesystem::path(AMTSWEG_SOURCE_DIR) / ".." / "shared" / "conformance";
+}
+
+TEST(Cli, DmnEvalPrintsTheDecisionAsJson) {
+  TempDir dir;
+  auto file = dir.path() / "fee.dmn";
+  std::ofstream(file) << R"(<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="fees" name="fees" namespace="http://amtsweg.example/fees">
+  <inputData id="i1" name="Number of posters"><variable name="Number of posters" typeRef="number"/></inputData>
+  <inputData id="i2" name="Days"><variable name="Days" typeRef="number"/></inputData>
+  <decision id="d1" name="Fee">
+    <variable name="Fee" typeRef="number"/>
+    <informationRequirement><requiredInput href="#i1"/></informationRequirement>
+    <informationRequirement><requiredInput href="#i2"/></informationRequirement>
+    <literalExpression><text>Number of posters * Days * 0.15</text></literalExpression>
+  </decision>
+</definitions>)";
+  auto r = RunAmtsweg({"dmn", "eval", file.string(), "--decision", "Fee", "--input",
+                       R"({"Number of posters": 40, "Days": 21})"});
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("126"), std::string::npos) << r.out;  // 40 * 21 * 0.15, exactly
+  auto bad = RunAmtsweg({"dmn", "eval", file.string(), "--decision", "Fee", "--input", "{oops"});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("--input"), std::string::npos) << bad.out;
+}
+
+TEST(Cli, DmnTckPrintsTheClosingCountLine) {
+  auto dir = Conformance() / "dmn-tck" / "compliance-level-2";
+  if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << "no DMN TCK data at " << dir;
+  auto r = RunAmtsweg({"dmn-tck", dir.string()}, {}, std::chrono::seconds(300));
+  std::regex closing(R"((^|\n)(\d+) passed, (\d+) failed, (\d+) skipped\n?$)");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, closing)) << r.out.substr(r.out.size() > 2000 ? r.out.size() - 2000 : 0);
+  EXPECT_GT(std::stoi(m[2]), 0);
+  EXPECT_EQ(r.exit_code, std::stoi(m[3]) == 0 ? 0 : 1);
+}
+
+TEST(Cli, FormsImportXdfWritesSchemaAndNamesLineOfBadFiles) {
+  auto dir = Conformance() / "xdatenfelder";
+  if (!std::filesystem::is_directory(dir)) GTEST_SKIP() << "no XDatenfelder data at " << dir;
+  TempDir tmp;
+  auto report = tmp.path() / "report.json";
+  std::vector<std::string> args{"forms", "import-xdf", (dir / "v2" / "S00000094V1.0_xdf2.xml").string(),
+                                "--report", report.string()};
+  for (const auto& e : std::filesystem::directory_iterator(dir / "codelists")) {
+    args.push_back("--code-list");
+    args.push_back(e.path().string());
+  }
+  auto r = RunAmtsweg(args);
+  ASSERT_EQ(r.exit_code, 0) << r.out.substr(0, 2000);
+  EXPECT_NE(r.out.find("\"components\""), std::string::npos);
+  EXPECT_EQ(r.out.find("not resolved"), std::string::npos) << "all code lists were given";
+  std::ifstream in(report);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto rep = core::ParseJson(text.str());
+  ASSERT_TRUE(rep.ok()) << text.str();
+  EXPECT_EQ((*rep)["id"], "S00000094");
+
+  for (const auto& e : std::filesystem::directory_iterator(dir / "v3" / "invalid")) {
+    auto bad = RunAmtsweg({"forms", "import-xdf", e.path().string()});
+    EXPECT_EQ(bad.exit_code, 1) << e.path();
+    EXPECT_NE(bad.out.find(e.path().filename().string() + ": line "), std::string::npos) << bad.out;
+  }
 }
 
 class ServeTest : public ::testing::Test {

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/config.h"
 
@@ -30,6 +31,14 @@ int RunVersion();
 // `amtsweg bpmn lint FILE`: modelling errors and what the engine will not
 // execute, one line per finding; exit 1 when there is an error.
 int RunBpmnLint(const std::string& file);
+
+// `amtsweg dmn eval MODEL --decision NAME --input JSON`: the decision's value as JSON.
+int RunDmnEval(const std::string& model_file, const std::string& decision, const std::string& input);
+// `amtsweg dmn-tck DIR`: per-case failures and `N passed, M failed, K skipped`.
+int RunDmnTck(const std::string& dir);
+// `amtsweg forms import-xdf FILE`: the form-js schema on stdout, the report on stderr.
+int RunFormsImportXdf(const std::string& file, const std::vector<std::string>& code_list_files,
+                      const std::optional<std::string>& report_file);
 
 struct BenchFlags {
   std::string name;  // store, engine, http, serve, all

@@ -42,6 +42,29 @@ int main(int argc, char** argv) {
   auto* lint_cmd = bpmn_cmd->add_subcommand("lint", "Report modelling errors and unsupported elements of FILE");
   lint_cmd->add_option("FILE", lint_file, "A .bpmn file")->required()->check(CLI::ExistingFile);
 
+  std::string dmn_model, dmn_decision, dmn_input = "{}";
+  auto* dmn_cmd = cli.add_subcommand("dmn", "DMN decision models");
+  dmn_cmd->require_subcommand(1);
+  auto* eval_cmd = dmn_cmd->add_subcommand("eval", "Evaluate a decision of MODEL with JSON input");
+  eval_cmd->add_option("MODEL", dmn_model, "A .dmn file")->required()->check(CLI::ExistingFile);
+  eval_cmd->add_option("--decision", dmn_decision, "Name or id of the decision")->required();
+  eval_cmd->add_option("--input", dmn_input, "Input data as a JSON object");
+
+  std::string tck_dir;
+  auto* tck_cmd = cli.add_subcommand("dmn-tck", "Run DMN TCK test cases in DIR");
+  tck_cmd->add_option("DIR", tck_dir, "TCK root, level folder or case folder")->required();
+
+  std::string xdf_file;
+  std::vector<std::string> xdf_code_lists;
+  std::optional<std::string> xdf_report;
+  auto* forms_cmd = cli.add_subcommand("forms", "Form schemas");
+  forms_cmd->require_subcommand(1);
+  auto* xdf_cmd = forms_cmd->add_subcommand("import-xdf", "Turn an XDatenfelder 2/3 file into a form-js schema");
+  xdf_cmd->add_option("FILE", xdf_file, "XDatenfelder XML")->required()->check(CLI::ExistingFile);
+  xdf_cmd->add_option("--code-list", xdf_code_lists, "genericode code list file (repeatable)")
+      ->check(CLI::ExistingFile);
+  xdf_cmd->add_option("--report", xdf_report, "Write the import report as JSON to this file");
+
   BenchFlags bench;
   auto* bench_cmd = cli.add_subcommand("bench", "Run a benchmark and print its figures");
   bench_cmd->add_option("NAME", bench.name, "store, engine, http, serve or all")
@@ -72,5 +95,8 @@ int main(int argc, char** argv) {
   if (*version_cmd) return RunVersion();
   if (*bench_cmd) return RunBench(bench);
   if (*lint_cmd) return RunBpmnLint(lint_file);
+  if (*eval_cmd) return RunDmnEval(dmn_model, dmn_decision, dmn_input);
+  if (*tck_cmd) return RunDmnTck(tck_dir);
+  if (*xdf_cmd) return RunFormsImportXdf(xdf_file, xdf_code_lists, xdf_report);
   return 2;
 }
