@@ -26,6 +26,8 @@ char32_t Upper(char32_t c) {
   if (PairEvenUpper(c)) return c & ~char32_t{1};
   if (PairOddUpper(c)) return (c % 2 == 0) ? c - 1 : c;
   if (c == 0x131) return 'I';
+  // Digraph letters: DŽ Dž dž, LJ Lj lj, NJ Nj nj.
+  if (c >= 0x1C4 && c <= 0x1CC) return c - (c - 0x1C4) % 3;
   if (c == 0x17F) return 'S';
   if (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2) return c - 32;  // Greek
   if (c >= 0x430 && c <= 0x44F) return c - 32;                // Cyrillic
@@ -39,7 +41,7 @@ char32_t Lower(char32_t c) {
   if (c == 0x178) return 0xFF;
   if (PairEvenUpper(c)) return c | 1;
   if (PairOddUpper(c)) return (c % 2 == 1) ? c + 1 : c;
-  if (c == 0x130) return 'i';
+  if (c >= 0x1C4 && c <= 0x1CC) return c - (c - 0x1C4) % 3 + 2;
   if (c >= 0x391 && c <= 0x3A9) return c + 32;
   if (c >= 0x410 && c <= 0x42F) return c + 32;
   if (c >= 0x400 && c <= 0x40F) return c + 80;
@@ -293,7 +295,7 @@ Value Split(EvalState& st, Args a) {
   if (!re) return Fail(st, "split", "invalid delimiter");
   const std::wstring s = W(a[0].as_string());
   List out;
-  if (s.empty()) return Value::OfList({});  // as XPath tokenize(""): no pieces
+  if (s.empty()) return Value::OfList({Value::String("")});  // as Java and feelin
   try {
     // Pieces between matches, including empty ones and a trailing empty piece.
     size_t start = 0;
@@ -320,15 +322,29 @@ void RegisterString(Registry& r) {
   }));
   r.Add("upper case", {Sig({"string"})}, Scalars([](EvalState& st, Args a) {
     if (!a[0].is_string()) return Fail(st, "upper case", "string expected");
-    std::u32string s = ToU32(a[0].as_string());
-    for (auto& c : s) c = Upper(c);
-    return Value::String(FromU32(s));
+    // Full case mapping where one letter becomes two (as XPath upper-case and
+    // Java): "ß" -> "SS".
+    std::u32string out;
+    for (char32_t c : ToU32(a[0].as_string())) {
+      if (c == 0xDF) {
+        out += U"SS";
+      } else {
+        out += Upper(c);
+      }
+    }
+    return Value::String(FromU32(out));
   }));
   r.Add("lower case", {Sig({"string"})}, Scalars([](EvalState& st, Args a) {
     if (!a[0].is_string()) return Fail(st, "lower case", "string expected");
-    std::u32string s = ToU32(a[0].as_string());
-    for (auto& c : s) c = Lower(c);
-    return Value::String(FromU32(s));
+    std::u32string out;
+    for (char32_t c : ToU32(a[0].as_string())) {
+      if (c == 0x130) {
+        out += U"i\u0307";  // İ -> i + combining dot above (full mapping)
+      } else {
+        out += Lower(c);
+      }
+    }
+    return Value::String(FromU32(out));
   }));
   r.Add("substring before", {Sig({"string", "match"})}, Scalars([](EvalState& st, Args a) {
     if (!Strings(a, 2)) return Fail(st, "substring before", "string arguments expected");
