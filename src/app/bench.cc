@@ -147,12 +147,13 @@ int BenchServe(std::ostream& out) {
   return 0;
 }
 
-int BenchStore(const BenchFlags& flags, std::ostream& out) {
-  store::StoreBenchOptions o;
-  o.sqlite_dir = fmt::format("./data/bench-{}", getpid());  // on the real disk: /tmp may be RAM
+// Runs a benchmark whose SQLite database lives in a fresh folder under ./data
+// (the real disk: /tmp may be RAM, where fsync costs nothing) and removes it.
+template <class Options, class Fn>
+int BenchOnDisk(const BenchFlags& flags, std::string_view name, Options o, Fn run, std::ostream& out) {
+  o.sqlite_dir = fmt::format("./data/bench-{}-{}", name, getpid());
   if (flags.pg_url) o.pg_url = *flags.pg_url;
-  o.build_info = fmt::format("commit {} build {}", kCommit, kBuildType);
-  core::Status s = store::RunStoreBench(o, out);
+  core::Status s = run(o, out);
   std::error_code ec;
   std::filesystem::remove_all(o.sqlite_dir, ec);
   if (!s.ok()) {
@@ -163,19 +164,14 @@ int BenchStore(const BenchFlags& flags, std::ostream& out) {
   return 0;
 }
 
+int BenchStore(const BenchFlags& flags, std::ostream& out) {
+  store::StoreBenchOptions o;
+  o.build_info = fmt::format("commit {} build {}", kCommit, kBuildType);
+  return BenchOnDisk(flags, "store", o, store::RunStoreBench, out);
+}
+
 int BenchEngine(const BenchFlags& flags, std::ostream& out) {
-  engine::EngineBenchOptions o;
-  o.sqlite_dir = fmt::format("./data/bench-engine-{}", getpid());
-  if (flags.pg_url) o.pg_url = *flags.pg_url;
-  core::Status s = engine::RunEngineBench(o, out);
-  std::error_code ec;
-  std::filesystem::remove_all(o.sqlite_dir, ec);
-  if (!s.ok()) {
-    ReportError(s.error());
-    return 1;
-  }
-  out << "\n";
-  return 0;
+  return BenchOnDisk(flags, "engine", engine::EngineBenchOptions{}, engine::RunEngineBench, out);
 }
 
 int BenchHttp(const BenchFlags& flags, std::ostream& out) {

@@ -20,4 +20,11 @@ core::Result<std::unique_ptr<store::Database>> OpenDatabase(const core::Database
   return db;
 }
 
+core::Result<MigratedDatabase> OpenAndMigrate(const core::DatabaseConfig& cfg, core::metrics::Registry* metrics) {
+  AW_ASSIGN_OR_RETURN(auto db, OpenDatabase(cfg, metrics));
+  auto applied = db->Migrate();
+  if (!applied.ok()) return std::move(applied).error();
+  return MigratedDatabase{std::move(db), std::move(*applied)};
+}
+
 }  // namespace amtsweg::app

@@ -73,28 +73,24 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   }
 
   core::metrics::Registry metrics;
-  auto db = OpenDatabase(cfg->database, &metrics);
-  if (!db.ok()) {
-    ReportError(db.error());
+  auto opened = OpenAndMigrate(cfg->database, &metrics);
+  if (!opened.ok()) {
+    ReportError(opened.error());
     return 1;
   }
-  auto applied = (*db)->Migrate();
-  if (!applied.ok()) {
-    ReportError(applied.error());
-    return 1;
-  }
-  for (const auto& m : *applied) core::LogInfo("migration applied", {{"name", m.name}});
-  if (auto s = (*db)->writer().Start(); !s.ok()) {
+  std::unique_ptr<store::Database>& db = opened->db;
+  for (const auto& m : opened->applied) core::LogInfo("migration applied", {{"name", m.name}});
+  if (auto s = db->writer().Start(); !s.ok()) {
     ReportError(s.error());
     return 1;
   }
 
   http::Router router;
-  RegisterRoutes(router, {db->get(), &metrics});
+  RegisterRoutes(router, {db.get(), &metrics});
   auto server = http::Server::Start(HttpOptions(cfg->server, cfg->log), router, metrics);
   if (!server.ok()) {
     ReportError(server.error());
-    (*db)->Close();
+    db->Close();
     return 1;
   }
   uint16_t port = (*server)->port();
@@ -102,7 +98,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
     if (auto s = WritePortFile(*flags.port_file, port); !s.ok()) {
       ReportError(s.error());
       (*server)->Stop(std::chrono::milliseconds(0));
-      (*db)->Close();
+      db->Close();
       return 1;
     }
   }
@@ -110,7 +106,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   std::string url = "http://" + (cfg->server.address == "0.0.0.0" ? std::string("localhost") : cfg->server.address) +
                     ":" + std::to_string(port);
   core::LogInfo("listening", {{"url", url},
-                              {"database", (*db)->dialect() == store::Dialect::kSqlite ? "sqlite" : "postgresql"},
+                              {"database", db->dialect() == store::Dialect::kSqlite ? "sqlite" : "postgresql"},
                               {"version", VersionString()},
                               {"startup_ms", std::to_string(startup_ms.count())}});
 
@@ -120,8 +116,8 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   // Order matters: no new requests, finish those in flight (they may still
   // write), then commit everything the writer holds, then close.
   (*server)->Stop(std::chrono::milliseconds(cfg->server.shutdown_timeout_ms));
-  core::Status flushed = (*db)->writer().Stop();
-  (*db)->Close();
+  core::Status flushed = db->writer().Stop();
+  db->Close();
   if (!flushed.ok()) {
     ReportError(flushed.error());
     return 1;
