@@ -16,6 +16,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/result.h"
 #include "feel/decimal.h"
 #include "feel/temporal.h"
 
@@ -76,19 +77,20 @@ class Value {
   bool is_context() const { return kind() == Kind::kContext; }
   bool is_function() const { return kind() == Kind::kFunction; }
 
-  // Accessors; the kind must match (AW_ASSERT-style programmer error otherwise).
-  bool as_bool() const { return std::get<1>(rep_); }
-  const Decimal& as_number() const { return std::get<2>(rep_); }
-  const std::string& as_string() const { return std::get<3>(rep_); }
-  const Date& as_date() const { return std::get<4>(rep_); }
-  const Time& as_time() const { return std::get<5>(rep_); }
-  const DateTime& as_date_time() const { return std::get<6>(rep_); }
-  const YmDuration& as_ym() const { return std::get<7>(rep_); }
-  const DtDuration& as_dt() const { return std::get<8>(rep_); }
-  const List& as_list() const { return *std::get<9>(rep_); }
-  const Context& as_context() const { return *std::get<10>(rep_); }
-  const Range& as_range() const { return *std::get<11>(rep_); }
-  const std::shared_ptr<const Function>& as_function() const { return std::get<12>(rep_); }
+  // Accessors; the kind must match. A mismatch is a programmer error and
+  // stops the process (AW_ASSERT), never an exception crossing the layer.
+  bool as_bool() const { return Get<1>("boolean"); }
+  const Decimal& as_number() const { return Get<2>("number"); }
+  const std::string& as_string() const { return Get<3>("string"); }
+  const Date& as_date() const { return Get<4>("date"); }
+  const Time& as_time() const { return Get<5>("time"); }
+  const DateTime& as_date_time() const { return Get<6>("date and time"); }
+  const YmDuration& as_ym() const { return Get<7>("years and months duration"); }
+  const DtDuration& as_dt() const { return Get<8>("days and time duration"); }
+  const List& as_list() const { return *Get<9>("list"); }
+  const Context& as_context() const { return *Get<10>("context"); }
+  const Range& as_range() const { return *Get<11>("range"); }
+  const std::shared_ptr<const Function>& as_function() const { return Get<12>("function"); }
 
   bool IsTrue() const { return is_bool() && as_bool(); }
 
@@ -101,6 +103,12 @@ class Value {
                            std::shared_ptr<const Context>, std::shared_ptr<const Range>,
                            std::shared_ptr<const Function>>;
   explicit Value(Rep r) : rep_(std::move(r)) {}
+  template <size_t I>
+  const std::variant_alternative_t<I, Rep>& Get(const char* what) const {
+    const auto* p = std::get_if<I>(&rep_);
+    AW_ASSERT(p != nullptr, what);
+    return *p;
+  }
   Rep rep_;
 };
 
