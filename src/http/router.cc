@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <atomic>
+
 #include <algorithm>
 #include <array>
 
@@ -104,8 +106,34 @@ bool Dfs(const NodeT& node, size_t i, Search& s) {
 Router::Router() : root_(std::make_unique<Node>()) {}
 Router::~Router() = default;
 
+struct Responder::State {
+  Fn fn;
+  std::atomic<bool> answered{false};
+};
+
+Responder::Responder(Fn fn) : state_(std::make_shared<State>()) { state_->fn = std::move(fn); }
+
+void Responder::operator()(core::Result<Response> result) const {
+  if (!state_ || state_->answered.exchange(true)) return;
+  state_->fn(std::move(result));
+}
+
+bool Responder::answered() const { return state_ && state_->answered.load(); }
+
 core::Status Router::Add(std::string_view method, std::string_view pattern, Handler handler, RouteDoc doc,
                          RouteOptions options) {
+  if (!handler) return core::InvalidArgument("route " + std::string(pattern) + " has no handler");
+  return AddRoute(method, pattern, std::move(handler), nullptr, std::move(doc), options);
+}
+
+core::Status Router::AddAsync(std::string_view method, std::string_view pattern, AsyncHandler handler,
+                              RouteDoc doc, RouteOptions options) {
+  if (!handler) return core::InvalidArgument("route " + std::string(pattern) + " has no handler");
+  return AddRoute(method, pattern, nullptr, std::move(handler), std::move(doc), options);
+}
+
+core::Status Router::AddRoute(std::string_view method, std::string_view pattern, Handler handler,
+                              AsyncHandler async_handler, RouteDoc doc, RouteOptions options) {
   if (method.empty() || !std::all_of(method.begin(), method.end(), IsTokenChar)) {
     return core::InvalidArgument("route method '" + std::string(method) + "' is not an HTTP token");
   }
@@ -116,7 +144,6 @@ core::Status Router::Add(std::string_view method, std::string_view pattern, Hand
     return core::InvalidArgument("route " + std::string(method) + " " + std::string(pattern) +
                                  " has no summary (every route is documented in OpenAPI)");
   }
-  if (!handler) return core::InvalidArgument("route " + std::string(pattern) + " has no handler");
 
   std::vector<std::string_view> segs;
   SplitSegments(pattern, segs);
@@ -160,6 +187,7 @@ core::Status Router::Add(std::string_view method, std::string_view pattern, Hand
   route->method = std::string(method);
   route->pattern = std::string(pattern);
   route->handler = std::move(handler);
+  route->async_handler = std::move(async_handler);
   route->doc = std::move(doc);
   route->options = options;
   route->index = routes_.size();
@@ -174,6 +202,13 @@ void MustAdd(core::Status s) {
   AW_ASSERT(s.ok(), "route registration failed (see the log line before)");
 }
 }  // namespace
+
+void Router::GetAsync(std::string_view p, AsyncHandler h, RouteDoc d, RouteOptions o) {
+  MustAdd(AddAsync("GET", p, std::move(h), std::move(d), o));
+}
+void Router::PostAsync(std::string_view p, AsyncHandler h, RouteDoc d, RouteOptions o) {
+  MustAdd(AddAsync("POST", p, std::move(h), std::move(d), o));
+}
 
 void Router::Get(std::string_view p, Handler h, RouteDoc d, RouteOptions o) {
   MustAdd(Add("GET", p, std::move(h), std::move(d), o));

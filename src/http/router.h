@@ -36,6 +36,31 @@ namespace amtsweg::http {
 // blocking long holds a thread. Exceptions are caught and answered with 500.
 using Handler = std::function<core::Result<Response>(Request&)>;
 
+// The answer channel of an asynchronous handler. Call it exactly once, from any
+// thread (for example a store writer callback after the commit); later calls
+// are ignored. An Error is rendered as problem+json like a Handler's. If it is
+// never called, the connection waits until Server::Stop's drain timeout.
+// Copyable; all copies share one answer. Thread-safe.
+class Responder {
+ public:
+  using Fn = std::function<void(core::Result<Response>)>;
+  Responder() = default;
+  explicit Responder(Fn fn);
+  void operator()(core::Result<Response> result) const;
+  // True once an answer was given.
+  bool answered() const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+// A handler that answers later through `respond` instead of blocking a server
+// thread, e.g. while a durable write waits for its group commit. The Request
+// stays valid until `respond` is called; copy what a callback on another
+// thread needs. An exception thrown before returning is answered with 500.
+using AsyncHandler = std::function<void(Request&, Responder respond)>;
+
 struct ParamDoc {
   std::string name{};
   std::string description{};
@@ -65,7 +90,8 @@ struct RouteOptions {
 struct Route {
   std::string method;
   std::string pattern;
-  Handler handler;
+  Handler handler;             // exactly one of handler and async_handler is set
+  AsyncHandler async_handler;
   RouteDoc doc;
   RouteOptions options;
   std::vector<std::string> param_names;  // in pattern order
@@ -93,6 +119,9 @@ class Router {
   // shape ("/a/{x}" and "/a/{y}" have the same shape) registered before.
   core::Status Add(std::string_view method, std::string_view pattern, Handler handler, RouteDoc doc,
                    RouteOptions options = {});
+  // The same for a handler that answers asynchronously.
+  core::Status AddAsync(std::string_view method, std::string_view pattern, AsyncHandler handler, RouteDoc doc,
+                        RouteOptions options = {});
 
   // Shorthands for wiring code with literal patterns: a registration error
   // is a programming error and aborts (AW_ASSERT) with the message logged.
@@ -101,6 +130,8 @@ class Router {
   void Put(std::string_view pattern, Handler h, RouteDoc doc, RouteOptions o = {});
   void Patch(std::string_view pattern, Handler h, RouteDoc doc, RouteOptions o = {});
   void Delete(std::string_view pattern, Handler h, RouteDoc doc, RouteOptions o = {});
+  void GetAsync(std::string_view pattern, AsyncHandler h, RouteDoc doc, RouteOptions o = {});
+  void PostAsync(std::string_view pattern, AsyncHandler h, RouteDoc doc, RouteOptions o = {});
 
   // Finds the route for `method` and the raw (still percent-encoded) `path`.
   // On kFound, `params` (if not null) receives the decoded parameter values
@@ -113,6 +144,9 @@ class Router {
   const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
 
  private:
+  core::Status AddRoute(std::string_view method, std::string_view pattern, Handler handler,
+                        AsyncHandler async_handler, RouteDoc doc, RouteOptions options);
+
   struct Node;
   std::unique_ptr<Node> root_;
   std::vector<std::unique_ptr<Route>> routes_;

@@ -603,7 +603,6 @@ class Session : public std::enable_shared_from_this<Session> {
     ClearDeadline();  // a handler may take as long as it needs; Stop's drain bounds it
     AssignRequestId();
     request_.remote = remote_;
-    bool head = request_.method == "HEAD";
     Response response;
     server_.in_flight().Inc();
     switch (match_.kind) {
@@ -611,7 +610,11 @@ class Session : public std::enable_shared_from_this<Session> {
         const Route* route = match_.route;
         request_.route = route->pattern;
         metrics_ = &server_.metrics_for(route);
-        response = CallHandler(*route);
+        if (route->async_handler) {
+          CallAsyncHandler(*route);  // answers through Finish on this strand later
+          return;
+        }
+        response = ToResponse(CallHandler(*route), *route);
         break;
       }
       case RouteMatch::Kind::kMethodNotAllowed:
@@ -624,7 +627,7 @@ class Session : public std::enable_shared_from_this<Session> {
       case RouteMatch::Kind::kNotFound: {
         const StaticFiles* files = server_.static_files();
         std::optional<Response> file;
-        if (files && (head || request_.method == "GET")) {
+        if (files && (request_.method == "HEAD" || request_.method == "GET")) {
           file = files->Serve(request_.path, request_.headers.Get("If-None-Match").value_or(""));
         }
         if (file) {
@@ -637,34 +640,70 @@ class Session : public std::enable_shared_from_this<Session> {
         break;
       }
     }
-    server_.in_flight().Dec();
-    bool close = !parser_->keep_alive() || stop_requested_ || server_.stopping();
-    Send(std::move(response), close, head);
+    Finish(std::move(response));
   }
 
-  Response CallHandler(const Route& route) {
+  // Sends the answer to the request being handled (on this session's strand).
+  void Finish(Response response) {
+    server_.in_flight().Dec();
+    bool close = !parser_->keep_alive() || stop_requested_ || server_.stopping();
+    Send(std::move(response), close, request_.method == "HEAD");
+  }
+
+  // The async handler gets a Responder that may run on any thread: it hops back
+  // to this session's strand, and does nothing if the connection was closed
+  // meanwhile (drain timeout). The captured shared_ptr keeps the session, and so
+  // request_, alive until the answer.
+  void CallAsyncHandler(const Route& route) {
+    auto self = shared_from_this();
+    Responder respond([self, &route](core::Result<Response> result) {
+      net::post(self->socket_.get_executor(), [self, &route, result = std::move(result)]() mutable {
+        if (self->state_ != State::kHandling) {
+          self->server_.in_flight().Dec();
+          return;
+        }
+        self->Finish(self->ToResponse(std::move(result), route));
+      });
+    });
+    if (!Guarded(route, [&] { route.async_handler(request_, respond); })) respond(core::Internal("handler threw"));
+  }
+
+  // Runs a synchronous handler; an exception becomes kInternal.
+  core::Result<Response> CallHandler(const Route& route) {
+    core::Result<Response> result = core::Internal("handler threw");
+    Guarded(route, [&] { result = route.handler(request_); });
+    return result;
+  }
+
+  // Runs `fn`; false (and a log line) when it threw.
+  template <class Fn>
+  bool Guarded(const Route& route, Fn&& fn) {
     try {
-      auto result = route.handler(request_);
-      if (result.ok()) {
-        if (result->status >= 200 && result->status <= 599) return std::move(*result);
-        // 1xx and nonsense cannot be a final response: a bug in the handler.
-        core::LogError("handler returned an invalid status", {{"route", route.pattern},
-                                                              {"request_id", request_id_},
-                                                              {"status", std::to_string(result->status)}});
-        return ProblemResponse(core::Internal("invalid status"), request_.path, request_id_);
-      }
-      const core::Error& err = result.error();
-      if (err.code() == core::ErrorCode::kInternal) {
-        core::LogError("handler failed",
-                       {{"route", route.pattern}, {"request_id", request_id_}, {"error", err.ToString()}});
-      }
-      return ProblemResponse(err, request_.path, request_id_);
+      fn();
+      return true;
     } catch (const std::exception& e) {
       core::LogError("handler threw", {{"route", route.pattern}, {"request_id", request_id_}, {"what", e.what()}});
     } catch (...) {
       core::LogError("handler threw", {{"route", route.pattern}, {"request_id", request_id_}});
     }
-    return ProblemResponse(core::Internal("handler threw"), request_.path, request_id_);
+    return false;
+  }
+
+  // A handler's result as the response to send: errors become problem+json.
+  Response ToResponse(core::Result<Response> result, const Route& route) {
+    if (result.ok()) {
+      if (result->status >= 200 && result->status <= 599) return std::move(*result);
+      // 1xx and nonsense cannot be a final response: a bug in the handler.
+      core::LogError("handler returned an invalid status", {{"route", route.pattern},
+                                                            {"request_id", request_id_},
+                                                            {"status", std::to_string(result->status)}});
+      return ProblemResponse(core::Internal("invalid status"), request_.path, request_id_);
+    }
+    const core::Error& err = result.error();
+    if (err.code() == core::ErrorCode::kInternal) {
+      core::LogError("handler failed", {{"route", route.pattern}, {"request_id", request_id_}, {"error", err.ToString()}});
+    }
+    return ProblemResponse(err, request_.path, request_id_);
   }
 
   // Answers a request that could not be read (limits, syntax, timeout) and closes.
