@@ -18,4 +18,14 @@ namespace amtsweg::dmn {
 core::Result<core::Json> EvaluateDecisionJson(const Engine& engine, std::string_view decision,
                                               const core::Json& input);
 
+// As EvaluateDecisionJson for every decision of the main model (when the CLI
+// gets no --decision): {"result": {decision name: value, ...}, "messages": [...]}.
+core::Result<core::Json> EvaluateAllJson(const Engine& engine, const core::Json& input);
+
+// Invokes a decision service with parameters from a JSON object:
+// {"result": {output decision: value, ...}, "messages": [...]}. kNotFound for
+// an unknown service.
+core::Result<core::Json> EvaluateServiceJson(const Engine& engine, std::string_view service,
+                                             const core::Json& params);
+
 }  // namespace amtsweg::dmn

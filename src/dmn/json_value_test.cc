@@ -38,3 +38,27 @@ TEST(DmnJson, EvaluatesDecisionFromJson) {
 
 }  // namespace
 }  // namespace amtsweg::dmn
+
+namespace amtsweg::dmn {
+namespace {
+
+TEST(DmnJson, EvaluatesAllDecisionsAndServices) {
+  auto e = ImportDmn(testing::Dmn13(R"(
+    <inputData id="i" name="n"><variable name="n" typeRef="number"/></inputData>
+    <decision id="a" name="A"><informationRequirement><requiredInput href="#i"/></informationRequirement>
+      <literalExpression><text>n + 1</text></literalExpression></decision>
+    <decision id="b" name="B"><informationRequirement><requiredDecision href="#a"/></informationRequirement>
+      <literalExpression><text>A * 2</text></literalExpression></decision>
+    <decisionService id="s" name="S"><outputDecision href="#b"/><inputDecision href="#a"/></decisionService>)"));
+  ASSERT_TRUE(e.ok());
+  auto all = EvaluateAllJson(**e, core::Json::parse(R"({"n": 1})"));
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(core::DumpJson((*all)["result"]), R"({"A":2,"B":4})");
+  auto svc = EvaluateServiceJson(**e, "S", core::Json::parse(R"({"A": 10})"));
+  ASSERT_TRUE(svc.ok());
+  EXPECT_EQ(core::DumpJson((*svc)["result"]), R"({"B":20})");
+  EXPECT_EQ(EvaluateServiceJson(**e, "Nope", core::Json::object()).error().code(), core::ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace amtsweg::dmn
