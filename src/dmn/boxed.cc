@@ -45,18 +45,7 @@ Closure WithType(Closure inner, const std::string& type_ref, const std::string& 
 
 Value Coerce(const Value& v, const feel::TypePtr& t, EvalState& st, const std::string& what) {
   if (!t || v.is_null()) return v;
-  if (feel::Conforms(v, *t)) return v;
-  using Tag = feel::Type::Tag;
-  if (v.is_list() && v.as_list().size() == 1 && t->tag != Tag::kList &&
-      feel::Conforms(v.as_list()[0], *t))
-    return v.as_list()[0];
-  if (t->tag == Tag::kList && !v.is_list()) {
-    Value wrapped = Value::OfList({v});
-    if (feel::Conforms(wrapped, *t)) return wrapped;
-  }
-  if (t->tag == Tag::kDateTime && v.kind() == feel::Kind::kDate) {
-    return Value::OfDateTime(feel::DateTime{v.as_date().days, 0, feel::ZoneSpec{0, ""}});
-  }
+  if (auto c = feel::ConvertTo(v, *t)) return *c;
   st.Warn(what + ": value " + v.DebugString() + " does not conform to type " + t->ToString());
   return Value();
 }

@@ -704,9 +704,13 @@ class Compiler {
         auto inner = std::make_shared<Scope>(captured);
         for (size_t i = 0; i < params.size(); ++i) {
           Value a = i < args.size() ? args[i] : Value();
-          if (types[i] && !Conforms(a, *types[i])) {
-            st.Warn("argument '" + params[i] + "' is not a " + types[i]->ToString());
-            return Value();
+          if (types[i]) {
+            auto converted = ConvertTo(a, *types[i]);
+            if (!converted) {
+              st.Warn("argument '" + params[i] + "' is not a " + types[i]->ToString());
+              return Value();
+            }
+            a = std::move(*converted);
           }
           inner->Set(params[i], std::move(a));
         }

@@ -230,6 +230,21 @@ core::Result<TypePtr> ParseType(std::string_view text, const TypeResolver& resol
 bool InstanceOf(const Value& v, const Type& t) { return Check(v, t, false, false); }
 bool Conforms(const Value& v, const Type& t) { return Check(v, t, true); }
 
+std::optional<Value> ConvertTo(const Value& v, const Type& t) {
+  if (v.is_null() || Conforms(v, t)) return v;
+  using T = Type::Tag;
+  if (v.is_list() && v.as_list().size() == 1 && t.tag != T::kList && Conforms(v.as_list()[0], t))
+    return v.as_list()[0];
+  if (t.tag == T::kList && !v.is_list()) {
+    Value wrapped = Value::OfList({v});
+    if (Conforms(wrapped, t)) return wrapped;
+  }
+  if (t.tag == T::kDateTime && v.kind() == Kind::kDate) {
+    return Value::OfDateTime(DateTime{v.as_date().days, 0, ZoneSpec{0, ""}});
+  }
+  return std::nullopt;
+}
+
 Type::Tag TagOf(const Value& v) {
   using T = Type::Tag;
   switch (v.kind()) {

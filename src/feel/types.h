@@ -65,6 +65,12 @@ bool InstanceOf(const Value& v, const Type& t);
 // Conformance for typed variables: like InstanceOf, and null conforms to every type.
 bool Conforms(const Value& v, const Type& t);
 
+// DMN type conversion on assignment (DMN 1.4 §10.3.2.9.4): a conforming value
+// is kept; a singleton list becomes its element for a non-list type; a single
+// value becomes a singleton list for a list type; a date becomes a date and
+// time at midnight UTC. nullopt when none applies. Null converts to null.
+std::optional<Value> ConvertTo(const Value& v, const Type& t);
+
 // The type of a value, for function type checks.
 Type::Tag TagOf(const Value& v);
 
