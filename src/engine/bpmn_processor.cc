@@ -161,6 +161,22 @@ core::Status BpmnProcessor::RetryFailedElement(int64_t key) {
   return Run();
 }
 
+core::Status BpmnProcessor::ChildCompleted(int64_t key, const Json& vars) {
+  ElementInstance* e = st_.Element(key);
+  if (e == nullptr || e->state != "active" || p_.node(e->node).kind != NodeKind::kCallActivity) return core::OkStatus();
+  SetChildResult(*e, vars);
+  return Run();
+}
+
+core::Status BpmnProcessor::ChildFailed(int64_t key, const Escalation& error) {
+  ElementInstance* e = st_.Element(key);
+  if (e == nullptr || e->state != "active" || p_.node(e->node).kind != NodeKind::kCallActivity) return core::OkStatus();
+  e->data.erase("child");  // it terminated itself
+  e->dirty = true;
+  AW_TRY(CatchError(key, error.code, error.message, error.variables));
+  return Run();
+}
+
 // --- The loop ----------------------------------------------------------------
 
 core::Status BpmnProcessor::Run() {
@@ -314,6 +330,10 @@ core::Status BpmnProcessor::Execute(int64_t key) {
       if (correlated) queue_.push_back({Work::Kind::kTrigger, e->node, 0, bpmn::kNoIndex, key, std::move(vars)});
       return core::OkStatus();
     }
+    case NodeKind::kCallActivity:
+      AW_TRY(SubscribeBoundaries(*e, &failed));
+      if (failed) return core::OkStatus();
+      return StartCalledProcess(*e);
     case NodeKind::kSubProcess: {
       AW_TRY(SubscribeBoundaries(*e, &failed));
       if (failed) return core::OkStatus();
@@ -329,6 +349,57 @@ core::Status BpmnProcessor::Execute(int64_t key) {
       // Deployment refuses every other kind (model.cc); reaching this is a bug.
       return core::Internal(fmt::format("element {} ({}) is not executable", n.id, bpmn::NodeKindName(n.kind)));
   }
+}
+
+core::Status BpmnProcessor::StartCalledProcess(ElementInstance& e) {
+  const bpmn::FlowNode& n = p_.node(e.node);
+  const NodeInfo& info = p_.info(e.node);
+  int64_t key = e.key;
+  Eval id = Evaluate(info.called_process, key);
+  std::optional<std::string> process_id = id.error.empty() ? AsText(id.value) : std::nullopt;
+  if (!process_id || process_id->empty()) {
+    return RaiseIncident(e, "expression", "called process: " + (id.error.empty() ? "not a text" : id.error), "execute");
+  }
+  if (calls_ == nullptr) return core::Internal("call activity " + n.id + " run without a call context");
+  // As Zeebe: the child gets every variable visible at the call activity
+  // (with its input mappings), or only the input mappings' results.
+  Json vars = info.propagate_all_parent ? st_.VisibleVariables(key) : st_.LocalVariables(key);
+  auto child = calls_->StartChild(tx_, st_, key, *process_id, vars);
+  if (!child.ok()) {
+    core::ErrorCode code = child.error().code();
+    if (code != core::ErrorCode::kNotFound && code != core::ErrorCode::kFailedPrecondition) {
+      return std::move(child).error();
+    }
+    return RaiseIncident(e, "called_element", child.error().message(), "execute");
+  }
+  e.data["child"] = child->instance_id;
+  e.dirty = true;
+  st_.Record("child_instance_created", n.id, key,
+             Json{{"childInstanceId", child->instance_id}, {"processId", *process_id}});
+  switch (child->kind) {
+    case ChildOutcome::Kind::kWaiting: return core::OkStatus();
+    case ChildOutcome::Kind::kCompleted: SetChildResult(e, child->variables); return core::OkStatus();
+    case ChildOutcome::Kind::kError:
+      e.data.erase("child");
+      return CatchError(key, child->error_code, child->error_message, child->variables);
+  }
+  return core::OkStatus();
+}
+
+void BpmnProcessor::SetChildResult(ElementInstance& e, const Json& vars) {
+  e.data.erase("child");
+  e.dirty = true;
+  if (p_.info(e.node).propagate_all_child && p_.info(e.node).outputs.empty()) {
+    // From the call activity's own scope outward, as Zeebe: a variable its
+    // input mappings made local stays local.
+    st_.ApplyVariablesPropagated(e.key, vars);
+  } else if (p_.info(e.node).propagate_all_child) {
+    SetResultVariables(e, vars);
+  } else if (vars.is_object()) {
+    // Only the output mappings see them.
+    for (const auto& [name, value] : vars.items()) st_.ApplyVariableSet(e.key, name, value);
+  }
+  queue_.push_back({Work::Kind::kComplete, e.node, e.scope_key, bpmn::kNoIndex, e.key, {}});
 }
 
 core::Status BpmnProcessor::TriggerElement(int64_t key, Index event_node, const Json& vars) {
@@ -440,7 +511,10 @@ bool BpmnProcessor::ScopeHasTokens(int64_t scope) {
 core::Status BpmnProcessor::ScopeMaybeDone(int64_t scope) {
   if (ScopeHasTokens(scope)) return core::OkStatus();
   if (scope == 0) {
-    if (st_.active()) st_.ApplyInstanceCompleted();
+    if (st_.active()) {
+      st_.ApplyInstanceCompleted();
+      instance_completed_ = true;
+    }
     return core::OkStatus();
   }
   ElementInstance* e = st_.Element(scope);
@@ -508,6 +582,18 @@ core::Status BpmnProcessor::CatchError(int64_t thrower, const std::string& code,
       return core::OkStatus();
     }
     k = e->scope_key;
+  }
+  if (!st_.parent_instance_id().empty()) {
+    // Not caught in this instance: it ends and the error is thrown at its
+    // call activity (Engine hands it over after this instance is written).
+    st_.Record("error_escalated", p_.process_id(), 0, Json{{"errorCode", code}, {"message", message}});
+    for (int64_t c : st_.Children(0)) AW_TRY(Terminate(c));
+    st_.JoinState() = Json::object();
+    st_.MarkJoinsDirty();
+    pending_.clear();
+    st_.ApplyInstanceTerminated();
+    escalated_ = Escalation{code, message, vars.is_object() ? vars : Json::object()};
+    return core::OkStatus();
   }
   ElementInstance* e = st_.Element(thrower);
   return RaiseIncident(*e, "unhandled_error",
@@ -713,6 +799,12 @@ core::Status BpmnProcessor::ReleaseOwned(ElementInstance& e) {
                       {tenant, id.get<std::string>()}));
     }
     e.data.erase("subs");
+  }
+  if (e.data.contains("child")) {
+    std::string child = e.data["child"].get<std::string>();
+    e.data.erase("child");
+    if (calls_ == nullptr) return core::Internal("call activity left without a call context");
+    AW_TRY(calls_->CancelChild(tx_, st_.tenant(), child));
   }
   if (e.data.contains("incident")) {
     std::string id = e.data["incident"].get<std::string>();

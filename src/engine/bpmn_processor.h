@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "core/json.h"
@@ -22,10 +23,43 @@
 
 namespace amtsweg::engine {
 
+// How a child instance started by a call activity stands after its first run.
+struct ChildOutcome {
+  enum class Kind { kWaiting, kCompleted, kError };
+  std::string instance_id;
+  Kind kind = Kind::kWaiting;
+  core::Json variables = core::Json::object();  // kCompleted: its process variables; kError: the error's
+  std::string error_code;                         // kError
+  std::string error_message;
+};
+
+// An error that no boundary of a child instance caught: it leaves the child
+// through its call activity (the child is terminated).
+struct Escalation {
+  std::string code;
+  std::string message;
+  core::Json variables = core::Json::object();
+};
+
+// What a processor needs to work on other instances in the same command
+// (call activities). Implemented by Engine; used on the writer thread only.
+class CallContext {
+ public:
+  virtual ~CallContext() = default;
+  // Starts the latest version of `process_id` (tenant of `parent`) as child of
+  // element `parent_key` with `vars`, runs it to its first wait states and
+  // writes it. kNotFound: no such process; kFailedPrecondition: calls nest too deep.
+  virtual core::Result<ChildOutcome> StartChild(store::Tx& tx, const InstanceState& parent, int64_t parent_key,
+                                                const std::string& process_id, const core::Json& vars) = 0;
+  // Cancels child instance `instance_id` (and its children) if still active.
+  virtual core::Status CancelChild(store::Tx& tx, const std::string& tenant, const std::string& instance_id) = 0;
+};
+
 class BpmnProcessor {
  public:
-  BpmnProcessor(store::Tx& tx, InstanceState& state, const CompiledProcess& process)
-      : tx_(tx), st_(state), p_(process) {}
+  // `calls` is borrowed; null only for models without call activities.
+  BpmnProcessor(store::Tx& tx, InstanceState& state, const CompiledProcess& process, CallContext* calls = nullptr)
+      : tx_(tx), st_(state), p_(process), calls_(calls) {}
 
   // Starts the instance at the none start event with `vars` in the process scope.
   core::Status Start(const core::Json& vars);
@@ -42,6 +76,17 @@ class BpmnProcessor {
   core::Status Cancel();
   // Retries the step of element `key` that raised an incident.
   core::Status RetryFailedElement(int64_t key);
+  // The child instance of call activity `key` completed with its process
+  // variables `vars`; the call activity completes. No-op when it was left.
+  core::Status ChildCompleted(int64_t key, const core::Json& vars);
+  // An error escaped the child instance of call activity `key`: it is thrown
+  // at the call activity. No-op when it was left.
+  core::Status ChildFailed(int64_t key, const Escalation& error);
+
+  // After a command: whether it completed the instance, and the error that
+  // left it (instances started by a call activity only).
+  bool instance_completed() const { return instance_completed_; }
+  const std::optional<Escalation>& escalated() const { return escalated_; }
 
  private:
   struct Work {
@@ -73,6 +118,8 @@ class BpmnProcessor {
   core::Status CatchError(int64_t thrower, const std::string& code, const std::string& message,
                           const core::Json& vars);
   void SetResultVariables(ElementInstance& e, const core::Json& vars);
+  core::Status StartCalledProcess(ElementInstance& e);
+  void SetChildResult(ElementInstance& e, const core::Json& vars);
 
   // Waiting states and what an element owns.
   core::Status CreateJob(ElementInstance& e);
@@ -91,6 +138,9 @@ class BpmnProcessor {
   store::Tx& tx_;
   InstanceState& st_;
   const CompiledProcess& p_;
+  CallContext* calls_;
+  bool instance_completed_ = false;
+  std::optional<Escalation> escalated_;
   std::deque<Work> queue_;
   // Activations queued but not yet run, per scope: tokens on their way, so a
   // scope is not taken for done while one is in flight.

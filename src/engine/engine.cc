@@ -211,9 +211,9 @@ core::Result<std::shared_ptr<const CompiledProcess>> Engine::Process(Tx& tx, std
 
 // --- Instances -----------------------------------------------------------------
 
-core::Result<std::string> Engine::StartInTx(Tx& tx, const std::string& tenant, const std::string& process_id,
-                                            const Json& variables, std::optional<int> version) {
-  AW_TRY(CheckVariables(variables));
+core::Result<std::shared_ptr<const CompiledProcess>> Engine::FindProcess(Tx& tx, const std::string& tenant,
+                                                                         const std::string& process_id,
+                                                                         std::optional<int> version) {
   std::optional<Row> def;
   if (version) {
     AW_ASSIGN_OR_RETURN(def, tx.QueryOne("SELECT definition_key FROM engine_definitions WHERE tenant_id = $1 AND "
@@ -228,13 +228,79 @@ core::Result<std::string> Engine::StartInTx(Tx& tx, const std::string& tenant, c
     return core::NotFound(version ? fmt::format("no version {} of process '{}'", *version, process_id)
                                   : fmt::format("no process '{}' deployed", process_id));
   }
-  AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, def->Text(0)));
+  return Process(tx, tenant, def->Text(0));
+}
+
+core::Result<std::string> Engine::StartInTx(Tx& tx, const std::string& tenant, const std::string& process_id,
+                                            const Json& variables, std::optional<int> version) {
+  AW_TRY(CheckVariables(variables));
+  AW_ASSIGN_OR_RETURN(auto cp, FindProcess(tx, tenant, process_id, version));
   std::string instance_id = core::NewId();
   auto state = InstanceState::Create(tenant, instance_id, *cp, Now());
-  BpmnProcessor proc(tx, *state, *cp);
+  BpmnProcessor proc(tx, *state, *cp, this);
   AW_TRY(proc.Start(variables));
   AW_TRY(state->Flush(tx));
   return instance_id;
+}
+
+core::Status Engine::Finish(Tx& tx, InstanceState& st, const BpmnProcessor& proc) {
+  AW_TRY(st.Flush(tx));
+  if (st.parent_instance_id().empty()) return core::OkStatus();
+  if (!proc.instance_completed() && !proc.escalated()) return core::OkStatus();
+  // The parent is loaded only now, after the child is written, so each
+  // instance row is written once per step and never from a stale copy.
+  AW_ASSIGN_OR_RETURN(auto parent, InstanceState::Load(tx, st.tenant(), st.parent_instance_id()));
+  if (!parent->active()) return core::OkStatus();
+  parent->set_now(st.now());
+  AW_ASSIGN_OR_RETURN(auto cp, Process(tx, st.tenant(), parent->definition_key()));
+  BpmnProcessor pp(tx, *parent, *cp, this);
+  if (proc.instance_completed()) {
+    AW_TRY(pp.ChildCompleted(st.parent_element_key(), st.LocalVariables(0)));
+  } else {
+    AW_TRY(pp.ChildFailed(st.parent_element_key(), *proc.escalated()));
+  }
+  return Finish(tx, *parent, pp);
+}
+
+core::Result<ChildOutcome> Engine::StartChild(Tx& tx, const InstanceState& parent, int64_t parent_key,
+                                              const std::string& process_id, const Json& vars) {
+  // A process that calls itself would otherwise recurse until the stack ends.
+  constexpr int kMaxCallDepth = 32;
+  if (call_depth_ >= kMaxCallDepth) {
+    return core::FailedPrecondition(fmt::format("call activities nest deeper than {} levels", kMaxCallDepth));
+  }
+  AW_ASSIGN_OR_RETURN(auto cp, FindProcess(tx, parent.tenant(), process_id, std::nullopt));
+  ChildOutcome out;
+  out.instance_id = core::NewId();
+  auto st = InstanceState::Create(parent.tenant(), out.instance_id, *cp, parent.now());
+  st->SetParent(parent.instance_id(), parent_key);
+  BpmnProcessor proc(tx, *st, *cp, this);
+  ++call_depth_;
+  core::Status started = proc.Start(vars);
+  --call_depth_;
+  AW_TRY(started);
+  // The caller is in memory, so the outcome goes back to it directly rather than through Finish.
+  if (proc.instance_completed()) {
+    out.kind = ChildOutcome::Kind::kCompleted;
+    out.variables = st->LocalVariables(0);
+  } else if (proc.escalated()) {
+    out.kind = ChildOutcome::Kind::kError;
+    out.error_code = proc.escalated()->code;
+    out.error_message = proc.escalated()->message;
+    out.variables = proc.escalated()->variables;
+  }
+  AW_TRY(st->Flush(tx));
+  return out;
+}
+
+core::Status Engine::CancelChild(Tx& tx, const std::string& tenant, const std::string& instance_id) {
+  AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, tenant, instance_id));
+  if (!st->active()) return core::OkStatus();
+  st->set_now(Now());
+  AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, st->definition_key()));
+  BpmnProcessor proc(tx, *st, *cp, this);
+  AW_TRY(proc.Cancel());
+  return st->Flush(tx);
 }
 
 core::Result<std::string> Engine::StartInstance(std::string_view tenant, std::string_view process_id,
@@ -281,9 +347,13 @@ core::Status Engine::CancelInstance(std::string_view tenant, std::string_view in
   std::string t(tenant), id(instance_id);
   return db_.writer().Write([&](Tx& tx) -> core::Status {
     AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, t, id));
+    if (st->active() && !st->parent_instance_id().empty()) {
+      return core::FailedPrecondition(fmt::format("process instance {} was started by a call activity of {}; "
+                                                  "cancel that instance", id, st->parent_instance_id()));
+    }
     st->set_now(Now());
     AW_ASSIGN_OR_RETURN(auto cp, Process(tx, t, st->definition_key()));
-    BpmnProcessor proc(tx, *st, *cp);
+    BpmnProcessor proc(tx, *st, *cp, this);
     AW_TRY(proc.Cancel());
     return st->Flush(tx);
   });
@@ -356,9 +426,9 @@ core::Status Engine::CompleteJobInTx(Tx& tx, const std::string& tenant, const st
   st->set_now(Now());
   AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, st->definition_key()));
   st->Record("job_completed", job.element_id, job.element_key, Json{{"jobId", job_id}});
-  BpmnProcessor proc(tx, *st, *cp);
+  BpmnProcessor proc(tx, *st, *cp, this);
   AW_TRY(proc.CompleteWaitingTask(job.element_key, variables));
-  return st->Flush(tx);
+  return Finish(tx, *st, proc);
 }
 
 core::Status Engine::CompleteJob(std::string_view tenant, std::string_view job_id, const Json& variables) {
@@ -417,9 +487,9 @@ core::Status Engine::ThrowJobError(std::string_view tenant_view, std::string_vie
     AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, tenant, job.instance_id));
     st->set_now(Now());
     AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, st->definition_key()));
-    BpmnProcessor proc(tx, *st, *cp);
+    BpmnProcessor proc(tx, *st, *cp, this);
     AW_TRY(proc.ThrowError(job.element_key, std::string(code), std::string(message), variables));
-    return st->Flush(tx);
+    return Finish(tx, *st, proc);
   });
 }
 
@@ -526,9 +596,9 @@ core::Status Engine::CompleteUserTask(std::string_view tenant_view, std::string_
     AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, st->definition_key()));
     st->Record("user_task_completed", row->Text(2), row->Int(1),
                Json{{"taskId", task_id}, {"assignee", row->IsNull(3) ? Json(nullptr) : Json(row->Text(3))}});
-    BpmnProcessor proc(tx, *st, *cp);
+    BpmnProcessor proc(tx, *st, *cp, this);
     AW_TRY(proc.CompleteWaitingTask(row->Int(1), variables));
-    return st->Flush(tx);
+    return Finish(tx, *st, proc);
   });
 }
 
@@ -558,9 +628,9 @@ core::Result<PublishResult> Engine::PublishMessage(std::string_view tenant_view,
       auto node = static_cast<bpmn::Index>(sub.Int(3));
       st->Record("message_correlated", cp->node(node).id, sub.Int(2),
                  Json{{"messageId", result.message_id}, {"name", name}, {"correlationKey", key}, {"buffered", false}});
-      BpmnProcessor proc(tx, *st, *cp);
+      BpmnProcessor proc(tx, *st, *cp, this);
       AW_TRY(proc.TriggerEvent(sub.Int(2), node, variables));
-      AW_TRY(st->Flush(tx));
+      AW_TRY(Finish(tx, *st, proc));
       result.correlated++;
     }
     if (result.correlated == 0 && ttl.count() > 0) {
@@ -617,9 +687,9 @@ core::Result<int> Engine::FireDueTimers(int max_timers) {
       }
       if (owner == nullptr) return st->Flush(tx);
       st->Record("timer_fired", cp->node(node).id, element_key, Json{{"timerId", timer_id}});
-      BpmnProcessor proc(tx, *st, *cp);
+      BpmnProcessor proc(tx, *st, *cp, this);
       AW_TRY(proc.TriggerEvent(element_key, node, Json::object()));
-      AW_TRY(st->Flush(tx));
+      AW_TRY(Finish(tx, *st, proc));
       fired->fetch_add(1);
       return core::OkStatus();
     }));
@@ -662,9 +732,9 @@ core::Status Engine::ResolveIncident(std::string_view tenant_view, std::string_v
       return st->Flush(tx);
     }
     AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, st->definition_key()));
-    BpmnProcessor proc(tx, *st, *cp);
+    BpmnProcessor proc(tx, *st, *cp, this);
     AW_TRY(proc.RetryFailedElement(row->Int(1)));
-    return st->Flush(tx);
+    return Finish(tx, *st, proc);
   });
 }
 

@@ -35,6 +35,7 @@
 #include "core/json.h"
 #include "core/result.h"
 #include "core/time.h"
+#include "engine/bpmn_processor.h"
 #include "engine/model.h"
 #include "store/database.h"
 
@@ -89,7 +90,7 @@ struct Incident {
   std::string incident_id;
   std::string instance_id;
   std::string element_id;
-  std::string kind;  // job_no_retries | expression | no_outgoing_flow | unhandled_error | model
+  std::string kind;  // job_no_retries | expression | no_outgoing_flow | unhandled_error | called_element | model
   std::string message;
   std::optional<std::string> job_id;
 };
@@ -132,7 +133,7 @@ struct EngineOptions {
   core::Clock* clock = nullptr;  // borrowed; null: the system clock
 };
 
-class Engine {
+class Engine : private CallContext {
  public:
   // `db` is borrowed and must outlive the Engine; it must be migrated.
   explicit Engine(store::Database& db, EngineOptions options = {});
@@ -166,8 +167,9 @@ class Engine {
   core::Status SetVariables(std::string_view tenant, std::string_view instance_id, const core::Json& variables);
 
   // Cancels an active instance: every element is terminated, its jobs, timers,
-  // subscriptions and user tasks are removed. kNotFound; kFailedPrecondition
-  // when it is not active.
+  // subscriptions and user tasks are removed, child instances of its call
+  // activities are cancelled. kNotFound; kFailedPrecondition when it is not
+  // active or was started by a call activity (cancel its root instance).
   core::Status CancelInstance(std::string_view tenant, std::string_view instance_id);
 
   // Locks up to `max_jobs` activatable jobs of `type` for `worker` until now +
@@ -245,10 +247,20 @@ class Engine {
                                       const core::Json& variables, std::optional<int> version);
   core::Status CompleteJobInTx(store::Tx& tx, const std::string& tenant, const std::string& job_id,
                                const core::Json& variables);
-  core::Status FireTimer(const std::string& tenant, const std::string& timer_id);
+  core::Result<std::shared_ptr<const CompiledProcess>> FindProcess(store::Tx& tx, const std::string& tenant,
+                                                                   const std::string& process_id,
+                                                                   std::optional<int> version);
+  // Writes `st` after `proc` ran on it; when that ended a child instance, its
+  // call activity in the parent continues (recursively) in the same command.
+  core::Status Finish(store::Tx& tx, InstanceState& st, const BpmnProcessor& proc);
+  // CallContext (writer thread only).
+  core::Result<ChildOutcome> StartChild(store::Tx& tx, const InstanceState& parent, int64_t parent_key,
+                                        const std::string& process_id, const core::Json& vars) override;
+  core::Status CancelChild(store::Tx& tx, const std::string& tenant, const std::string& instance_id) override;
 
   store::Database& db_;
   core::Clock* clock_;
+  int call_depth_ = 0;  // nesting of StartChild; touched by the writer thread only
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<const CompiledProcess>, std::less<>> cache_;  // GUARDED_BY(mu_)
   std::map<std::string, JobHandler, std::less<>> workers_;                          // GUARDED_BY(mu_)

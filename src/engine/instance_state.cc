@@ -20,10 +20,10 @@ core::Result<std::unique_ptr<InstanceState>> InstanceState::Load(store::Tx& tx, 
                                                                   std::string instance_id) {
   // PostgreSQL: the row lock serialises commands of several nodes on one instance.
   std::string_view sql = tx.dialect() == store::Dialect::kPostgres
-      ? "SELECT definition_key, process_id, version, state, next_key, next_seq, joins, started_at, ended_at "
-        "FROM engine_instances WHERE tenant_id = $1 AND instance_id = $2 FOR UPDATE"
-      : "SELECT definition_key, process_id, version, state, next_key, next_seq, joins, started_at, ended_at "
-        "FROM engine_instances WHERE tenant_id = $1 AND instance_id = $2";
+      ? "SELECT definition_key, process_id, version, state, next_key, next_seq, joins, started_at, ended_at, "
+        "parent_instance_id, parent_element_key FROM engine_instances WHERE tenant_id = $1 AND instance_id = $2 FOR UPDATE"
+      : "SELECT definition_key, process_id, version, state, next_key, next_seq, joins, started_at, ended_at, "
+        "parent_instance_id, parent_element_key FROM engine_instances WHERE tenant_id = $1 AND instance_id = $2";
   AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(sql, {tenant, instance_id}));
   if (!row) return core::NotFound("no process instance " + instance_id);
   std::unique_ptr<InstanceState> s(new InstanceState());
@@ -38,6 +38,8 @@ core::Result<std::unique_ptr<InstanceState>> InstanceState::Load(store::Tx& tx, 
   AW_ASSIGN_OR_RETURN(s->joins_, ParseStored(row->Text(6)));
   s->started_at_ = row->Int(7);
   if (!row->IsNull(8)) s->ended_at_ = row->Int(8);
+  if (!row->IsNull(9)) s->parent_instance_id_ = row->Text(9);
+  if (!row->IsNull(10)) s->parent_element_key_ = row->Int(10);
   if (s->state_ != "active") return s;
   AW_ASSIGN_OR_RETURN(auto elements,
                       tx.Query("SELECT element_key, scope_key, element_index, state, data FROM engine_elements "
@@ -81,10 +83,13 @@ std::unique_ptr<InstanceState> InstanceState::Create(std::string tenant, std::st
 core::Status InstanceState::Flush(store::Tx& tx) {
   if (is_new_) {
     AW_TRY(tx.Exec("INSERT INTO engine_instances (tenant_id, instance_id, definition_key, process_id, version, state, "
-                   "next_key, next_seq, joins, started_at, ended_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                   "next_key, next_seq, joins, started_at, ended_at, parent_instance_id, parent_element_key) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
                    {tenant_, instance_id_, definition_key_, process_id_, version_, state_, next_key_, next_seq_,
                     core::DumpJson(joins_), started_at_,
-                    ended_at_ ? store::Value(*ended_at_) : store::Value()}));
+                    ended_at_ ? store::Value(*ended_at_) : store::Value(),
+                    parent_instance_id_.empty() ? store::Value() : store::Value(parent_instance_id_),
+                    parent_instance_id_.empty() ? store::Value() : store::Value(parent_element_key_)}));
   } else if (row_dirty_ || joins_dirty_ || !history_.empty()) {
     AW_TRY(tx.Exec("UPDATE engine_instances SET state = $3, next_key = $4, next_seq = $5, joins = $6, ended_at = $7 "
                    "WHERE tenant_id = $1 AND instance_id = $2",
@@ -186,6 +191,12 @@ Json InstanceState::VisibleVariables(int64_t scope_key) const {
     for (const auto& [name, value] : v->second.vars.items()) out[name] = value;
   }
   return out;
+}
+
+Json InstanceState::LocalVariables(int64_t scope_key) const {
+  auto v = vars_.find(scope_key);
+  if (v == vars_.end() || v->second.deleted) return Json::object();
+  return v->second.vars;
 }
 
 void InstanceState::Record(std::string_view event, const std::string& element_id, int64_t element_key, Json data) {

@@ -66,6 +66,13 @@ class InstanceState {
   const std::string& definition_key() const { return definition_key_; }
   const std::string& state() const { return state_; }
   bool active() const { return state_ == "active"; }
+  // The call activity that started this instance ("" / 0 for a root instance).
+  const std::string& parent_instance_id() const { return parent_instance_id_; }
+  int64_t parent_element_key() const { return parent_element_key_; }
+  void SetParent(std::string instance_id, int64_t element_key) {
+    parent_instance_id_ = std::move(instance_id);
+    parent_element_key_ = element_key;
+  }
   core::Timestamp now() const { return now_; }
   void set_now(core::Timestamp t) { now_ = t; }
 
@@ -76,6 +83,8 @@ class InstanceState {
 
   // Variables visible from `scope_key`: outer scopes first, inner ones override.
   core::Json VisibleVariables(int64_t scope_key) const;
+  // Variables defined in exactly `scope_key` (an empty object when none).
+  core::Json LocalVariables(int64_t scope_key) const;
   // [scope_key, its parent, ..., 0].
   std::vector<int64_t> ScopeChain(int64_t scope_key) const;
   core::Json& JoinState() { return joins_; }
@@ -106,6 +115,8 @@ class InstanceState {
   std::string process_id_;
   int version_ = 0;
   std::string state_ = "active";
+  std::string parent_instance_id_;
+  int64_t parent_element_key_ = 0;
   int64_t next_key_ = 1;
   int64_t next_seq_ = 1;
   int64_t started_at_ = 0;

@@ -83,7 +83,12 @@ std::string Unsupported(const bpmn::FlowNode& n, Trigger t, const bpmn::Process&
     case NodeKind::kInclusiveGateway:
       return "";
     case NodeKind::kEventBasedGateway: return "event-based gateways are not executed yet";
-    case NodeKind::kCallActivity: return "call activities are not executed yet";
+    case NodeKind::kCallActivity:
+      if (n.ext.called_process.empty()) return "a call activity needs a called process id";
+      if (!n.ext.call_inputs.empty() || !n.ext.call_outputs.empty()) {
+        return "camunda:in/out mappings are not executed yet (use zeebe:ioMapping)";
+      }
+      return "";
     default: return "not executed";
   }
 }
@@ -153,6 +158,11 @@ core::Result<std::shared_ptr<const CompiledProcess>> CompiledProcess::Compile(
     info.due_date = compile(x.due_date, n.id, "due date");
     info.follow_up_date = compile(x.follow_up_date, n.id, "follow-up date");
     info.result_variable = x.result_variable;
+    if (n.kind == NodeKind::kCallActivity) {
+      info.called_process = compile(x.called_process, n.id, "called process");
+      info.propagate_all_parent = x.propagate_all_parent_variables;
+      info.propagate_all_child = x.propagate_all_child_variables;
+    }
     if (n.kind == NodeKind::kScriptTask) {
       if (!x.script.empty()) {
         info.script = compile(x.script, n.id, "script");

@@ -52,6 +52,9 @@ struct NodeInfo {
   Expr follow_up_date;
   Expr script;
   std::string result_variable;
+  Expr called_process;  // call activities: the process id to start (latest version)
+  bool propagate_all_parent = true;
+  bool propagate_all_child = true;
   std::vector<CompiledMapping> inputs;
   std::vector<CompiledMapping> outputs;
 };
