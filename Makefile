@@ -5,7 +5,7 @@ BUILD ?= build
 AMTSWEG := $(BUILD)/amtsweg
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup build build-native build-web run test bench clean
+.PHONY: all setup build build-native build-web run test bench fuzz clean
 
 all: build
 
@@ -38,5 +38,9 @@ test: build
 bench: build
 	@scripts/bench.sh all
 
+# libFuzzer targets (clang, ASan/UBSan), FUZZ_RUNS executions each (default 1,000,000).
+fuzz:
+	@scripts/fuzz.sh
+
 clean:
-	rm -rf $(BUILD) web/dist
+	rm -rf $(BUILD) build-fuzz web/dist

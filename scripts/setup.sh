@@ -2,6 +2,7 @@
 # Installs what Amtsweg needs and is missing: the Debian packages listed in
 # deps/apt.txt, and npm packages (npm ci) for each package.json in the repo.
 # Idempotent: when everything is present it only checks and returns.
+#   scripts/setup.sh [LIST...]   package lists to read (default deps/apt.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,9 @@ if [ "$(id -u)" != 0 ]; then
   sudo_cmd=(sudo)
 fi
 
-mapfile -t wanted < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' deps/apt.txt | grep -v '^$')
+lists=("$@")
+[ ${#lists[@]} -gt 0 ] || lists=(deps/apt.txt)
+mapfile -t wanted < <(cat "${lists[@]}" | sed -e 's/#.*//' -e 's/[[:space:]]//g' | grep -v '^$')
 missing=()
 for pkg in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
