@@ -251,6 +251,7 @@ core::Status BpmnProcessor::ActivateElement(Index node, int64_t scope, int64_t* 
 core::Status BpmnProcessor::ApplyInputs(int64_t key) {
   ElementInstance* e = st_.Element(key);
   if (e == nullptr) return core::OkStatus();
+  if (IsBody(*e)) return Execute(key);  // as Zeebe: input mappings apply to each inner instance
   for (const CompiledMapping& m : p_.info(e->node).inputs) {
     Eval ev = Evaluate(m.source, e->scope_key);
     if (!ev.error.empty()) return RaiseIncident(*e, "expression", "input mapping: " + ev.error, "activate");
@@ -269,6 +270,7 @@ core::Status BpmnProcessor::Execute(int64_t key) {
     return core::OkStatus();
   };
   bool failed = false;
+  if (IsBody(*e)) return ExecuteBody(*e);
   switch (n.kind) {
     case NodeKind::kStartEvent:
     case NodeKind::kTask:
@@ -351,6 +353,136 @@ core::Status BpmnProcessor::Execute(int64_t key) {
   }
 }
 
+core::Status BpmnProcessor::ExecuteBody(ElementInstance& body) {
+  const bpmn::FlowNode& n = p_.node(body.node);
+  const NodeInfo& info = p_.info(body.node);
+  const bpmn::MultiInstance& mi = *n.multi_instance;
+  int64_t key = body.key;
+  bool failed = false;
+  AW_TRY(SubscribeBoundaries(body, &failed));
+  if (failed) return core::OkStatus();
+  Json items = Json::array();
+  if (info.mi_input_collection.present()) {
+    Eval ev = Evaluate(info.mi_input_collection, key);
+    if (!ev.error.empty()) return RaiseIncident(body, "expression", "input collection: " + ev.error, "execute");
+    if (!ev.value.is_list()) {
+      return RaiseIncident(body, "expression", "input collection is not a list: " + ev.value.DebugString(), "execute");
+    }
+    items = feel::ValueToJson(ev.value);
+  } else {
+    Eval ev = Evaluate(info.mi_cardinality, key);
+    std::optional<std::string> text = ev.error.empty() ? AsText(ev.value) : std::nullopt;
+    char* end = nullptr;
+    long long count = text ? std::strtoll(text->c_str(), &end, 10) : -1;
+    if (!text || end == text->c_str() || *end != '\0' || count < 0 || count > 100000) {
+      return RaiseIncident(body, "expression",
+                           "loop cardinality: " + (ev.error.empty() ? "not a whole number from 0 to 100000" : ev.error),
+                           "execute");
+    }
+    items = Json(std::vector<Json>(static_cast<size_t>(count), Json(nullptr)));
+  }
+  auto count = static_cast<int64_t>(items.size());
+  body.data["mi"] = Json{{"items", items}, {"next", mi.sequential ? 1 : count}};
+  body.dirty = true;
+  st_.ApplyVariableSet(key, "numberOfInstances", count);
+  st_.ApplyVariableSet(key, "numberOfActiveInstances", mi.sequential ? std::min<int64_t>(count, 1) : count);
+  st_.ApplyVariableSet(key, "numberOfCompletedInstances", 0);
+  st_.ApplyVariableSet(key, "numberOfTerminatedInstances", 0);
+  if (!mi.output_collection.empty()) {
+    st_.ApplyVariableSet(key, mi.output_collection, Json(std::vector<Json>(items.size(), Json(nullptr))));
+  }
+  if (count == 0) {
+    queue_.push_back({Work::Kind::kComplete, body.node, body.scope_key, bpmn::kNoIndex, key, {}});
+    return core::OkStatus();
+  }
+  int64_t started = mi.sequential ? 1 : count;
+  for (int64_t i = 0; i < started; ++i) {
+    // An inner instance may end the body at once (an error caught on it).
+    ElementInstance* b = st_.Element(key);
+    if (b == nullptr || b->state != "active") break;
+    AW_TRY(ActivateInner(key, i));
+  }
+  return core::OkStatus();
+}
+
+core::Status BpmnProcessor::ActivateInner(int64_t body_key, int64_t index) {
+  ElementInstance* body = st_.Element(body_key);
+  const bpmn::MultiInstance& mi = *p_.node(body->node).multi_instance;
+  Json item = body->data["mi"]["items"][static_cast<size_t>(index)];
+  ElementInstance& inner = st_.ApplyElementActivated(body->node, NodeId(body->node), body_key);
+  inner.data["loop"] = index;
+  st_.ApplyVariableSet(inner.key, "loopCounter", index + 1);
+  if (!mi.input_element.empty()) st_.ApplyVariableSet(inner.key, mi.input_element, std::move(item));
+  return ApplyInputs(inner.key);
+}
+
+core::Status BpmnProcessor::CompleteInner(int64_t key) {
+  ElementInstance* e = st_.Element(key);
+  const bpmn::FlowNode& n = p_.node(e->node);
+  const NodeInfo& info = p_.info(e->node);
+  const bpmn::MultiInstance& mi = *n.multi_instance;
+  int64_t body_key = e->scope_key;
+  auto index = static_cast<size_t>(e->data["loop"].get<int64_t>());
+  Json outputs = Json::object();
+  for (const CompiledMapping& m : info.outputs) {
+    Eval ev = Evaluate(m.source, key);
+    if (!ev.error.empty()) return RaiseIncident(*e, "expression", "output mapping: " + ev.error, "complete");
+    outputs[m.target] = feel::ValueToJson(ev.value);
+  }
+  Json before = st_.LocalVariables(body_key);
+  Json after = before;
+  if (!mi.output_collection.empty()) {
+    Json element = nullptr;
+    if (info.mi_output_element.present()) {
+      Eval ev = Evaluate(info.mi_output_element, key);
+      if (!ev.error.empty()) return RaiseIncident(*e, "expression", "output element: " + ev.error, "complete");
+      element = feel::ValueToJson(ev.value);
+    }
+    Json& collection = after[mi.output_collection];
+    if (collection.is_array() && index < collection.size()) collection[index] = std::move(element);
+  }
+  after["numberOfCompletedInstances"] = after.value("numberOfCompletedInstances", int64_t{0}) + 1;
+  after["numberOfActiveInstances"] = std::max<int64_t>(after.value("numberOfActiveInstances", int64_t{1}) - 1, 0);
+  for (const auto& [name, value] : after.items()) st_.ApplyVariableSet(body_key, name, value);
+  bool done = false;
+  if (info.mi_completion.present()) {
+    // Evaluated where the inner instance's variables are still visible, after the counters moved.
+    Eval ev = Evaluate(info.mi_completion, key);
+    std::string why = !ev.error.empty() ? ev.error
+                      : !ev.value.is_bool() ? "not a boolean: " + ev.value.DebugString() : "";
+    if (!why.empty()) {
+      for (const auto& [name, value] : before.items()) st_.ApplyVariableSet(body_key, name, value);
+      return RaiseIncident(*e, "expression", "completion condition: " + why, "complete");
+    }
+    done = ev.value.as_bool();
+  }
+  AW_TRY(ReleaseOwned(*e));
+  st_.ApplyElementCompleted(key, n.id);
+  st_.ApplyVariablesPropagated(body_key, outputs);
+  ElementInstance* body = st_.Element(body_key);
+  if (done) {
+    int64_t terminated = 0;
+    for (int64_t c : st_.Children(body_key)) {
+      AW_TRY(Terminate(c));
+      ++terminated;
+    }
+    st_.ApplyVariableSet(body_key, "numberOfTerminatedInstances", terminated);
+    st_.ApplyVariableSet(body_key, "numberOfActiveInstances", 0);
+  } else if (mi.sequential) {
+    int64_t next = body->data["mi"]["next"].get<int64_t>();
+    if (next < static_cast<int64_t>(body->data["mi"]["items"].size())) {
+      body->data["mi"]["next"] = next + 1;
+      body->dirty = true;
+      st_.ApplyVariableSet(body_key, "numberOfActiveInstances", 1);
+      return ActivateInner(body_key, next);
+    }
+  }
+  if (!st_.HasChildren(body_key) && pending_[body_key] == 0) {
+    queue_.push_back({Work::Kind::kComplete, body->node, body->scope_key, bpmn::kNoIndex, body_key, {}});
+  }
+  return core::OkStatus();
+}
+
 core::Status BpmnProcessor::StartCalledProcess(ElementInstance& e) {
   const bpmn::FlowNode& n = p_.node(e.node);
   const NodeInfo& info = p_.info(e.node);
@@ -427,7 +559,11 @@ core::Status BpmnProcessor::Complete(int64_t key) {
   if (e == nullptr || e->state != "active") return core::OkStatus();
   const bpmn::FlowNode& n = p_.node(e->node);
   const NodeInfo& info = p_.info(e->node);
-  if (n.kind == NodeKind::kSubProcess && (st_.HasChildren(key) || pending_[key] > 0)) return core::OkStatus();
+  bool body = IsBody(*e);
+  if ((n.kind == NodeKind::kSubProcess || body) && (st_.HasChildren(key) || pending_[key] > 0)) {
+    return core::OkStatus();
+  }
+  if (e->data.contains("loop")) return CompleteInner(key);
   // Choose the outgoing flows before anything changes: a failing condition
   // leaves the element where it is, with an incident.
   std::vector<Index> flows;
@@ -461,10 +597,16 @@ core::Status BpmnProcessor::Complete(int64_t key) {
     flows = n.outgoing;
   }
   Json outputs = Json::object();
-  for (const CompiledMapping& m : info.outputs) {
-    Eval ev = Evaluate(m.source, key);
-    if (!ev.error.empty()) return RaiseIncident(*e, "expression", "output mapping: " + ev.error, "complete");
-    outputs[m.target] = feel::ValueToJson(ev.value);
+  if (body) {
+    // The output mappings ran on each inner instance; the body hands on its output collection.
+    const std::string& name = n.multi_instance->output_collection;
+    if (!name.empty()) outputs[name] = st_.LocalVariables(key).value(name, Json::array());
+  } else {
+    for (const CompiledMapping& m : info.outputs) {
+      Eval ev = Evaluate(m.source, key);
+      if (!ev.error.empty()) return RaiseIncident(*e, "expression", "output mapping: " + ev.error, "complete");
+      outputs[m.target] = feel::ValueToJson(ev.value);
+    }
   }
   AW_TRY(ReleaseOwned(*e));
   int64_t scope = e->scope_key;
@@ -571,6 +713,7 @@ core::Status BpmnProcessor::CatchError(int64_t thrower, const std::string& code,
     AW_ASSERT(e != nullptr, "error scope chain broken");
     const bpmn::FlowNode& n = p_.node(e->node);
     for (Index b : n.boundary_events) {
+      if (e->data.contains("loop")) break;  // the body, next in the chain, has the boundary
       const NodeInfo& bi = p_.info(b);
       if (bi.trigger != Trigger::kError || (!bi.error_code.empty() && bi.error_code != code)) continue;
       int64_t scope = e->scope_key;
@@ -761,6 +904,7 @@ core::Status BpmnProcessor::OpenSubscription(ElementInstance& e, Index event_nod
 }
 
 core::Status BpmnProcessor::SubscribeBoundaries(ElementInstance& e, bool* failed) {
+  if (e.data.contains("loop")) return core::OkStatus();  // boundary events belong to the multi-instance body
   for (Index b : p_.node(e.node).boundary_events) {
     Trigger t = p_.info(b).trigger;
     if (t == Trigger::kTimer) {

@@ -119,6 +119,12 @@ class BpmnProcessor {
                           const core::Json& vars);
   void SetResultVariables(ElementInstance& e, const core::Json& vars);
   core::Status StartCalledProcess(ElementInstance& e);
+  // Multi-instance: the body element holds {"mi": {"items", "next"}}, each
+  // inner instance {"loop": index} and is a child of the body.
+  bool IsBody(const ElementInstance& e) const { return p_.node(e.node).multi_instance && !e.data.contains("loop"); }
+  core::Status ExecuteBody(ElementInstance& body);
+  core::Status ActivateInner(int64_t body_key, int64_t index);
+  core::Status CompleteInner(int64_t key);
   void SetChildResult(ElementInstance& e, const core::Json& vars);
 
   // Waiting states and what an element owns.

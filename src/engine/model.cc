@@ -44,7 +44,17 @@ Trigger TriggerOf(EventDefinitionKind k) {
 // What this version of the engine executes. Everything else is refused at
 // deployment with the element id, never ignored.
 std::string Unsupported(const bpmn::FlowNode& n, Trigger t, const bpmn::Process& p) {
-  if (n.multi_instance) return "multi-instance is not executed yet";
+  if (n.multi_instance) {
+    if (n.multi_instance->input_collection.empty() && n.multi_instance->loop_cardinality.empty()) {
+      return "multi-instance needs an input collection or a loop cardinality";
+    }
+    if (!n.multi_instance->input_element.empty() && n.multi_instance->input_collection.empty()) {
+      return "multi-instance input element without an input collection";
+    }
+    if (!n.multi_instance->output_element.empty() && n.multi_instance->output_collection.empty()) {
+      return "multi-instance output element without an output collection";
+    }
+  }
   switch (n.kind) {
     case NodeKind::kStartEvent:
       if (n.scope != 0 && p.nodes[static_cast<size_t>(p.scopes[static_cast<size_t>(n.scope)].node)].triggered_by_event) {
@@ -158,6 +168,13 @@ core::Result<std::shared_ptr<const CompiledProcess>> CompiledProcess::Compile(
     info.due_date = compile(x.due_date, n.id, "due date");
     info.follow_up_date = compile(x.follow_up_date, n.id, "follow-up date");
     info.result_variable = x.result_variable;
+    if (n.multi_instance) {
+      const bpmn::MultiInstance& mi = *n.multi_instance;
+      info.mi_input_collection = compile(mi.input_collection, n.id, "input collection");
+      info.mi_cardinality = compile(mi.loop_cardinality, n.id, "loop cardinality");
+      info.mi_output_element = compile(mi.output_element, n.id, "output element");
+      info.mi_completion = compile(mi.completion_condition, n.id, "completion condition");
+    }
     if (n.kind == NodeKind::kCallActivity) {
       info.called_process = compile(x.called_process, n.id, "called process");
       info.propagate_all_parent = x.propagate_all_parent_variables;

@@ -57,6 +57,11 @@ struct NodeInfo {
   bool propagate_all_child = true;
   std::vector<CompiledMapping> inputs;
   std::vector<CompiledMapping> outputs;
+  // Multi-instance activities (bpmn::FlowNode::multi_instance set).
+  Expr mi_input_collection;
+  Expr mi_cardinality;
+  Expr mi_output_element;
+  Expr mi_completion;
 };
 
 class CompiledProcess {
