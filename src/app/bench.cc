@@ -193,6 +193,7 @@ int RunBench(const BenchFlags& flags) {
   PrintHeader(out);
   int rc = 0;
   if (flags.name == "store" || flags.name == "all") rc |= BenchStore(flags, out);
+  if (flags.name == "feel" || flags.name == "all") rc |= BenchFeel(out);
   if (flags.name == "engine" || flags.name == "all") rc |= BenchEngine(flags, out);
   if (flags.name == "http" || flags.name == "all") rc |= BenchHttp(flags, out);
   if (flags.name == "serve" || flags.name == "all") rc |= BenchServe(out);
