@@ -1,6 +1,10 @@
 #include "engine/instance_state.h"
 
 #include <algorithm>
+#include <span>
+#include <vector>
+
+#include <fmt/format.h>
 
 namespace amtsweg::engine {
 
@@ -12,6 +16,27 @@ core::Result<Json> ParseStored(const std::string& text) {
   auto j = core::ParseJson(text);
   if (!j.ok()) return core::Internal("stored engine JSON is corrupt: " + j.error().message());
   return std::move(*j);
+}
+
+constexpr size_t kHistoryChunk = 16;
+
+// "INSERT ... VALUES (...), (...)" for `rows` history rows ($1 tenant, $2 instance,
+// then six per row); the texts are built once so prepared statements are reused.
+const std::string& HistoryInsertSql(size_t rows) {
+  static const std::vector<std::string> sql = [] {
+    std::vector<std::string> out(kHistoryChunk + 1);
+    for (size_t n = 1; n <= kHistoryChunk; ++n) {
+      std::string s = "INSERT INTO engine_history (tenant_id, instance_id, seq, at, event, element_id, element_key, data) VALUES ";
+      for (size_t r = 0; r < n; ++r) {
+        size_t p = 3 + r * 6;
+        s += fmt::format("{}($1, $2, ${}, ${}, ${}, ${}, ${}, ${})", r == 0 ? "" : ", ", p, p + 1, p + 2, p + 3, p + 4,
+                         p + 5);
+      }
+      out[n] = std::move(s);
+    }
+    return out;
+  }();
+  return sql[rows];
 }
 
 }  // namespace
@@ -135,11 +160,29 @@ core::Status InstanceState::Flush(store::Tx& tx) {
     }
   }
   std::erase_if(vars_, [](const auto& kv) { return kv.second.deleted; });
-  for (const HistoryEvent& h : history_) {
-    AW_TRY(tx.Exec("INSERT INTO engine_history (tenant_id, instance_id, seq, at, event, element_id, element_key, data) "
-                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                   {tenant_, instance_id_, h.seq, h.at, h.event, h.element_id, h.element_key,
-                    h.data.empty() ? store::Value() : store::Value(h.data)}));
+  // One multi-row INSERT per chunk: a command appends about five events, and
+  // per-statement overhead was most of the cost of writing them one by one.
+  std::vector<store::Value> params;
+  for (size_t begin = 0; begin < history_.size(); begin += kHistoryChunk) {
+    size_t n = std::min(kHistoryChunk, history_.size() - begin);
+    params.clear();
+    params.reserve(2 + n * 6);
+    params.emplace_back(tenant_);
+    params.emplace_back(instance_id_);
+    for (size_t i = begin; i < begin + n; ++i) {
+      HistoryEvent& h = history_[i];
+      params.emplace_back(h.seq);
+      params.emplace_back(h.at);
+      params.emplace_back(std::move(h.event));
+      params.emplace_back(std::move(h.element_id));
+      params.emplace_back(h.element_key);
+      if (h.data.empty()) {
+        params.emplace_back();  // NULL
+      } else {
+        params.emplace_back(std::move(h.data));
+      }
+    }
+    AW_TRY(tx.Exec(HistoryInsertSql(n), std::span<const store::Value>(params)));
   }
   history_.clear();
   is_new_ = false;
