@@ -382,7 +382,13 @@ core::Status BpmnProcessor::ExecuteBody(ElementInstance& body) {
     items = Json(std::vector<Json>(static_cast<size_t>(count), Json(nullptr)));
   }
   auto count = static_cast<int64_t>(items.size());
-  body.data["mi"] = Json{{"items", items}, {"next", mi.sequential ? 1 : count}};
+  // The output collection and the count of completed instances live in the
+  // body's data: a job or child instance handing back a stale copy of the
+  // variable (it saw the collection when it started) must not undo results.
+  body.data["mi"] = Json{{"items", items},
+                         {"next", mi.sequential ? 1 : count},
+                         {"done", 0},
+                         {"out", Json(std::vector<Json>(items.size(), Json(nullptr)))}};
   body.dirty = true;
   st_.ApplyVariableSet(key, "numberOfInstances", count);
   st_.ApplyVariableSet(key, "numberOfActiveInstances", mi.sequential ? std::min<int64_t>(count, 1) : count);
@@ -429,6 +435,10 @@ core::Status BpmnProcessor::CompleteInner(int64_t key) {
     if (!ev.error.empty()) return RaiseIncident(*e, "expression", "output mapping: " + ev.error, "complete");
     outputs[m.target] = feel::ValueToJson(ev.value);
   }
+  ElementInstance* body = st_.Element(body_key);
+  Json& mi_data = body->data["mi"];
+  Json out = mi_data.value("out", Json::array());
+  int64_t done_count = mi_data.value("done", int64_t{0}) + 1;
   Json before = st_.LocalVariables(body_key);
   Json after = before;
   if (!mi.output_collection.empty()) {
@@ -438,11 +448,11 @@ core::Status BpmnProcessor::CompleteInner(int64_t key) {
       if (!ev.error.empty()) return RaiseIncident(*e, "expression", "output element: " + ev.error, "complete");
       element = feel::ValueToJson(ev.value);
     }
-    Json& collection = after[mi.output_collection];
-    if (collection.is_array() && index < collection.size()) collection[index] = std::move(element);
+    if (index < out.size()) out[index] = std::move(element);
+    after[mi.output_collection] = out;
   }
-  after["numberOfCompletedInstances"] = after.value("numberOfCompletedInstances", int64_t{0}) + 1;
-  after["numberOfActiveInstances"] = std::max<int64_t>(after.value("numberOfActiveInstances", int64_t{1}) - 1, 0);
+  after["numberOfCompletedInstances"] = done_count;
+  after["numberOfActiveInstances"] = static_cast<int64_t>(st_.Children(body_key).size()) - 1;
   for (const auto& [name, value] : after.items()) st_.ApplyVariableSet(body_key, name, value);
   bool done = false;
   if (info.mi_completion.present()) {
@@ -456,10 +466,16 @@ core::Status BpmnProcessor::CompleteInner(int64_t key) {
     }
     done = ev.value.as_bool();
   }
+  mi_data["out"] = std::move(out);
+  mi_data["done"] = done_count;
+  body->dirty = true;
   AW_TRY(ReleaseOwned(*e));
   st_.ApplyElementCompleted(key, n.id);
   st_.ApplyVariablesPropagated(body_key, outputs);
-  ElementInstance* body = st_.Element(body_key);
+  if (!mi.output_collection.empty()) {
+    // Heals a stale copy that the propagation just wrote over the collection.
+    st_.ApplyVariableSet(body_key, mi.output_collection, body->data["mi"]["out"]);
+  }
   if (done) {
     int64_t terminated = 0;
     for (int64_t c : st_.Children(body_key)) {
@@ -600,7 +616,7 @@ core::Status BpmnProcessor::Complete(int64_t key) {
   if (body) {
     // The output mappings ran on each inner instance; the body hands on its output collection.
     const std::string& name = n.multi_instance->output_collection;
-    if (!name.empty()) outputs[name] = st_.LocalVariables(key).value(name, Json::array());
+    if (!name.empty()) outputs[name] = e->data["mi"].value("out", Json::array());
   } else {
     for (const CompiledMapping& m : info.outputs) {
       Eval ev = Evaluate(m.source, key);

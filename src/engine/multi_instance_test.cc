@@ -161,6 +161,30 @@ TEST_P(MultiInstance, SubProcessRunsOncePerItemWithItsOwnVariables) {
   EXPECT_FALSE(done.variables.contains("doc"));
 }
 
+TEST_P(MultiInstance, CallActivityStartsOneChildPerItem) {
+  Deploy(Model("child", R"(<bpmn:startEvent id="c_start"/>)" + ServiceTask("c_work", "child_work") +
+                            R"(<bpmn:endEvent id="c_end"/>)" + Flow("c1", "c_start", "c_work") +
+                            Flow("c2", "c_work", "c_end")),
+         "child.bpmn");
+  Deploy(Model("multi_call", R"(
+    <bpmn:startEvent id="start"/>
+    <bpmn:callActivity id="call"><bpmn:extensionElements><zeebe:calledElement processId="child"/></bpmn:extensionElements>
+      )" + Loop(false, R"(inputCollection="=people" inputElement="person" outputCollection="answers" outputElement="=answer")") + R"(
+    </bpmn:callActivity>
+    <bpmn:endEvent id="end"/>
+    )" + Flow("f1", "start", "call") + Flow("f2", "call", "end")));
+  std::string id = Start("multi_call", {{"people", {"ana", "ben"}}});
+  auto jobs = Activate("child_work");
+  ASSERT_EQ(jobs.size(), 2u);
+  EXPECT_NE(jobs[0].instance_id, jobs[1].instance_id);
+  for (const auto& j : jobs) {
+    ASSERT_TRUE(engine_->CompleteJob("t1", j.job_id, {{"answer", "hi " + j.variables["person"].get<std::string>()}}).ok());
+  }
+  InstanceInfo done = Instance(id);
+  EXPECT_EQ(done.state, "completed");
+  EXPECT_EQ(done.variables["answers"], (Json{"hi ana", "hi ben"}));
+}
+
 }  // namespace
 
 AW_STORE_INSTANTIATE(MultiInstance);
