@@ -120,14 +120,19 @@ Value NodeValue(const pugi::xml_node& n) {
   return Value();
 }
 
-// TCK equality: numbers by value, contexts by key set, lists in order.
-bool Same(const Value& expected, const Value& actual) {
+// TCK equality: numbers by value (or, `tolerant`, within 1e-8), contexts by
+// key set, lists in order.
+bool Match(const Value& expected, const Value& actual, bool tolerant) {
+  if (tolerant && expected.is_number() && actual.is_number()) {
+    auto d = expected.as_number().Sub(actual.as_number());
+    return d && d->Abs() < *feel::Decimal::Parse("0.00000001");
+  }
   if (expected.is_null() || actual.is_null()) return expected.is_null() && actual.is_null();
   if (expected.is_list() && actual.is_list()) {
     const auto &a = expected.as_list(), &b = actual.as_list();
     if (a.size() != b.size()) return false;
     for (size_t i = 0; i < a.size(); ++i) {
-      if (!Same(a[i], b[i])) return false;
+      if (!Match(a[i], b[i], tolerant)) return false;
     }
     return true;
   }
@@ -136,38 +141,16 @@ bool Same(const Value& expected, const Value& actual) {
     if (a.size() != b.size()) return false;
     for (const auto& [k, v] : a.entries()) {
       const Value* w = b.Find(k);
-      if (!w || !Same(v, *w)) return false;
+      if (!w || !Match(v, *w, tolerant)) return false;
     }
     return true;
   }
   return feel::ValuesEqual(expected, actual);
 }
 
+bool Same(const Value& expected, const Value& actual) { return Match(expected, actual, false); }
 // Equal up to numbers differing by less than 1e-8.
-bool Close(const Value& expected, const Value& actual) {
-  if (expected.is_number() && actual.is_number()) {
-    auto d = expected.as_number().Sub(actual.as_number());
-    return d && d->Abs() < *feel::Decimal::Parse("0.00000001");
-  }
-  if (expected.is_list() && actual.is_list()) {
-    const auto &a = expected.as_list(), &b = actual.as_list();
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-      if (!Close(a[i], b[i])) return false;
-    }
-    return true;
-  }
-  if (expected.is_context() && actual.is_context()) {
-    const auto &a = expected.as_context(), &b = actual.as_context();
-    if (a.size() != b.size()) return false;
-    for (const auto& [k, v] : a.entries()) {
-      const Value* w = b.Find(k);
-      if (!w || !Close(v, *w)) return false;
-    }
-    return true;
-  }
-  return Same(expected, actual);
-}
+bool Close(const Value& expected, const Value& actual) { return Match(expected, actual, true); }
 
 struct CaseRunner {
   std::ostream& report;

@@ -1,8 +1,10 @@
 #include "feel/builtins.h"
 
+
 #include <mutex>
 
 #include "feel/builtins_internal.h"
+#include "feel/utf8.h"
 
 namespace amtsweg::feel {
 namespace builtins {
@@ -61,23 +63,7 @@ std::u32string ToU32(const std::string& s) {
 
 std::string FromU32(const std::u32string& s) {
   std::string out;
-  for (char32_t cp : s) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
+  for (char32_t cp : s) AppendUtf8(out, static_cast<uint32_t>(cp));
   return out;
 }
 
