@@ -425,13 +425,23 @@ class Parser {
     return n;
   }
 
-  core::Result<NodePtr> Additive() {
-    AW_ASSIGN_OR_RETURN(NodePtr left, Multiplicative());
-    while (IsPunct("+") || IsPunct("-")) {
+  // One left-associative level of binary arithmetic: operand (op operand)*.
+  // FEEL makes `**` left-associative too (2 ** 3 ** 2 = 64), so all three
+  // levels share this loop.
+  template <class Operand>
+  core::Result<NodePtr> LeftAssociative(std::initializer_list<const char*> ops, Operand operand) {
+    AW_ASSIGN_OR_RETURN(NodePtr left, (this->*operand)());
+    auto at_op = [&] {
+      for (const char* op : ops) {
+        if (IsPunct(op)) return true;
+      }
+      return false;
+    };
+    while (at_op()) {
       NodePtr n = Make(NodeKind::kArith, Cur());
       n->text = Cur().text;
       ++pos_;
-      AW_ASSIGN_OR_RETURN(NodePtr right, Multiplicative());
+      AW_ASSIGN_OR_RETURN(NodePtr right, (this->*operand)());
       n->kids.push_back(std::move(left));
       n->kids.push_back(std::move(right));
       left = std::move(n);
@@ -439,33 +449,9 @@ class Parser {
     return left;
   }
 
-  core::Result<NodePtr> Multiplicative() {
-    AW_ASSIGN_OR_RETURN(NodePtr left, Power());
-    while (IsPunct("*") || IsPunct("/")) {
-      NodePtr n = Make(NodeKind::kArith, Cur());
-      n->text = Cur().text;
-      ++pos_;
-      AW_ASSIGN_OR_RETURN(NodePtr right, Power());
-      n->kids.push_back(std::move(left));
-      n->kids.push_back(std::move(right));
-      left = std::move(n);
-    }
-    return left;
-  }
-
-  core::Result<NodePtr> Power() {
-    AW_ASSIGN_OR_RETURN(NodePtr left, Unary());
-    while (IsPunct("**")) {
-      NodePtr n = Make(NodeKind::kArith, Cur());
-      n->text = "**";
-      ++pos_;
-      AW_ASSIGN_OR_RETURN(NodePtr right, Unary());
-      n->kids.push_back(std::move(left));
-      n->kids.push_back(std::move(right));
-      left = std::move(n);
-    }
-    return left;
-  }
+  core::Result<NodePtr> Additive() { return LeftAssociative({"+", "-"}, &Parser::Multiplicative); }
+  core::Result<NodePtr> Multiplicative() { return LeftAssociative({"*", "/"}, &Parser::Power); }
+  core::Result<NodePtr> Power() { return LeftAssociative({"**"}, &Parser::Unary); }
 
   core::Result<NodePtr> Unary() {
     if (IsPunct("-")) {
