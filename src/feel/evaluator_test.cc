@@ -46,6 +46,18 @@ TEST(FeelEval, TernaryLogic) {
   EXPECT_EQ(Eval("false or 5"), "null");
 }
 
+TEST(FeelEval, TextualExpressionAsRightOperand) {
+  // conjunction = expression "and" expression: the right operand may be a
+  // quantified, if or for expression, which extends to the end.
+  EXPECT_EQ(Eval("true and some x in [1, 2] satisfies x > 1"), "true");
+  EXPECT_EQ(Eval("false or every x in [1, 2] satisfies x > 1"), "false");
+  EXPECT_EQ(Eval("1 + if true then 1 else 2"), "2");
+  EXPECT_EQ(Eval("1 + if false then 1 else 2 * 10"), "21");  // the else branch takes `2 * 10`
+  EXPECT_EQ(Eval("[2, 4] = for y in [1, 2] return y * 2"), "true");
+  EXPECT_EQ(Eval("[{a: 1, l: [1]}, {a: 2, l: [2]}][item.a > 0 and (some v in item.l satisfies v = 2)].a"), "[2]");
+  EXPECT_EQ(Eval("[{a: 1, l: [1]}, {a: 2, l: [2]}][item.a > 0 and some v in item.l satisfies v = 2].a"), "[2]");
+}
+
 TEST(FeelEval, IfBetweenIn) {
   EXPECT_EQ(Eval("if 1 > 2 then \"a\" else \"b\""), "\"b\"");
   EXPECT_EQ(Eval("if null then 1 else 2"), "2");

@@ -562,6 +562,16 @@ class Parser {
         ++pos_;
         return Make(NodeKind::kQuestion, at);
       }
+      // A textual expression as the right operand of an operator
+      // (`a and some x in l satisfies p`, `1 + if c then 1 else 2`): the
+      // grammar allows it (conjunction = expression "and" expression); it
+      // extends as far right as it can, as in feel-scala.
+      if (at.text == "if" || at.text == "for" || at.text == "some" || at.text == "every") {
+        if (++depth_ > 200) return Expected("a less deeply nested expression");
+        auto r = Textual();
+        --depth_;
+        return r;
+      }
       if (Keywords().count(at.text)) return Expected("an expression");
     }
     NodePtr n = Make(NodeKind::kName, at);
