@@ -1,5 +1,5 @@
 // Counts test results from GoogleTest JSON (--gtest_output=json) and Playwright
-// JSON reports. Usage: node count-results.mjs gtest|playwright FILE
+// JSON reports and Vitest's JSON. Usage: node count-results.mjs gtest|playwright|vitest FILE
 // Prints "passed failed skipped" and, on stderr, the names of failed tests.
 import { readFileSync } from 'node:fs';
 
@@ -33,6 +33,18 @@ if (kind === 'gtest') {
   };
   for (const suite of report.suites ?? []) walk(suite, `${suite.title} › `);
   for (const err of report.errors ?? []) { failed++; failures.push(`error: ${err.message ?? err}`); }
+} else if (kind === 'vitest') {
+  // Jest-compatible JSON of `vitest run --reporter=json`.
+  for (const file of report.testResults ?? []) {
+    for (const a of file.assertionResults ?? []) {
+      if (a.status === 'passed') passed++;
+      else if (a.status === 'failed') { failed++; failures.push(a.fullName ?? a.title); }
+      else skipped++;  // pending | skipped | todo
+    }
+    if ((file.assertionResults ?? []).length === 0 && file.status === 'failed') {
+      failed++; failures.push(`${file.name}: ${file.message ?? 'failed to load'}`);
+    }
+  }
 } else {
   console.error(`unknown report kind ${kind}`);
   process.exit(2);

@@ -2,6 +2,7 @@
 # Runs every test of Amtsweg and ends with one line `N passed, M failed, K skipped`.
 #   - every GoogleTest binary in $BUILD/tests (unit, conformance, integration,
 #     CLI), with a throwaway PostgreSQL cluster for the store suites
+#   - the web app's unit tests (Vitest)
 #   - the browser tests (Playwright driving Debian's chromium) against a real
 #     `amtsweg serve` on a free port with a fresh SQLite database
 # Exit status 0 only when nothing failed. Run via `make test` (which builds first).
@@ -66,6 +67,20 @@ for bin in "$BUILD"/tests/*; do
   fi
   if [ "$rc" != 0 ]; then grep -E '^\[  FAILED  \]|Failure|error' "$log" | head -n 30 | sed 's/^/    /'; fi
 done
+
+# --- Web unit tests (Vitest, in Node) ------------------------------------------
+echo "test: web unit tests"
+(cd web && npx vitest run --reporter=json --outputFile="$run_dir/vitest.json" >"$run_dir/vitest.log" 2>&1)
+rc=$?
+if [ -s "$run_dir/vitest.json" ] && counts=$(node scripts/count-results.mjs vitest "$run_dir/vitest.json" 2>"$run_dir/vitest.failures"); then
+  read -r p f s <<<"$counts"
+  cat "$run_dir/vitest.failures"
+  if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+  add web-unit "$p" "$f" "$s"
+else
+  echo "  web unit tests did not report (exit $rc):"; tail -n 30 "$run_dir/vitest.log" | sed 's/^/    /'
+  add web-unit 0 1 0
+fi
 
 # --- Browser tests ------------------------------------------------------------
 e2e_db=$run_dir/e2e/amtsweg.db

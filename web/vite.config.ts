@@ -1,8 +1,11 @@
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
+import preact from '@preact/preset-vite';
 
 // The built files are served by `amtsweg serve` from web/dist; hashed assets
 // under /assets/ get long-lived immutable caching there.
 export default defineConfig({
+  plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false })],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022' },
   server: { proxy: { '/api': 'http://127.0.0.1:8080', '/healthz': 'http://127.0.0.1:8080', '/readyz': 'http://127.0.0.1:8080' } },
+  test: { include: ['src/**/*.test.{ts,tsx}'], environment: 'node' },
 });

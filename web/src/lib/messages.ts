@@ -15,6 +15,12 @@ export const messages = {
     toHome: 'Zur Startseite',
     language: 'Sprache',
     switchTo: 'English',
+    footer: 'Amtsweg – freie Software für Verwaltungen',
+    tenantsHeading: 'Verwaltungen',
+    errorSummaryTitle: 'Bitte prüfen Sie Ihre Angaben',
+    loading: 'Wird geladen …',
+    retry: 'Erneut versuchen',
+    networkError: 'Keine Verbindung zum Server. Ihre Eingaben bleiben erhalten; bitte versuchen Sie es erneut.',
   },
   en: {
     appName: 'Amtsweg',
@@ -30,12 +36,15 @@ export const messages = {
     toHome: 'To the start page',
     language: 'Language',
     switchTo: 'Deutsch',
+    footer: 'Amtsweg – free software for public administrations',
+    tenantsHeading: 'Administrations',
+    errorSummaryTitle: 'Please check your entries',
+    loading: 'Loading …',
+    retry: 'Try again',
+    networkError: 'No connection to the server. Your entries are kept; please try again.',
   },
 } as const satisfies Record<'de' | 'en', Record<string, string>>;
 
 export type Lang = keyof typeof messages;
 export type MessageKey = keyof (typeof messages)['de'];
 
-export function t(lang: Lang, key: MessageKey, params: Record<string, string> = {}): string {
-  return messages[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? `{${name}}`);
-}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { format, pick } from './i18n';
+import { messages } from './messages';
+
+describe('format', () => {
+  it('fills parameters and keeps unknown ones visible', () => {
+    expect(format('de', 'notFoundText', { path: '/x' })).toBe('Die Adresse /x gibt es hier nicht.');
+    expect(format('en', 'notFoundText')).toBe('There is no page at {path}.');
+  });
+});
+
+describe('messages', () => {
+  it('has the same keys and placeholders in German and English', () => {
+    const de = messages.de as Record<string, string>;
+    const en = messages.en as Record<string, string>;
+    expect(Object.keys(en).sort()).toEqual(Object.keys(de).sort());
+    for (const k of Object.keys(de)) {
+      const ph = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
+      expect(ph(en[k] ?? ''), k).toEqual(ph(de[k] ?? ''));
+      expect(de[k]?.trim(), k).not.toBe('');
+    }
+  });
+});
+
+describe('pick', () => {
+  it('takes the language asked for and falls back to German', () => {
+    expect(pick('en', { de: 'Plakatierung', en: 'Poster permit' })).toBe('Poster permit');
+    expect(pick('en', { de: 'Plakatierung' })).toBe('Plakatierung');
+    expect(pick('de', 'plain')).toBe('plain');
+    expect(pick('de', null)).toBe('');
+  });
+});
