@@ -1,0 +1,113 @@
+// The designer of one administration: its deployed processes, decisions and
+// forms (latest versions), and an editor for each kind. Loaded on demand:
+// bpmn-js, dmn-js and form-js never reach citizens' phones.
+import { lazy, useLocation, useRoute } from 'preact-iso';
+import { useEffect, useState } from 'preact/hooks';
+import { Layout } from '../components/Layout';
+import { LoadError, Loading } from '../components/Loading';
+import { useLang } from '../lib/i18n';
+import { definitionXml, latest, listDefinitions, type Definition } from './model_api';
+
+const BpmnEditor = lazy(() => import('./BpmnEditor').then((m) => m.BpmnEditor));
+const DmnEditor = lazy(() => import('./DmnEditor').then((m) => m.DmnEditor));
+const FormEditor = lazy(() => import('./FormEditor').then((m) => m.FormEditor));
+
+type Kind = 'process' | 'decision' | 'form';
+const extension: Record<Kind, string> = { process: 'bpmn', decision: 'dmn', form: 'form' };
+
+function slug(s: string): string {
+  const base = s.toLowerCase().replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss')
+    .replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  return /^[a-z_]/.test(base) ? base : `p_${base}`;
+}
+
+export function DesignerPage() {
+  const { params } = useRoute();
+  const tenant = params['tenant'] ?? '';
+  const kind = params['kind'] as Kind | undefined;
+  const key = params['key'];
+  return kind && key ? <EditorPage tenant={tenant} kind={kind} defKey={key} /> : <DesignerHome tenant={tenant} />;
+}
+
+function DesignerHome({ tenant }: { tenant: string }) {
+  const { t } = useLang();
+  const { route } = useLocation();
+  const [defs, setDefs] = useState<Definition[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [newName, setNewName] = useState('');
+  const [newKind, setNewKind] = useState<Kind>('process');
+  const load = () => {
+    setError(null);
+    listDefinitions(tenant).then((d) => setDefs(latest(d)), (e: unknown) => setError(String(e)));
+  };
+  useEffect(load, [tenant]);
+  const groups: [Kind, string][] = [['process', t('designerProcesses')], ['decision', t('designerDecisions')], ['form', t('designerForms')]];
+  return (
+    <Layout title={t('designerTitle')} home={`/${tenant}`}>
+      <h1>{t('designerTitle')}</h1>
+      {error ? <LoadError message={t('designerLoadFailed')} retry={load} /> : defs === null ? <Loading /> : (
+        groups.map(([k, label]) => (
+          <section key={k} aria-labelledby={`h-${k}`}>
+            <h2 id={`h-${k}`}>{label}</h2>
+            {defs.filter((d) => d.kind === k).length === 0 ? <p class="muted">{t('designerNone')}</p> : (
+              <ul class="card-list">
+                {defs.filter((d) => d.kind === k).map((d) => (
+                  <li key={d.key} class="card">
+                    <a href={`/designer/${tenant}/${k}/${encodeURIComponent(d.key)}`}>{d.id}</a>
+                    <span class="muted"> · {t('designerVersion', { version: d.version })}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        ))
+      )}
+      <section aria-labelledby="h-new">
+        <h2 id="h-new">{t('designerNew')}</h2>
+        <form class="inline-form" onSubmit={(e) => {
+          e.preventDefault();
+          if (!newName.trim()) return;
+          route(`/designer/${tenant}/${newKind}/new:${encodeURIComponent(newName.trim())}`);
+        }}>
+          <label for="new-kind">{t('designerKind')}</label>
+          <select id="new-kind" value={newKind} onChange={(e) => setNewKind((e.target as HTMLSelectElement).value as Kind)}>
+            {groups.map(([k, label]) => <option key={k} value={k}>{label}</option>)}
+          </select>
+          <label for="new-name">{t('designerName')}</label>
+          <input id="new-name" required value={newName} onInput={(e) => setNewName((e.target as HTMLInputElement).value)} />
+          <button type="submit" class="button">{t('designerCreate')}</button>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+function EditorPage({ tenant, kind, defKey }: { tenant: string; kind: Kind; defKey: string }) {
+  const { t } = useLang();
+  const isNew = defKey.startsWith('new:');
+  const name = isNew ? decodeURIComponent(defKey.slice(4)) : '';
+  const id = isNew ? slug(name) : '';
+  const [content, setContent] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (isNew) {
+      if (kind === 'process') import('./BpmnEditor').then((m) => setContent(m.newProcessXml(id, name)));
+      else if (kind === 'decision') import('./DmnEditor').then((m) => setContent(m.newDecisionXml(id, name)));
+      else import('./FormEditor').then((m) => setContent(JSON.stringify(m.newFormSchema(id))));
+      return;
+    }
+    definitionXml(tenant, defKey).then(setContent, (e: unknown) => setError(String(e)));
+  }, [tenant, kind, defKey]);
+  const title = isNew ? name : defKey;
+  const fileName = `${id || defKey.replace(/[^A-Za-z0-9_.-]/g, '_')}.${extension[kind]}`;
+  return (
+    <Layout title={`${t('designerTitle')}: ${title}`} home={`/designer/${tenant}`}>
+      <p><a href={`/designer/${tenant}`}>{t('designerBack')}</a></p>
+      <h1>{title}</h1>
+      {error ? <LoadError message={t('designerLoadFailed')} /> : content === null ? <Loading /> :
+        kind === 'process' ? <BpmnEditor tenant={tenant} xml={content} fileName={fileName} /> :
+        kind === 'decision' ? <DmnEditor tenant={tenant} xml={content} fileName={fileName} /> :
+        <FormEditor tenant={tenant} schema={JSON.parse(content) as Record<string, unknown>} fileName={fileName} />}
+    </Layout>
+  );
+}

@@ -1,0 +1,71 @@
+// Form editor (form-js editor, the format the intake validates on the
+// server) with import of FIM XDatenfelder files.
+import '@bpmn-io/form-js-editor/dist/assets/form-js-editor.css';
+import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
+import { FormEditor as FormJsEditor } from '@bpmn-io/form-js-editor';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from '../lib/api';
+import { useLang } from '../lib/i18n';
+import { deploy } from './model_api';
+import { download, errorOutcome, ModelToolbar, type Outcome } from './ModelToolbar';
+
+export function newFormSchema(id: string): Record<string, unknown> {
+  return { type: 'default', id, schemaVersion: 16, components: [] };
+}
+
+interface XdfImport { schema: Record<string, unknown>; report: { messages?: string[]; notConverted?: string[] } | string[] }
+
+export function FormEditor({ tenant, schema, fileName }: { tenant: string; schema: Record<string, unknown>; fileName: string }) {
+  const { t, lang } = useLang();
+  const ref = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<FormJsEditor | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
+  const [current, setCurrent] = useState(schema);
+
+  useEffect(() => {
+    if (!ref.current) return;
+    const ed = new FormJsEditor({ container: ref.current });
+    editorRef.current = ed;
+    ed.importSchema(current).catch((e: unknown) => setOutcome({ kind: 'error', text: t('designerImportFailed', { reason: String(e) }) }));
+    return () => ed.destroy();
+  }, [current]);
+
+  const text = () => JSON.stringify(editorRef.current?.saveSchema() ?? current, null, 2);
+
+  const importXdf = async (ev: Event) => {
+    const input = ev.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    setOutcome({ kind: 'busy', text: t('designerImporting') });
+    try {
+      const r = await api<XdfImport>('/api/v1/forms/import-xdf', { method: 'POST', body: { name: file.name, content: await file.text() }, lang });
+      const notes = Array.isArray(r.report) ? r.report : [...(r.report.notConverted ?? []), ...(r.report.messages ?? [])];
+      setCurrent(r.schema);
+      setOutcome(notes.length ? { kind: 'error', text: t('designerImportedWithNotes'), details: notes } : { kind: 'ok', text: t('designerImported') });
+    } catch (e) {
+      setOutcome(errorOutcome(e, t('designerImportFailedPlain')));
+    }
+    input.value = '';
+  };
+
+  return (
+    <div class="editor">
+      <ModelToolbar outcome={outcome} onDownload={() => download(fileName, text(), 'application/json')}
+        onDeploy={async () => {
+          setOutcome({ kind: 'busy', text: t('designerDeploying') });
+          try {
+            const r = await deploy(tenant, [{ name: fileName, content: text() }], lang);
+            const d = r.definitions?.[0];
+            setOutcome({ kind: 'ok', text: d ? t('designerDeployed', { id: d.id, version: d.version }) : t('designerDeployedPlain') });
+          } catch (e) {
+            setOutcome(errorOutcome(e, t('designerDeployFailed')));
+          }
+        }} />
+      <p>
+        <label for="xdf-file">{t('designerImportXdf')}</label>{' '}
+        <input id="xdf-file" type="file" accept=".xml,.xdf" onChange={importXdf} />
+      </p>
+      <div class="editor-canvas form-canvas" ref={ref} />
+    </div>
+  );
+}

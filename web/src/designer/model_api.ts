@@ -1,0 +1,68 @@
+// Designer calls to the engine API of one tenant.
+import { api } from '../lib/api';
+
+export interface Definition {
+  key: string;
+  kind: 'process' | 'decision' | 'form' | string;
+  id: string;
+  version: number;
+  resourceName?: string;
+  deploymentKey?: string;
+  createdAt?: string;
+}
+
+export interface DeploymentResult {
+  deploymentKey?: string;
+  deploymentId?: string;
+  definitions?: Definition[];
+}
+
+export interface LintFinding {
+  elementId: string;
+  rule: string;
+  severity: 'error' | 'warning' | string;
+  message: string;
+}
+
+const base = (tenant: string) => `/api/v1/tenants/${encodeURIComponent(tenant)}`;
+
+export async function listDefinitions(tenant: string): Promise<Definition[]> {
+  const out: Definition[] = [];
+  let cursor: string | null = null;
+  do {
+    const q: string = cursor ? `?limit=200&cursor=${encodeURIComponent(cursor)}` : '?limit=200';
+    const page: { items: Definition[]; nextCursor?: string | null } =
+      await api(`${base(tenant)}/process-definitions${q}`);
+    out.push(...page.items);
+    cursor = page.nextCursor ?? null;
+  } while (cursor);
+  return out;
+}
+
+// The latest version of each id and kind, sorted by id.
+export function latest(defs: Definition[]): Definition[] {
+  const by = new Map<string, Definition>();
+  for (const d of defs) {
+    const k = `${d.kind}:${d.id}`;
+    const cur = by.get(k);
+    if (!cur || d.version > cur.version) by.set(k, d);
+  }
+  return [...by.values()].sort((a, b) => a.id.localeCompare(b.id) || a.kind.localeCompare(b.kind));
+}
+
+export async function definitionXml(tenant: string, key: string): Promise<string> {
+  const res = await fetch(`${base(tenant)}/process-definitions/${encodeURIComponent(key)}/xml`,
+    { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return res.text();
+}
+
+export function deploy(tenant: string, files: { name: string; content: string }[], lang: string): Promise<DeploymentResult> {
+  const form = new FormData();
+  for (const f of files) form.append('resources', new Blob([f.content], { type: 'application/octet-stream' }), f.name);
+  return api<DeploymentResult>(`${base(tenant)}/deployments`, { method: 'POST', body: form, lang });
+}
+
+export function lint(name: string, content: string, lang: string): Promise<{ findings: LintFinding[] }> {
+  return api(`/api/v1/models/lint`, { method: 'POST', body: { name, content }, lang });
+}
