@@ -4,8 +4,13 @@ import { ErrorBoundary, lazy, LocationProvider, Route, Router } from 'preact-iso
 import { focusMainOnRouteChange } from './components/Layout';
 import { LangProvider } from './lib/i18n';
 import { NotFound } from './portal/NotFound';
+import { ReceiptPage } from './portal/ReceiptPage';
+import { ServicePage } from './portal/ServicePage';
 import { StartPage } from './portal/StartPage';
+import { StatusPage } from './portal/StatusPage';
+import { TenantPage } from './portal/TenantPage';
 
+const ApplyPage = lazy(() => import('./portal/ApplyPage').then((m) => m.ApplyPage));
 const DesignerPage = lazy(() => import('./designer/DesignerPage').then((m) => m.DesignerPage));
 
 export function App() {
@@ -17,6 +22,11 @@ export function App() {
             <Route path="/" component={StartPage} />
             <Route path="/designer/:tenant" component={DesignerPage} />
             <Route path="/designer/:tenant/:kind/:key" component={DesignerPage} />
+            <Route path="/:tenant" component={TenantPage} />
+            <Route path="/:tenant/leistungen/:service" component={ServicePage} />
+            <Route path="/:tenant/leistungen/:service/antrag" component={ApplyPage} />
+            <Route path="/:tenant/eingang/:code" component={ReceiptPage} />
+            <Route path="/:tenant/status/:code" component={StatusPage} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>
