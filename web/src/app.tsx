@@ -11,6 +11,7 @@ import { StatusPage } from './portal/StatusPage';
 import { TenantPage } from './portal/TenantPage';
 
 const ApplyPage = lazy(() => import('./portal/ApplyPage').then((m) => m.ApplyPage));
+const WorkspacePage = lazy(() => import('./workspace/Workspace').then((m) => m.WorkspacePage));
 const DesignerPage = lazy(() => import('./designer/DesignerPage').then((m) => m.DesignerPage));
 
 export function App() {
@@ -22,6 +23,8 @@ export function App() {
             <Route path="/" component={StartPage} />
             <Route path="/designer/:tenant" component={DesignerPage} />
             <Route path="/designer/:tenant/:kind/:key" component={DesignerPage} />
+            <Route path="/arbeitsplatz/:tenant" component={WorkspacePage} />
+            <Route path="/arbeitsplatz/:tenant/aufgaben/:task" component={WorkspacePage} />
             <Route path="/:tenant" component={TenantPage} />
             <Route path="/:tenant/leistungen/:service" component={ServicePage} />
             <Route path="/:tenant/leistungen/:service/antrag" component={ApplyPage} />

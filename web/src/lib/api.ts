@@ -47,8 +47,27 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+// The CSRF token of the staff session (cookie-authenticated writes must send
+// it); kept in memory and sessionStorage, never in a cookie.
+let csrfToken: string | null = null;
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+  try {
+    if (token) sessionStorage.setItem('amtsweg.csrf', token);
+    else sessionStorage.removeItem('amtsweg.csrf');
+  } catch { /* storage unavailable */ }
+}
+function currentCsrf(): string | null {
+  if (csrfToken) return csrfToken;
+  try { csrfToken = sessionStorage.getItem('amtsweg.csrf'); } catch { csrfToken = null; }
+  return csrfToken;
+}
+
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...(opts.headers ?? {}) };
+  const method = opts.method ?? (opts.body !== undefined ? 'POST' : 'GET');
+  const csrf = method !== 'GET' && method !== 'HEAD' ? currentCsrf() : null;
+  if (csrf) headers['X-CSRF-Token'] = csrf;
   if (opts.lang) headers['Accept-Language'] = opts.lang;
   let body: BodyInit | undefined;
   if (opts.body instanceof FormData) body = opts.body;
@@ -59,7 +78,7 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   let res: Response;
   try {
     res = await fetch(path, {
-      method: opts.method ?? (body ? 'POST' : 'GET'), headers, credentials: 'same-origin',
+      method, headers, credentials: 'same-origin',
       ...(body !== undefined ? { body } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
     });
   } catch {
