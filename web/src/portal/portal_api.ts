@@ -1,6 +1,6 @@
 // What the portal reads and sends: municipalities, their services, forms,
 // submissions and their status.
-import { api } from '../lib/api';
+import { api, ApiError, problemFromBody } from '../lib/api';
 
 export type I18nText = { de?: string; en?: string };
 
@@ -81,9 +81,9 @@ export function submit(serviceId: string, data: Record<string, unknown>, files: 
       let body: unknown = null;
       try { body = JSON.parse(xhr.responseText); } catch { body = null; }
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as SubmissionReceipt);
-      else import('../lib/api').then(({ ApiError, problemFromBody }) => reject(new ApiError(problemFromBody(xhr.status, body))));
+      else reject(new ApiError(problemFromBody(xhr.status, body)));
     };
-    xhr.onerror = () => import('../lib/api').then(({ ApiError }) => reject(new ApiError({ title: 'network', status: 0, errors: [] })));
+    xhr.onerror = () => reject(new ApiError({ title: 'network', status: 0, errors: [] }));
     xhr.send(form);
   });
 }
