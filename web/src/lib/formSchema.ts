@@ -23,7 +23,7 @@ export function localizeSchema<T>(schema: T, lang: 'de' | 'en'): T {
     const out: Obj = {};
     for (const [k, x] of Object.entries(v)) out[k] = walk(x);
     const props = isObj(out['properties']) ? out['properties'] : undefined;
-    for (const key of ['label', 'description', 'text']) {
+    for (const key of ['label', 'description', 'text', 'dateLabel', 'timeLabel']) {
       const en = props?.[`${key}@en`];
       if (typeof en === 'string' && en !== '') out[key] = en;
     }
