@@ -28,7 +28,7 @@ def bounds(n):
     if n['kind'] == 'boundaryEvent':
         host = n['host_node']
         hx, hy = center(host)
-        return hx + 20 - 18, hy + 40 - 18, w, h
+        return hx - 50 + 20 + n.get('slot', 0) * 44 - 18, hy + 40 - 18, w, h
     return cx - w // 2, cy - h // 2, w, h
 
 
