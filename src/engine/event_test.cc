@@ -476,6 +476,64 @@ TEST_P(EventScenario, EscalationFromACalledProcessIsCaughtOnTheCallActivity) {
   EXPECT_TRUE(Tasks(child).empty());
 }
 
+TEST_P(EventScenario, NonInterruptingEscalationFromAChildThatStartsOnTheSameCommand) {
+  // The child throws while the call activity starts it, so the escalation
+  // comes back with the child's first run rather than through a later command.
+  Deploy(Model("child", R"(
+    <bpmn:startEvent id="start"/>
+    <bpmn:intermediateThrowEvent id="late"><bpmn:escalationEventDefinition escalationRef="esc_late"/></bpmn:intermediateThrowEvent>
+    <bpmn:userTask id="child_wait"/>
+    <bpmn:endEvent id="end"/>
+    )" + Flow("f1", "start", "late") + Flow("f2", "late", "child_wait") + Flow("f3", "child_wait", "end"),
+           kRoots), "child.bpmn");
+  Deploy(Model("parent", R"(
+    <bpmn:startEvent id="start"/>
+    <bpmn:callActivity id="call"><bpmn:extensionElements><zeebe:calledElement processId="child"/></bpmn:extensionElements></bpmn:callActivity>
+    <bpmn:boundaryEvent id="on_late" attachedToRef="call" cancelActivity="false"><bpmn:escalationEventDefinition/></bpmn:boundaryEvent>
+    )" + ServiceTask("notify", "notify") + R"(
+    <bpmn:endEvent id="end"/><bpmn:endEvent id="notified"/>
+    )" + Flow("f1", "start", "call") + Flow("f2", "call", "end") + Flow("f3", "on_late", "notify") +
+               Flow("f4", "notify", "notified"),
+           kRoots), "parent.bpmn");
+  std::string parent = Start("parent");
+  EXPECT_EQ(Instance(parent).active_elements, (std::vector<std::string>{"call", "notify"}));
+  EXPECT_EQ(Events(parent, "escalation_caught"), std::vector<std::string>{"on_late"});
+  CompleteOne("notify");
+  auto tasks = engine_->ListUserTasks("t1");
+  ASSERT_TRUE(tasks.ok());
+  ASSERT_EQ(tasks->size(), 1u) << "the child goes on";
+  ASSERT_TRUE(engine_->CompleteUserTask("t1", (*tasks)[0].task_id).ok());
+  EXPECT_EQ(Instance(parent).state, "completed");
+  EXPECT_TRUE(Has(Events(parent, "element_completed"), "end"));
+}
+
+TEST_P(EventScenario, SignalEventSubProcessInsideASubProcessKeepsItsBoundary) {
+  Deploy(Model("inner_signal", R"(
+    <bpmn:startEvent id="start"/>
+    <bpmn:subProcess id="sub">
+      <bpmn:startEvent id="s_start"/>
+      <bpmn:userTask id="work"/>
+      <bpmn:endEvent id="s_end"/>
+      )" + Flow("s1", "s_start", "work") + Flow("s2", "work", "s_end") +
+               EventSub("on_stop", R"(<bpmn:signalEventDefinition signalRef="sig_stop"/>)", true, "wrap_up") + R"(
+    </bpmn:subProcess>
+    <bpmn:boundaryEvent id="deadline" attachedToRef="sub">)" + Timer("timeDuration", "PT1H") + R"(</bpmn:boundaryEvent>
+    <bpmn:endEvent id="end"/><bpmn:endEvent id="too_late"/>
+    )" + Flow("f1", "start", "sub") + Flow("f2", "sub", "end") + Flow("f3", "deadline", "too_late"),
+           kRoots));
+  std::string id = Start("inner_signal");
+  EXPECT_EQ(Broadcast("stop").triggered_catch_events, 1);
+  EXPECT_TRUE(Tasks(id).empty());
+  EXPECT_EQ(Instance(id).active_elements, (std::vector<std::string>{"sub", "on_stop", "on_stop_task"}));
+  EXPECT_EQ(Broadcast("stop").triggered_catch_events, 0) << "the interrupting start closed";
+  // The boundary timer of the sub-process still runs and ends it.
+  clock_.Advance(minutes(61));
+  EXPECT_EQ(Fire(), 1);
+  EXPECT_EQ(Instance(id).state, "completed");
+  EXPECT_TRUE(Has(Events(id, "element_completed"), "too_late"));
+  EXPECT_TRUE(Activate("wrap_up").empty());
+}
+
 // --- Links and event-based gateways --------------------------------------------------
 
 TEST_P(EventScenario, LinkThrowContinuesAtTheCatchOfTheSameName) {
@@ -547,6 +605,30 @@ TEST_P(EventScenario, EventBasedGatewayTimerWinsAndSignalWins) {
   EXPECT_TRUE(Has(Events(b, "element_completed"), "end_stopped"));
   EXPECT_EQ(Count("SELECT COUNT(*) FROM engine_timers"), 0);
   EXPECT_EQ(Publish("paid", "P-3"), 0);
+}
+
+TEST_P(EventScenario, EventBasedGatewayWithAReceiveTaskTakesABufferedMessageAtOnce) {
+  Deploy(Model("race2", R"(
+    <bpmn:startEvent id="start"/>
+    <bpmn:eventBasedGateway id="gw"/>
+    <bpmn:intermediateCatchEvent id="timeout">)" + Timer("timeDuration", "P1D") + R"(</bpmn:intermediateCatchEvent>
+    <bpmn:receiveTask id="receive" messageRef="msg_paid"/>
+    <bpmn:endEvent id="end_timeout"/><bpmn:endEvent id="end_paid"/>
+    )" + Flow("f1", "start", "gw") + Flow("f2", "gw", "timeout") + Flow("f3", "gw", "receive") +
+               Flow("f4", "timeout", "end_timeout") + Flow("f5", "receive", "end_paid"),
+           kRoots));
+  auto r = engine_->PublishMessage("t1", "paid", "Q-1", {{"amount", 7}}, minutes(5));
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->buffered);
+  std::string id = Start("race2", {{"orderId", "Q-1"}});
+  EXPECT_EQ(Instance(id).state, "completed");
+  EXPECT_EQ(Instance(id).variables["amount"], 7);
+  EXPECT_TRUE(Has(Events(id, "element_completed"), "end_paid"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM engine_timers"), 0) << "the gateway's timer went in the same command";
+  std::string waiting = Start("race2", {{"orderId", "Q-2"}});
+  EXPECT_EQ(Instance(waiting).active_elements, std::vector<std::string>{"gw"});
+  EXPECT_EQ(Publish("paid", "Q-2"), 1);
+  EXPECT_EQ(Instance(waiting).state, "completed");
 }
 
 }  // namespace
