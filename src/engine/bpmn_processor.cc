@@ -95,6 +95,8 @@ core::Status BpmnProcessor::Start(const Json& vars) {
   }
   Index start = p_.NoneStart(0);
   if (start == bpmn::kNoIndex) return core::InvalidArgument("process '" + p_.process_id() + "' has no none start event");
+  bool esp_failed = false;
+  AW_TRY(OpenEventSubProcessStarts(0, &esp_failed));
   pending_[0]++;
   queue_.push_back({Work::Kind::kActivate, start, 0, bpmn::kNoIndex, 0, {}});
   return Run();
@@ -135,6 +137,7 @@ core::Status BpmnProcessor::ThrowError(int64_t key, const std::string& code, con
 core::Status BpmnProcessor::Cancel() {
   if (!st_.active()) return core::FailedPrecondition("process instance is not active");
   for (int64_t c : st_.Children(0)) AW_TRY(Terminate(c));
+  AW_TRY(CloseEventSubProcessStarts(0));
   st_.JoinState() = Json::object();
   st_.MarkJoinsDirty();
   st_.ApplyInstanceTerminated();
@@ -271,6 +274,9 @@ core::Status BpmnProcessor::Execute(int64_t key) {
   };
   bool failed = false;
   if (IsBody(*e)) return ExecuteBody(*e);
+  bool handled = false;
+  AW_TRY(ExecuteEvent(key, &handled));
+  if (handled) return core::OkStatus();
   switch (n.kind) {
     case NodeKind::kStartEvent:
     case NodeKind::kTask:
@@ -339,7 +345,9 @@ core::Status BpmnProcessor::Execute(int64_t key) {
     case NodeKind::kSubProcess: {
       AW_TRY(SubscribeBoundaries(*e, &failed));
       if (failed) return core::OkStatus();
-      Index start = p_.NoneStart(n.inner_scope);
+      AW_TRY(OpenEventSubProcessStarts(key, &failed));
+      if (failed) return core::OkStatus();
+      Index start = n.triggered_by_event ? info.esp_start : p_.NoneStart(n.inner_scope);
       if (start == bpmn::kNoIndex) {
         return RaiseIncident(*e, "model", "sub-process has no none start event", "execute");
       }
@@ -524,6 +532,12 @@ core::Status BpmnProcessor::StartCalledProcess(ElementInstance& e) {
   e.dirty = true;
   st_.Record("child_instance_created", n.id, key,
              Json{{"childInstanceId", child->instance_id}, {"processId", *process_id}});
+  for (ThrownSignal& s : child->signals) thrown_signals_.push_back(std::move(s));
+  for (const std::string& code : child->escalations) {
+    bool interrupted = false;
+    AW_TRY(ThrowEscalation(key, code, &interrupted));
+    if (interrupted) return core::OkStatus();
+  }
   switch (child->kind) {
     case ChildOutcome::Kind::kWaiting: return core::OkStatus();
     case ChildOutcome::Kind::kCompleted: SetChildResult(e, child->variables); return core::OkStatus();
@@ -551,8 +565,10 @@ void BpmnProcessor::SetChildResult(ElementInstance& e, const Json& vars) {
 }
 
 core::Status BpmnProcessor::TriggerElement(int64_t key, Index event_node, const Json& vars) {
+  if (p_.IsEventSubProcessStart(event_node)) return TriggerEventSubProcess(key, event_node, vars);
   ElementInstance* e = st_.Element(key);
   if (e == nullptr || e->state != "active") return core::OkStatus();
+  if (p_.node(e->node).kind == NodeKind::kEventBasedGateway) return TriggerEventGateway(key, event_node, vars);
   const bpmn::FlowNode& ev = p_.node(event_node);
   st_.Record("event_triggered", ev.id, key);
   if (e->node == event_node) {
@@ -670,6 +686,7 @@ core::Status BpmnProcessor::ScopeMaybeDone(int64_t scope) {
   if (ScopeHasTokens(scope)) return core::OkStatus();
   if (scope == 0) {
     if (st_.active()) {
+      AW_TRY(CloseEventSubProcessStarts(0));
       st_.ApplyInstanceCompleted();
       instance_completed_ = true;
     }
@@ -740,6 +757,15 @@ core::Status BpmnProcessor::CatchError(int64_t thrower, const std::string& code,
       if (ElementInstance* be = st_.Element(boundary_key)) SetResultVariables(*be, vars);
       return core::OkStatus();
     }
+    // Then an error event sub-process of the scope around `e` (as Zeebe: the
+    // nearest catch up the scopes; not a sibling of an event sub-process that threw).
+    if (!n.triggered_by_event) {
+      Index start = FindEventSubProcessStart(BpmnScopeOf(e->scope_key), Trigger::kError, code);
+      if (start != bpmn::kNoIndex) {
+        st_.Record("error_caught", p_.node(start).id, e->scope_key, Json{{"errorCode", code}});
+        return TriggerEventSubProcess(e->scope_key, start, vars);
+      }
+    }
     k = e->scope_key;
   }
   if (!st_.parent_instance_id().empty()) {
@@ -747,6 +773,7 @@ core::Status BpmnProcessor::CatchError(int64_t thrower, const std::string& code,
     // call activity (Engine hands it over after this instance is written).
     st_.Record("error_escalated", p_.process_id(), 0, Json{{"errorCode", code}, {"message", message}});
     for (int64_t c : st_.Children(0)) AW_TRY(Terminate(c));
+    AW_TRY(CloseEventSubProcessStarts(0));
     st_.JoinState() = Json::object();
     st_.MarkJoinsDirty();
     pending_.clear();
@@ -930,6 +957,8 @@ core::Status BpmnProcessor::SubscribeBoundaries(ElementInstance& e, bool* failed
       Json vars;
       AW_TRY(OpenSubscription(e, b, failed, &correlated, &vars));
       if (correlated) queue_.push_back({Work::Kind::kTrigger, b, 0, bpmn::kNoIndex, e.key, std::move(vars)});
+    } else if (t == Trigger::kSignal) {
+      AW_TRY(OpenSignalSubscription(e, b, failed));
     }
     if (*failed) return core::OkStatus();
   }

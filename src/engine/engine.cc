@@ -147,6 +147,7 @@ core::Result<Deployment> Engine::Deploy(std::string_view tenant_view, const std:
           auto cp = CompiledProcess::Compile(*defs, i, def.definition_key, def.version);
           if (!cp.ok()) return WithName(std::move(cp).error(), r.name);
           AW_TRY(insert_definition(def, r, checksum));
+          if (def.is_new) AW_TRY(RegisterSignalStarts(tx, tenant, **cp));
           compiled.push_back(*cp);
           d.definitions.push_back(def);
         }
@@ -239,14 +240,15 @@ core::Result<std::string> Engine::StartInTx(Tx& tx, const std::string& tenant, c
   auto state = InstanceState::Create(tenant, instance_id, *cp, Now());
   BpmnProcessor proc(tx, *state, *cp, this);
   AW_TRY(proc.Start(variables));
-  AW_TRY(state->Flush(tx));
+  AW_TRY(Finish(tx, *state, proc));
   return instance_id;
 }
 
 core::Status Engine::Finish(Tx& tx, InstanceState& st, const BpmnProcessor& proc) {
   AW_TRY(st.Flush(tx));
+  AW_TRY(BroadcastThrown(tx, st.tenant(), proc.thrown_signals()));
   if (st.parent_instance_id().empty()) return core::OkStatus();
-  if (!proc.instance_completed() && !proc.escalated()) return core::OkStatus();
+  if (!proc.instance_completed() && !proc.escalated() && proc.uncaught_escalations().empty()) return core::OkStatus();
   // The parent is loaded only now, after the child is written, so each
   // instance row is written once per step and never from a stale copy.
   AW_ASSIGN_OR_RETURN(auto parent, InstanceState::Load(tx, st.tenant(), st.parent_instance_id()));
@@ -254,6 +256,7 @@ core::Status Engine::Finish(Tx& tx, InstanceState& st, const BpmnProcessor& proc
   parent->set_now(st.now());
   AW_ASSIGN_OR_RETURN(auto cp, Process(tx, st.tenant(), parent->definition_key()));
   BpmnProcessor pp(tx, *parent, *cp, this);
+  for (const std::string& code : proc.uncaught_escalations()) AW_TRY(pp.ChildEscalated(st.parent_element_key(), code));
   if (proc.instance_completed()) {
     AW_TRY(pp.ChildCompleted(st.parent_element_key(), st.LocalVariables(0)));
   } else {
@@ -289,6 +292,8 @@ core::Result<ChildOutcome> Engine::StartChild(Tx& tx, const InstanceState& paren
     out.error_message = proc.escalated()->message;
     out.variables = proc.escalated()->variables;
   }
+  out.signals = proc.thrown_signals();
+  out.escalations = proc.uncaught_escalations();
   AW_TRY(st->Flush(tx));
   return out;
 }
@@ -674,8 +679,10 @@ core::Result<int> Engine::FireDueTimers(int max_timers) {
       int64_t element_key = row->Int(1);
       auto node = static_cast<bpmn::Index>(row->Int(2));
       ElementInstance* owner = st->Element(element_key);
+      // Element key 0: an event sub-process start of the process scope.
+      bool live = element_key == 0 ? st->active() : owner != nullptr;
       int64_t repetitions = row->Int(3);
-      bool again = owner != nullptr && owner->node != node && !cp->node(node).interrupting &&
+      bool again = live && (owner == nullptr || owner->node != node) && !cp->node(node).interrupting &&
                    repetitions != 0 && !row->Text(4).empty();
       if (again) {
         AW_ASSIGN_OR_RETURN(IsoDuration every, ParseIsoDuration(row->Text(4)));
@@ -685,7 +692,7 @@ core::Result<int> Engine::FireDueTimers(int max_timers) {
       } else {
         AW_TRY(tx.Exec("DELETE FROM engine_timers WHERE tenant_id = $1 AND timer_id = $2", {tenant, timer_id}));
       }
-      if (owner == nullptr) return st->Flush(tx);
+      if (!live) return st->Flush(tx);
       st->Record("timer_fired", cp->node(node).id, element_key, Json{{"timerId", timer_id}});
       BpmnProcessor proc(tx, *st, *cp, this);
       AW_TRY(proc.TriggerEvent(element_key, node, Json::object()));

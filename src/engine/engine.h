@@ -119,6 +119,12 @@ struct PublishResult {
   std::string message_id;
 };
 
+// What a signal broadcast reached.
+struct SignalResult {
+  int triggered_catch_events = 0;  // catch events, boundary events, event sub-process starts
+  int started_instances = 0;       // new instances of processes with a matching signal start event
+};
+
 // What an in-process job handler decides.
 struct JobResult {
   enum class Kind { kComplete, kFail, kError } kind = Kind::kComplete;
@@ -221,6 +227,15 @@ class Engine : private CallContext {
                                              const core::Json& variables = core::Json::object(),
                                              std::chrono::milliseconds ttl = std::chrono::milliseconds(0));
 
+  // Broadcasts signal `name` to the tenant in one command: every waiting signal
+  // catch (intermediate, boundary, event sub-process start, event-based gateway)
+  // is triggered with `variables`, and the latest version of every process with a
+  // signal start event of that name starts a new instance with them. Signals
+  // thrown by the instances it reaches are broadcast in the same command.
+  // kInvalidArgument: empty name, variables not an object.
+  core::Result<SignalResult> BroadcastSignal(std::string_view tenant, std::string_view name,
+                                             const core::Json& variables = core::Json::object());
+
   // Fires timers due at the clock's now (all tenants), each in its own command
   // that deletes (or reschedules) its row, so a timer fires exactly once even
   // with several nodes. Also removes expired buffered messages. Returns how many fired.
@@ -257,10 +272,19 @@ class Engine : private CallContext {
   core::Result<ChildOutcome> StartChild(store::Tx& tx, const InstanceState& parent, int64_t parent_key,
                                         const std::string& process_id, const core::Json& vars) override;
   core::Status CancelChild(store::Tx& tx, const std::string& tenant, const std::string& instance_id) override;
+  // Signals (engine_signals.cc). Broadcast inside the command's transaction;
+  // instances are locked in instance id order.
+  core::Status BroadcastInTx(store::Tx& tx, const std::string& tenant, const std::string& name,
+                             const core::Json& variables, SignalResult* result);
+  core::Status BroadcastThrown(store::Tx& tx, const std::string& tenant, const std::vector<ThrownSignal>& signals);
+  // Registers the signal start events of a newly deployed process version,
+  // replacing those of its earlier versions.
+  core::Status RegisterSignalStarts(store::Tx& tx, const std::string& tenant, const CompiledProcess& process);
 
   store::Database& db_;
   core::Clock* clock_;
   int call_depth_ = 0;  // nesting of StartChild; touched by the writer thread only
+  int signal_depth_ = 0;  // nesting of signal broadcasts; writer thread only
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<const CompiledProcess>, std::less<>> cache_;  // GUARDED_BY(mu_)
   std::map<std::string, JobHandler, std::less<>> workers_;                          // GUARDED_BY(mu_)

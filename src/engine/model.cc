@@ -58,21 +58,30 @@ std::string Unsupported(const bpmn::FlowNode& n, Trigger t, const bpmn::Process&
   switch (n.kind) {
     case NodeKind::kStartEvent:
       if (n.scope != 0 && p.nodes[static_cast<size_t>(p.scopes[static_cast<size_t>(n.scope)].node)].triggered_by_event) {
-        return "event sub-processes are not executed yet";
+        if (t == Trigger::kTimer || t == Trigger::kMessage || t == Trigger::kError || t == Trigger::kEscalation ||
+            t == Trigger::kSignal) {
+          return "";
+        }
+        return "this event sub-process start event definition is not executed";
       }
+      if (t == Trigger::kSignal && n.scope == 0) return "";
       if (t != Trigger::kNone) return "start events with an event definition are not executed yet";
       return "";
     case NodeKind::kEndEvent:
       if (t == Trigger::kNone || t == Trigger::kTerminate || t == Trigger::kError) return "";
+      if (t == Trigger::kSignal || t == Trigger::kEscalation) return "";
       return "this end event definition is not executed yet";
     case NodeKind::kIntermediateCatchEvent:
       if (t == Trigger::kTimer || t == Trigger::kMessage) return "";
+      if (t == Trigger::kSignal || t == Trigger::kLink) return "";
       return "this intermediate catch event definition is not executed yet";
     case NodeKind::kIntermediateThrowEvent:
       if (t == Trigger::kNone) return "";
+      if (t == Trigger::kSignal || t == Trigger::kEscalation || t == Trigger::kLink) return "";
       return "this intermediate throw event definition is not executed yet";
     case NodeKind::kBoundaryEvent:
       if (t == Trigger::kTimer || t == Trigger::kMessage || t == Trigger::kError) return "";
+      if (t == Trigger::kSignal || t == Trigger::kEscalation) return "";
       return "this boundary event definition is not executed yet";
     case NodeKind::kTask:
     case NodeKind::kManualTask:
@@ -86,13 +95,12 @@ std::string Unsupported(const bpmn::FlowNode& n, Trigger t, const bpmn::Process&
       if (!n.ext.task_type.empty()) return "";
       return "business rule tasks calling a DMN decision are not executed yet (a job type works)";
     case NodeKind::kSubProcess:
-      if (n.triggered_by_event) return "event sub-processes are not executed yet";
       return "";
     case NodeKind::kExclusiveGateway:
     case NodeKind::kParallelGateway:
     case NodeKind::kInclusiveGateway:
       return "";
-    case NodeKind::kEventBasedGateway: return "event-based gateways are not executed yet";
+    case NodeKind::kEventBasedGateway: return "";
     case NodeKind::kCallActivity:
       if (n.ext.called_process.empty()) return "a call activity needs a called process id";
       if (!n.ext.call_inputs.empty() || !n.ext.call_outputs.empty()) {
@@ -148,6 +156,19 @@ core::Result<std::shared_ptr<const CompiledProcess>> CompiledProcess::Compile(
       if (info.trigger == Trigger::kError && def->ref_index != bpmn::kNoIndex) {
         info.error_code = cp->defs_->errors[static_cast<size_t>(def->ref_index)].error_code;
       }
+      if (info.trigger == Trigger::kSignal && def->ref_index != bpmn::kNoIndex) {
+        const bpmn::Signal& sig = cp->defs_->signals[static_cast<size_t>(def->ref_index)];
+        info.signal_name = compile(bpmn::Expression::Parse(sig.name), n.id, "signal name");
+        if (n.kind == NodeKind::kStartEvent && n.scope == 0 && info.signal_name.is_feel()) {
+          invalid.push_back({n.id, fmt::format("{}: a signal start event needs a literal signal name", n.id)});
+        }
+      }
+      if (info.trigger == Trigger::kSignal && !info.signal_name.present()) {
+        invalid.push_back({n.id, fmt::format("{}: a signal event needs a signal (signalRef) with a name", n.id)});
+      }
+      if (info.trigger == Trigger::kEscalation && def->ref_index != bpmn::kNoIndex) {
+        info.escalation_code = cp->defs_->escalations[static_cast<size_t>(def->ref_index)].escalation_code;
+      }
     }
     if (n.kind == NodeKind::kReceiveTask && n.message_index != bpmn::kNoIndex) {
       const bpmn::Message& m = cp->defs_->messages[static_cast<size_t>(n.message_index)];
@@ -201,6 +222,34 @@ core::Result<std::shared_ptr<const CompiledProcess>> CompiledProcess::Compile(
   for (size_t f = 0; f < p.flows.size(); ++f) {
     cp->conditions_[f] = compile(p.flows[f].condition, p.flows[f].id, "condition");
   }
+  // Link events pair by name within one scope; event sub-processes know their start.
+  for (size_t i = 0; i < p.nodes.size(); ++i) {
+    const bpmn::FlowNode& n = p.nodes[i];
+    if (n.kind == NodeKind::kSubProcess && n.triggered_by_event && n.inner_scope != bpmn::kNoIndex) {
+      const auto& starts = p.scopes[static_cast<size_t>(n.inner_scope)].start_events;
+      if (starts.size() == 1) {
+        cp->nodes_[i].esp_start = starts[0];
+      } else {
+        invalid.push_back({n.id, fmt::format("{}: an event sub-process needs exactly one start event", n.id)});
+      }
+    }
+    if (n.kind == NodeKind::kStartEvent && n.scope == 0 && cp->nodes_[i].trigger == Trigger::kSignal) {
+      cp->signal_starts_.push_back(static_cast<Index>(i));
+    }
+    if (n.kind != NodeKind::kIntermediateThrowEvent || cp->nodes_[i].trigger != Trigger::kLink) continue;
+    const std::string& name = n.event_definitions[0].link_name;
+    for (Index c : p.scopes[static_cast<size_t>(n.scope)].nodes) {
+      const bpmn::FlowNode& cn = p.nodes[static_cast<size_t>(c)];
+      if (cn.kind == NodeKind::kIntermediateCatchEvent && cp->nodes_[static_cast<size_t>(c)].trigger == Trigger::kLink &&
+          cn.event_definitions[0].link_name == name) {
+        cp->nodes_[i].link_target = c;
+      }
+    }
+    if (cp->nodes_[i].link_target == bpmn::kNoIndex) {
+      invalid.push_back({n.id, fmt::format("{}: link throw event has no link catch event named '{}' in its scope",
+                                           n.id, name)});
+    }
+  }
   if (!unsupported.empty()) {
     std::string msg = fmt::format("process '{}' uses elements this engine does not execute yet:", p.id);
     for (const auto& d : unsupported) msg += " " + d.message + ";";
@@ -237,6 +286,9 @@ core::Result<std::shared_ptr<const CompiledProcess>> CompiledProcess::Compile(
           next.push_back(p.flows[static_cast<size_t>(f)].target);
         }
         for (Index b : node.boundary_events) next.push_back(b);
+        if (cp->nodes_[static_cast<size_t>(n)].link_target != bpmn::kNoIndex) {
+          next.push_back(cp->nodes_[static_cast<size_t>(n)].link_target);
+        }
         for (Index t : next) {
           if (!seen[static_cast<size_t>(t)]) {
             seen[static_cast<size_t>(t)] = true;
@@ -247,6 +299,13 @@ core::Result<std::shared_ptr<const CompiledProcess>> CompiledProcess::Compile(
     }
   }
   return std::shared_ptr<const CompiledProcess>(std::move(cp));
+}
+
+bool CompiledProcess::IsEventSubProcessStart(Index node) const {
+  const bpmn::FlowNode& n = process_->nodes[static_cast<size_t>(node)];
+  if (n.kind != NodeKind::kStartEvent || n.scope == 0) return false;
+  Index container = process_->scopes[static_cast<size_t>(n.scope)].node;
+  return container != bpmn::kNoIndex && process_->nodes[static_cast<size_t>(container)].triggered_by_event;
 }
 
 bool CompiledProcess::CanReach(Index node, Index flow) const {

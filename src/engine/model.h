@@ -62,6 +62,14 @@ struct NodeInfo {
   Expr mi_cardinality;
   Expr mi_output_element;
   Expr mi_completion;
+  // Signal events: the signal's name (FEEL allowed, literal on start events).
+  Expr signal_name;
+  // Escalation events: the code; empty on a catch = catch all.
+  std::string escalation_code;
+  // Link throw events: the link catch event of the same name in the same scope.
+  bpmn::Index link_target = bpmn::kNoIndex;
+  // Event sub-processes: their one start event.
+  bpmn::Index esp_start = bpmn::kNoIndex;
 };
 
 class CompiledProcess {
@@ -87,6 +95,10 @@ class CompiledProcess {
   // Whether a token at `node` can still reach sequence flow `flow` (same scope,
   // through outgoing flows and boundary events). For inclusive joins.
   bool CanReach(bpmn::Index node, bpmn::Index flow) const;
+  // Whether `node` is the start event of an event sub-process.
+  bool IsEventSubProcessStart(bpmn::Index node) const;
+  // The signal start events of the process scope.
+  const std::vector<bpmn::Index>& SignalStarts() const { return signal_starts_; }
 
  private:
   CompiledProcess() = default;
@@ -100,6 +112,7 @@ class CompiledProcess {
   std::vector<bpmn::Index> none_start_;
   size_t flow_count_ = 0;
   std::vector<bool> reach_;  // node * flow_count_ + flow
+  std::vector<bpmn::Index> signal_starts_;
 };
 
 // Compiles `text` as FEEL when it starts with '=' (or kind says FEEL), else a literal.
