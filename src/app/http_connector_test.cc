@@ -58,10 +58,10 @@ class HttpConnectorTest : public engine::testing::EngineTest {
     for (const auto& [k, v] : headers) h += fmt::format(R"(<zeebe:header key="{}" value="{}"/>)", k, v);
     Deploy(Model("call", fmt::format(R"(
       <bpmn:startEvent id="start"/>
-      <bpmn:serviceTask id="call"><bpmn:extensionElements>
+      <bpmn:serviceTask id="request"><bpmn:extensionElements>
         <zeebe:taskDefinition type="{}" retries="2"/><zeebe:taskHeaders>{}</zeebe:taskHeaders>
       </bpmn:extensionElements></bpmn:serviceTask>
-      <bpmn:endEvent id="end"/>)", kHttpJsonJobType, h) + Flow("f1", "start", "call") + Flow("f2", "call", "end")));
+      <bpmn:endEvent id="end"/>)", kHttpJsonJobType, h) + Flow("f1", "start", "request") + Flow("f2", "request", "end")));
   }
   int Run() {
     auto n = engine_->RunWorkers("t1", 10);

@@ -14,6 +14,7 @@
 
 #include "app/process_test_util.h"
 #include "core/json.h"
+#include "core/time.h"
 #include "http/client.h"
 #include "store/store_test_util.h"
 

@@ -24,9 +24,9 @@ namespace amtsweg::http {
 
 struct FetchRequest {
   std::string method = "GET";
-  std::string url;      // http://host[:port]/path?query
-  Headers headers;      // Host, Content-Length and Connection are set by Fetch
-  std::string body;
+  std::string url{};    // http://host[:port]/path?query
+  Headers headers{};    // Host, Content-Length and Connection are set by Fetch
+  std::string body{};
 };
 
 struct FetchOptions {
@@ -37,8 +37,8 @@ struct FetchOptions {
 
 struct FetchResponse {
   int status = 0;
-  Headers headers;
-  std::string body;
+  Headers headers{};
+  std::string body{};
 };
 
 core::Result<FetchResponse> Fetch(const FetchRequest& request, const FetchOptions& options = {});

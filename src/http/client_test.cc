@@ -95,7 +95,7 @@ TEST_F(ClientTest, ReadTimeoutIsDeadlineExceeded) {
 
 TEST_F(ClientTest, ResponseSizeLimit) {
   auto r = Fetch({.url = base_ + "/big"}, {.max_response_bytes = 100'000});
-  ASSERT_FALSE(r.ok());
+  ASSERT_FALSE(r.ok()) << r->status << " " << r->body.size() << " " << r->headers.Get("Content-Length").value_or("-");
   EXPECT_EQ(r.error().code(), core::ErrorCode::kResourceExhausted) << r.error().ToString();
   auto ok = Fetch({.url = base_ + "/big"}, {.max_response_bytes = 400'000});
   ASSERT_TRUE(ok.ok()) << ok.error().ToString();
