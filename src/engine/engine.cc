@@ -1030,15 +1030,25 @@ core::Result<IncidentPage> Engine::ListIncidentsPage(std::string_view tenant, co
 core::Result<std::vector<std::string>> Engine::TenantsWithAvailableJobs(const std::vector<std::string>& types) {
   int64_t now = core::ToUnixMillis(Now());
   return db_.Read([&](Tx& tx) -> core::Result<std::vector<std::string>> {
-    std::set<std::string> tenants;
-    for (const std::string& type : types) {
-      // Deliberately across tenants: the scheduler serves every tenant's in-process workers.
-      AW_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT DISTINCT tenant_id FROM engine_jobs WHERE type = $1 "
-                                              "AND state <> 'failed' AND available_at <= $2",
-                                              {type, now}));
-      for (const Row& r : rows) tenants.insert(r.Text(0));
+    // Deliberately across tenants: the scheduler serves every tenant's
+    // in-process workers. The tenants come from the small definitions table,
+    // then one probe per tenant and type on engine_jobs_activatable
+    // (tenant_id, type, available_at): no scan of the jobs table every round.
+    AW_ASSIGN_OR_RETURN(auto tenant_rows, tx.Query("SELECT DISTINCT tenant_id FROM engine_definitions"));
+    std::vector<std::string> out;
+    for (const Row& t : tenant_rows) {
+      std::string tenant = t.Text(0);
+      for (const std::string& type : types) {
+        AW_ASSIGN_OR_RETURN(auto hit, tx.QueryOne("SELECT 1 FROM engine_jobs WHERE tenant_id = $1 AND type = $2 "
+                                                  "AND available_at <= $3 AND state <> 'failed' LIMIT 1",
+                                                  {tenant, type, now}));
+        if (hit) {
+          out.push_back(tenant);
+          break;
+        }
+      }
     }
-    return std::vector<std::string>(tenants.begin(), tenants.end());
+    return out;
   });
 }
 
