@@ -132,6 +132,16 @@ TEST_P(EngineApiTest, DeploysListsAndReturnsTheXmlByteForByte) {
   EXPECT_EQ(xml.body, kApproval);
   EXPECT_EQ(Call("GET", T("/process-definitions/" + key2 + "/xml")).body, changed);
 
+  // Start the latest version, or a given one.
+  Reply latest_start = Call("POST", T("/process-instances"), Json{{"processId", "approve"}});
+  ASSERT_EQ(latest_start.status, 201) << latest_start.body;
+  EXPECT_EQ(Call("GET", T("/process-instances/" + latest_start.json["instanceId"].get<std::string>())).json["version"], 2);
+  Reply v1_start = Call("POST", T("/process-instances"), Json{{"processId", "approve"}, {"version", 1}});
+  ASSERT_EQ(v1_start.status, 201) << v1_start.body;
+  EXPECT_EQ(Call("GET", T("/process-instances/" + v1_start.json["instanceId"].get<std::string>())).json["version"], 1);
+  EXPECT_EQ(Call("POST", T("/process-instances"), Json{{"processId", "approve"}, {"version", 9}}).status, 404);
+  EXPECT_EQ(Call("POST", T("/process-instances"), Json{{"processId", "approve"}, {"version", "1"}}).status, 400);
+
   // Another tenant sees none of it.
   EXPECT_EQ(Call("GET", T("/process-definitions/" + key, "t2")).status, 404);
   EXPECT_EQ(Call("GET", T("/process-definitions", "t2")).json["items"].size(), 0u);
