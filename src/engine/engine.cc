@@ -591,7 +591,12 @@ core::Status Engine::UnclaimUserTask(std::string_view tenant_view, std::string_v
 core::Status Engine::CompleteUserTask(std::string_view tenant_view, std::string_view task_view, const Json& variables) {
   AW_TRY(CheckVariables(variables));
   std::string tenant(tenant_view), task_id(task_view);
-  return db_.writer().Write([&](Tx& tx) -> core::Status {
+  return db_.writer().Write([&](Tx& tx) { return CompleteUserTaskInTx(tx, tenant, task_id, variables); });
+}
+
+core::Status Engine::CompleteUserTaskInTx(Tx& tx, const std::string& tenant, const std::string& task_id,
+                                          const Json& variables) {
+  {
     AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT instance_id, element_key, element_id, assignee FROM "
                                               "engine_user_tasks WHERE tenant_id = $1 AND task_id = $2",
                                               {tenant, task_id}));
@@ -604,7 +609,7 @@ core::Status Engine::CompleteUserTask(std::string_view tenant_view, std::string_
     BpmnProcessor proc(tx, *st, *cp, this);
     AW_TRY(proc.CompleteWaitingTask(row->Int(1), variables));
     return Finish(tx, *st, proc);
-  });
+  }
 }
 
 // --- Messages and timers -------------------------------------------------------
@@ -615,7 +620,13 @@ core::Result<PublishResult> Engine::PublishMessage(std::string_view tenant_view,
   AW_TRY(CheckVariables(variables));
   std::string tenant(tenant_view), name(name_view), key(key_view);
   if (name.empty()) return core::InvalidArgument("message name must not be empty");
-  return db_.writer().Write([&](Tx& tx) -> core::Result<PublishResult> {
+  return db_.writer().Write([&](Tx& tx) { return PublishInTx(tx, tenant, name, key, variables, ttl); });
+}
+
+core::Result<PublishResult> Engine::PublishInTx(Tx& tx, const std::string& tenant, const std::string& name,
+                                                const std::string& key, const Json& variables,
+                                                std::chrono::milliseconds ttl) {
+  {
     core::Timestamp now = Now();
     PublishResult result;
     result.message_id = core::NewId();
@@ -646,7 +657,7 @@ core::Result<PublishResult> Engine::PublishMessage(std::string_view tenant_view,
       result.buffered = true;
     }
     return result;
-  });
+  }
 }
 
 core::Result<int> Engine::FireDueTimers(int max_timers) {
@@ -845,6 +856,260 @@ core::Result<std::vector<HistoryEvent>> Engine::History(std::string_view tenant,
       out.push_back(std::move(h));
     }
     return out;
+  });
+}
+
+// --- REST API reads and asynchronous commands -------------------------------------
+
+namespace {
+
+DefinitionInfo DefinitionFromRow(const Row& r) {
+  DefinitionInfo d;
+  d.kind = r.Text(0);
+  d.id = r.Text(1);
+  d.version = static_cast<int>(r.Int(2));
+  d.definition_key = r.Text(3);
+  d.deployment_id = r.Text(4);
+  d.resource_name = r.Text(5);
+  d.created = core::FromUnixMillis(r.Int(6));
+  return d;
+}
+
+constexpr std::string_view kDefinitionCols =
+    "SELECT kind, definition_id, version, definition_key, deployment_id, resource_name, created_at "
+    "FROM engine_definitions ";
+
+core::Status CheckLimit(int limit) {
+  if (limit < 1 || limit > 1000) return core::InvalidArgument("limit must be between 1 and 1000");
+  return core::OkStatus();
+}
+
+core::Result<UserTask> UserTaskFromRow(const Row& r) {
+  UserTask t;
+  t.task_id = r.Text(0);
+  t.instance_id = r.Text(1);
+  t.element_id = r.Text(2);
+  t.name = r.Text(3);
+  if (!r.IsNull(4)) t.assignee = r.Text(4);
+  AW_ASSIGN_OR_RETURN(Json groups, ParseStoredJson(r.Text(5)));
+  AW_ASSIGN_OR_RETURN(Json users, ParseStoredJson(r.Text(6)));
+  t.candidate_groups = groups.get<std::vector<std::string>>();
+  t.candidate_users = users.get<std::vector<std::string>>();
+  if (!r.IsNull(7)) t.due = core::FromUnixMillis(r.Int(7));
+  if (!r.IsNull(8)) t.follow_up = core::FromUnixMillis(r.Int(8));
+  t.form_key = r.Text(9);
+  t.created = core::FromUnixMillis(r.Int(10));
+  return t;
+}
+
+constexpr std::string_view kUserTaskCols =
+    "SELECT task_id, instance_id, element_id, name, assignee, candidate_groups, candidate_users, "
+    "due_at, follow_up_at, form_key, created_at FROM engine_user_tasks ";
+
+// Rows were fetched with limit + 1: the extra row only says a next page exists.
+template <class T, class IdOf>
+std::string TrimPage(std::vector<T>& items, int limit, IdOf id_of) {
+  if (static_cast<int>(items.size()) <= limit) return "";
+  items.resize(static_cast<size_t>(limit));
+  return id_of(items.back());
+}
+
+}  // namespace
+
+core::Result<std::vector<DefinitionInfo>> Engine::ListDefinitions(std::string_view tenant,
+                                                                  const DefinitionFilter& filter) {
+  return db_.Read([&](Tx& tx) -> core::Result<std::vector<DefinitionInfo>> {
+    AW_ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kDefinitionCols) +
+                                                "WHERE tenant_id = $1 AND kind = $2 AND ($3 = '' OR definition_id = $3) "
+                                                "ORDER BY definition_id, version",
+                                            {tenant, filter.kind, filter.id}));
+    std::vector<DefinitionInfo> out;
+    for (const Row& r : rows) {
+      DefinitionInfo d = DefinitionFromRow(r);
+      // Rows come ordered by id and version: a later row of the same id replaces the earlier one.
+      if (filter.latest_only && !out.empty() && out.back().id == d.id) {
+        out.back() = std::move(d);
+      } else {
+        out.push_back(std::move(d));
+      }
+    }
+    return out;
+  });
+}
+
+core::Result<DefinitionInfo> Engine::GetDefinition(std::string_view tenant, std::string_view definition_key) {
+  return db_.Read([&](Tx& tx) -> core::Result<DefinitionInfo> {
+    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(std::string(kDefinitionCols) +
+                                                  "WHERE tenant_id = $1 AND definition_key = $2",
+                                              {tenant, definition_key}));
+    if (!row) return core::NotFound(fmt::format("no definition {}", definition_key));
+    return DefinitionFromRow(*row);
+  });
+}
+
+core::Result<std::string> Engine::DefinitionResource(std::string_view tenant, std::string_view definition_key) {
+  return db_.Read([&](Tx& tx) -> core::Result<std::string> {
+    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
+        "SELECT r.content FROM engine_definitions d JOIN engine_resources r "
+        "ON r.tenant_id = d.tenant_id AND r.deployment_id = d.deployment_id AND r.name = d.resource_name "
+        "WHERE d.tenant_id = $1 AND d.definition_key = $2",
+        {tenant, definition_key}));
+    if (!row) return core::NotFound(fmt::format("no definition {}", definition_key));
+    return row->Text(0);
+  });
+}
+
+core::Result<InstancePage> Engine::ListInstances(std::string_view tenant, const InstanceFilter& filter) {
+  AW_TRY(CheckLimit(filter.limit));
+  return db_.Read([&](Tx& tx) -> core::Result<InstancePage> {
+    AW_ASSIGN_OR_RETURN(auto rows, tx.Query(
+        "SELECT instance_id, process_id, version, definition_key, state, parent_instance_id, started_at, ended_at "
+        "FROM engine_instances WHERE tenant_id = $1 AND instance_id > $2 AND ($3 = '' OR process_id = $3) "
+        "AND ($4 = '' OR state = $4) ORDER BY instance_id LIMIT $5",
+        {tenant, filter.after, filter.process_id, filter.state, filter.limit + 1}));
+    InstancePage page;
+    for (const Row& r : rows) {
+      InstanceSummary i;
+      i.instance_id = r.Text(0);
+      i.process_id = r.Text(1);
+      i.version = static_cast<int>(r.Int(2));
+      i.definition_key = r.Text(3);
+      i.state = r.Text(4);
+      if (!r.IsNull(5)) i.parent_instance_id = r.Text(5);
+      i.started = core::FromUnixMillis(r.Int(6));
+      if (!r.IsNull(7)) i.ended = core::FromUnixMillis(r.Int(7));
+      page.items.push_back(std::move(i));
+    }
+    page.next_after = TrimPage(page.items, filter.limit, [](const InstanceSummary& i) { return i.instance_id; });
+    return page;
+  });
+}
+
+core::Result<UserTaskPage> Engine::ListUserTasksPage(std::string_view tenant, const UserTaskFilter& filter) {
+  AW_TRY(CheckLimit(filter.limit));
+  return db_.Read([&](Tx& tx) -> core::Result<UserTaskPage> {
+    std::string_view group_test = IsPg(tx)
+        ? "candidate_groups::jsonb @> jsonb_build_array($4::text)"
+        : "EXISTS (SELECT 1 FROM json_each(candidate_groups) WHERE value = $4)";
+    std::string sql = fmt::format(
+        "{}WHERE tenant_id = $1 AND task_id > $2 AND ($3 = '' OR assignee = $3) AND ($4 = '' OR {}) "
+        "AND ($5 = '' OR instance_id = $5) ORDER BY task_id LIMIT $6",
+        kUserTaskCols, group_test);
+    AW_ASSIGN_OR_RETURN(auto rows, tx.Query(sql, {tenant, filter.after, filter.assignee, filter.candidate_group,
+                                                  filter.instance_id, filter.limit + 1}));
+    UserTaskPage page;
+    for (const Row& r : rows) {
+      AW_ASSIGN_OR_RETURN(UserTask t, UserTaskFromRow(r));
+      page.items.push_back(std::move(t));
+    }
+    page.next_after = TrimPage(page.items, filter.limit, [](const UserTask& t) { return t.task_id; });
+    return page;
+  });
+}
+
+core::Result<UserTask> Engine::GetUserTask(std::string_view tenant, std::string_view task_id) {
+  return db_.Read([&](Tx& tx) -> core::Result<UserTask> {
+    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(std::string(kUserTaskCols) + "WHERE tenant_id = $1 AND task_id = $2",
+                                              {tenant, task_id}));
+    if (!row) return core::NotFound(fmt::format("no user task {}", task_id));
+    return UserTaskFromRow(*row);
+  });
+}
+
+core::Result<IncidentPage> Engine::ListIncidentsPage(std::string_view tenant, const IncidentFilter& filter) {
+  AW_TRY(CheckLimit(filter.limit));
+  return db_.Read([&](Tx& tx) -> core::Result<IncidentPage> {
+    AW_ASSIGN_OR_RETURN(auto rows, tx.Query(
+        "SELECT incident_id, instance_id, element_id, kind, message, job_id FROM engine_incidents "
+        "WHERE tenant_id = $1 AND incident_id > $2 AND ($3 = '' OR instance_id = $3) ORDER BY incident_id LIMIT $4",
+        {tenant, filter.after, filter.instance_id, filter.limit + 1}));
+    IncidentPage page;
+    for (const Row& r : rows) {
+      Incident i{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), std::nullopt};
+      if (!r.IsNull(5)) i.job_id = r.Text(5);
+      page.items.push_back(std::move(i));
+    }
+    page.next_after = TrimPage(page.items, filter.limit, [](const Incident& i) { return i.incident_id; });
+    return page;
+  });
+}
+
+core::Result<std::vector<std::string>> Engine::TenantsWithAvailableJobs(const std::vector<std::string>& types) {
+  int64_t now = core::ToUnixMillis(Now());
+  return db_.Read([&](Tx& tx) -> core::Result<std::vector<std::string>> {
+    // Deliberately across tenants: the scheduler serves every tenant's
+    // in-process workers. The tenants come from the small definitions table,
+    // then one probe per tenant and type on engine_jobs_activatable
+    // (tenant_id, type, available_at): no scan of the jobs table every round.
+    AW_ASSIGN_OR_RETURN(auto tenant_rows, tx.Query("SELECT DISTINCT tenant_id FROM engine_definitions"));
+    std::vector<std::string> out;
+    for (const Row& t : tenant_rows) {
+      std::string tenant = t.Text(0);
+      for (const std::string& type : types) {
+        AW_ASSIGN_OR_RETURN(auto hit, tx.QueryOne("SELECT 1 FROM engine_jobs WHERE tenant_id = $1 AND type = $2 "
+                                                  "AND available_at <= $3 AND state <> 'failed' LIMIT 1",
+                                                  {tenant, type, now}));
+        if (hit) {
+          out.push_back(tenant);
+          break;
+        }
+      }
+    }
+    return out;
+  });
+}
+
+std::vector<std::string> Engine::WorkerTypes() {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [type, handler] : workers_) out.push_back(type);
+  return out;
+}
+
+void Engine::StartInstanceAsync(std::string tenant, std::string process_id, Json variables, std::optional<int> version,
+                                std::function<void(core::Result<std::string>)> done) {
+  auto out = std::make_shared<std::string>();
+  auto cmd = [this, tenant = std::move(tenant), process_id = std::move(process_id), variables = std::move(variables),
+              version, out](Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(*out, StartInTx(tx, tenant, process_id, variables, version));
+    return core::OkStatus();
+  };
+  db_.writer().Submit(std::move(cmd), [out, done = std::move(done)](core::Status s) {
+    if (s.ok()) {
+      done(std::move(*out));
+    } else {
+      done(std::move(s).error());
+    }
+  });
+}
+
+void Engine::CompleteUserTaskAsync(std::string tenant, std::string task_id, Json variables,
+                                   std::function<void(core::Status)> done) {
+  if (auto s = CheckVariables(variables); !s.ok()) return done(std::move(s));
+  db_.writer().Submit(
+      [this, tenant = std::move(tenant), task_id = std::move(task_id), variables = std::move(variables)](Tx& tx) {
+        return CompleteUserTaskInTx(tx, tenant, task_id, variables);
+      },
+      std::move(done));
+}
+
+void Engine::PublishMessageAsync(std::string tenant, std::string name, std::string correlation_key, Json variables,
+                                 std::chrono::milliseconds ttl,
+                                 std::function<void(core::Result<PublishResult>)> done) {
+  if (auto s = CheckVariables(variables); !s.ok()) return done(std::move(s).error());
+  if (name.empty()) return done(core::InvalidArgument("message name must not be empty"));
+  auto out = std::make_shared<PublishResult>();
+  auto cmd = [this, tenant = std::move(tenant), name = std::move(name), key = std::move(correlation_key),
+              variables = std::move(variables), ttl, out](Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(*out, PublishInTx(tx, tenant, name, key, variables, ttl));
+    return core::OkStatus();
+  };
+  db_.writer().Submit(std::move(cmd), [out, done = std::move(done)](core::Status s) {
+    if (s.ok()) {
+      done(std::move(*out));
+    } else {
+      done(std::move(s).error());
+    }
   });
 }
 

@@ -135,6 +135,72 @@ struct JobResult {
 };
 using JobHandler = std::function<JobResult(const ActivatedJob&)>;
 
+// Listing for the REST API. Pages are ordered by id (UUIDv7, so by creation
+// time); `after` is the last id of the previous page ("" for the first page)
+// and `next_after` is empty on the last page.
+struct DefinitionInfo {
+  std::string kind;  // process | decision | form
+  std::string id;
+  int version = 0;
+  std::string definition_key;
+  std::string deployment_id;
+  std::string resource_name;
+  core::Timestamp created;
+};
+
+struct DefinitionFilter {
+  std::string kind = "process";
+  std::string id;            // "" : every id
+  bool latest_only = false;  // only the highest version of each id
+};
+
+struct InstanceSummary {
+  std::string instance_id;
+  std::string process_id;
+  int version = 0;
+  std::string definition_key;
+  std::string state;  // active | completed | terminated
+  std::string parent_instance_id;
+  core::Timestamp started;
+  std::optional<core::Timestamp> ended;
+};
+
+struct InstanceFilter {
+  std::string process_id;  // "" : any
+  std::string state;       // "" : any
+  std::string after;
+  int limit = 100;         // 1..1000
+};
+
+struct InstancePage {
+  std::vector<InstanceSummary> items;
+  std::string next_after;
+};
+
+struct UserTaskFilter {
+  std::string assignee;         // "" : any
+  std::string candidate_group;  // "" : any
+  std::string instance_id;      // "" : any
+  std::string after;
+  int limit = 100;
+};
+
+struct UserTaskPage {
+  std::vector<UserTask> items;
+  std::string next_after;
+};
+
+struct IncidentFilter {
+  std::string instance_id;
+  std::string after;
+  int limit = 100;
+};
+
+struct IncidentPage {
+  std::vector<Incident> items;
+  std::string next_after;
+};
+
 struct EngineOptions {
   core::Clock* clock = nullptr;  // borrowed; null: the system clock
 };
@@ -252,6 +318,34 @@ class Engine : private CallContext {
   core::Result<std::vector<Incident>> ListIncidents(std::string_view tenant, std::string_view instance_id = {});
   core::Result<std::vector<HistoryEvent>> History(std::string_view tenant, std::string_view instance_id);
 
+  // Definitions of `filter.kind`, ordered by id and version.
+  core::Result<std::vector<DefinitionInfo>> ListDefinitions(std::string_view tenant, const DefinitionFilter& filter);
+  // One definition by key (any kind). kNotFound.
+  core::Result<DefinitionInfo> GetDefinition(std::string_view tenant, std::string_view definition_key);
+  // The file the definition was deployed from, byte for byte. kNotFound.
+  core::Result<std::string> DefinitionResource(std::string_view tenant, std::string_view definition_key);
+  // Instances of the tenant (root and child instances). kInvalidArgument: limit out of 1..1000.
+  core::Result<InstancePage> ListInstances(std::string_view tenant, const InstanceFilter& filter);
+  // Open user tasks matching every non-empty field of `filter`.
+  core::Result<UserTaskPage> ListUserTasksPage(std::string_view tenant, const UserTaskFilter& filter);
+  // One open user task. kNotFound (also once it is completed).
+  core::Result<UserTask> GetUserTask(std::string_view tenant, std::string_view task_id);
+  core::Result<IncidentPage> ListIncidentsPage(std::string_view tenant, const IncidentFilter& filter);
+  // Tenants that have jobs of one of `types` available now (all tenants: for
+  // the scheduler that runs the in-process workers).
+  core::Result<std::vector<std::string>> TenantsWithAvailableJobs(const std::vector<std::string>& types);
+  // Types registered with RegisterWorker.
+  std::vector<std::string> WorkerTypes();
+
+  // Non-blocking variants for the HTTP API: `done` runs on the writer thread
+  // after the commit (quick, no blocking calls of this Engine inside).
+  void StartInstanceAsync(std::string tenant, std::string process_id, core::Json variables,
+                          std::optional<int> version, std::function<void(core::Result<std::string>)> done);
+  void CompleteUserTaskAsync(std::string tenant, std::string task_id, core::Json variables,
+                             std::function<void(core::Status)> done);
+  void PublishMessageAsync(std::string tenant, std::string name, std::string correlation_key, core::Json variables,
+                           std::chrono::milliseconds ttl, std::function<void(core::Result<PublishResult>)> done);
+
   // The compiled model of `definition_key` (cached). kNotFound.
   core::Result<std::shared_ptr<const CompiledProcess>> Process(store::Tx& tx, std::string_view tenant,
                                                                 std::string_view definition_key);
@@ -265,6 +359,11 @@ class Engine : private CallContext {
   core::Result<std::shared_ptr<const CompiledProcess>> FindProcess(store::Tx& tx, const std::string& tenant,
                                                                    const std::string& process_id,
                                                                    std::optional<int> version);
+  core::Status CompleteUserTaskInTx(store::Tx& tx, const std::string& tenant, const std::string& task_id,
+                                    const core::Json& variables);
+  core::Result<PublishResult> PublishInTx(store::Tx& tx, const std::string& tenant, const std::string& name,
+                                          const std::string& key, const core::Json& variables,
+                                          std::chrono::milliseconds ttl);
   // Writes `st` after `proc` ran on it; when that ended a child instance, its
   // call activity in the parent continues (recursively) in the same command.
   core::Status Finish(store::Tx& tx, InstanceState& st, const BpmnProcessor& proc);
