@@ -889,6 +889,29 @@ void RegisterJobRoutes(http::Router& router, engine::Engine& engine) {
                                {"buffered", S("boolean")}},
                               {"messageKey", "correlated", "buffered"})});
 
+  // Signals are rare (a broadcast to a tenant's processes), so the handler
+  // waits for the commit on its server thread instead of answering async.
+  router.Post(
+      Path("/signals/broadcast"),
+      [&engine](http::Request& req) -> core::Result<http::Response> {
+        AW_ASSIGN_OR_RETURN(std::string tenant, Tenant(req));
+        AW_ASSIGN_OR_RETURN(Json body, JsonBody(req));
+        AW_ASSIGN_OR_RETURN(std::string name, ReqString(body, "signalName"));
+        AW_ASSIGN_OR_RETURN(Json variables, OptObject(body, "variables"));
+        AW_ASSIGN_OR_RETURN(engine::SignalResult r, engine.BroadcastSignal(tenant, name, variables));
+        return http::Response::Json(
+            {{"triggeredCatchEvents", r.triggered_catch_events}, {"startedInstances", r.started_instances}});
+      },
+      {.summary = "Broadcast a signal",
+       .description = "Every waiting signal catch event of the tenant with this name is triggered, and every "
+                      "process whose latest version has a signal start event of this name starts.",
+       .tag = "signals",
+       .operation_id = "broadcastSignal",
+       .path_params = {TenantParam()},
+       .request_schema = Obj({{"signalName", S("string")}, {"variables", Vars()}}, {"signalName"}),
+       .response_schema = Obj({{"triggeredCatchEvents", S("integer")}, {"startedInstances", S("integer")}},
+                              {"triggeredCatchEvents", "startedInstances"})});
+
   router.Get(
       Path("/incidents"),
       [&engine](http::Request& req) -> core::Result<http::Response> {

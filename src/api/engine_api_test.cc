@@ -316,6 +316,32 @@ TEST_P(EngineApiTest, MessagesCorrelateAndErrorsNameTheField) {
   EXPECT_EQ(Call("GET", "/api/v1/tenants/bad%20tenant/incidents").status, 400);
 }
 
+TEST_P(EngineApiTest, SignalsTriggerCatchEventsAndStartProcesses) {
+  const std::string roots = R"(<bpmn:signal id="s" name="storm-warning"/>)";
+  ASSERT_EQ(DeployJson("wait.bpmn", Model("wait", R"(
+    <bpmn:startEvent id="start"/>
+    <bpmn:intermediateCatchEvent id="catch"><bpmn:signalEventDefinition signalRef="s"/></bpmn:intermediateCatchEvent>
+    <bpmn:endEvent id="end"/>)" + Flow("f1", "start", "catch") + Flow("f2", "catch", "end"), roots)).status, 201);
+  ASSERT_EQ(DeployJson("react.bpmn", Model("react", R"(
+    <bpmn:startEvent id="start"><bpmn:signalEventDefinition signalRef="s"/></bpmn:startEvent>
+    <bpmn:userTask id="secure" name="Secure the site"/>)" + Flow("f1", "start", "secure"), roots)).status, 201);
+  std::string a = StartVia("wait");
+  std::string b = StartVia("wait");
+  Reply r = Call("POST", T("/signals/broadcast"), Json{{"signalName", "storm-warning"}, {"variables", {{"level", 3}}}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["triggeredCatchEvents"], 2);
+  EXPECT_EQ(r.json["startedInstances"], 1);
+  EXPECT_EQ(Call("GET", T("/process-instances/" + a)).json["state"], "completed");
+  EXPECT_EQ(Call("GET", T("/process-instances/" + b)).json["state"], "completed");
+  // Another tenant's processes hear nothing.
+  Reply other = Call("POST", T("/signals/broadcast", "t2"), Json{{"signalName", "storm-warning"}});
+  EXPECT_EQ(other.json["triggeredCatchEvents"], 0);
+  EXPECT_EQ(other.json["startedInstances"], 0);
+  Reply missing = Call("POST", T("/signals/broadcast"), Json::object());
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_NE(missing.json.value("detail", "").find("signalName"), std::string::npos) << missing.body;
+}
+
 TEST_P(EngineApiTest, VariablesPatchAndCancellation) {
   ASSERT_EQ(DeployJson("approve.bpmn", kApproval).status, 201);
   std::string id = StartVia("approve", {{"a", 1}});
