@@ -33,6 +33,15 @@ struct CompiledMapping {
   std::string target;
 };
 
+// camunda:in / camunda:out of a call activity, compiled.
+struct CallMapping {
+  bool all = false;      // variables="all"
+  bool local = false;    // local="true"
+  std::string variable;  // source="x" or sourceExpression="${x}": copy variable x
+  Expr source;           // sourceExpression as FEEL ("=...") or a literal
+  std::string target;
+};
+
 // What the engine does at a node: the event definition that matters, compiled.
 enum class Trigger { kNone, kMessage, kTimer, kSignal, kError, kEscalation, kTerminate, kLink };
 
@@ -62,6 +71,14 @@ struct NodeInfo {
   Expr mi_cardinality;
   Expr mi_output_element;
   Expr mi_completion;
+  // Business rule tasks calling a DMN decision (zeebe:calledDecision, camunda:decisionRef).
+  Expr called_decision;
+  // "" for Zeebe (the decision's value as DMN defines it); Camunda 7's
+  // mapDecisionResult otherwise (resultList when not given).
+  std::string decision_result_mapping;
+  // Call activities: camunda:in / camunda:out (empty: Zeebe's propagation).
+  std::vector<CallMapping> call_inputs;
+  std::vector<CallMapping> call_outputs;
 };
 
 class CompiledProcess {
@@ -87,6 +104,8 @@ class CompiledProcess {
   // Whether a token at `node` can still reach sequence flow `flow` (same scope,
   // through outgoing flows and boundary events). For inclusive joins.
   bool CanReach(bpmn::Index node, bpmn::Index flow) const;
+  // Message and timer start events of the process level, in document order.
+  const std::vector<bpmn::Index>& event_starts() const { return event_starts_; }
 
  private:
   CompiledProcess() = default;
@@ -100,6 +119,7 @@ class CompiledProcess {
   std::vector<bpmn::Index> none_start_;
   size_t flow_count_ = 0;
   std::vector<bool> reach_;  // node * flow_count_ + flow
+  std::vector<bpmn::Index> event_starts_;
 };
 
 // Compiles `text` as FEEL when it starts with '=' (or kind says FEEL), else a literal.
