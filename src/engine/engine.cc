@@ -1105,7 +1105,7 @@ core::Result<DecisionOutcome> Engine::EvaluateDecision(Tx& tx, const std::string
     out.failure = "input: " + inputs.error().message();
     return out;
   }
-  dmn::EvalResult r = model->EvaluateDecision(decision_id, *inputs);
+  dmn::EvalResult r = model->EvaluateDecisionWithVariables(decision_id, *inputs);
   std::string messages;
   for (const std::string& m : r.messages) messages += (messages.empty() ? "" : "; ") + m;
   // As the engine's FEEL: null with a warning is a failure, not a result.
