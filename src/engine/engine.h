@@ -94,7 +94,7 @@ struct Incident {
   std::string incident_id;
   std::string instance_id;
   std::string element_id;
-  std::string kind;  // job_no_retries | expression | no_outgoing_flow | unhandled_error | called_element | model
+  std::string kind;  // job_no_retries | expression | no_outgoing_flow | unhandled_error | called_element | model | decision
   std::string message;
   std::optional<std::string> job_id;
 };
