@@ -51,6 +51,19 @@ struct Escalation {
   core::Json variables = core::Json::object();
 };
 
+// A DMN decision evaluated for a business rule task.
+struct DecisionOutcome {
+  std::string decision_id;
+  int version = 0;
+  std::string definition_key;
+  bool ok = true;       // false: evaluation failed, `failure` says why
+  std::string failure;
+  core::Json value;     // the decision's value as DMN defines it (Zeebe's result)
+  // Camunda 7's rule results: a list of objects, output name -> value, one per
+  // matched rule (or one for a non-table decision), for camunda:mapDecisionResult.
+  core::Json rule_results = core::Json::array();
+};
+
 // What a processor needs to work on other instances in the same command
 // (call activities). Implemented by Engine; used on the writer thread only.
 class CallContext {
@@ -63,6 +76,13 @@ class CallContext {
                                                 const std::string& process_id, const core::Json& vars) = 0;
   // Cancels child instance `instance_id` (and its children) if still active.
   virtual core::Status CancelChild(store::Tx& tx, const std::string& tenant, const std::string& instance_id) = 0;
+  // Evaluates the latest deployed DMN decision `decision_id` of `tenant` with
+  // `vars` as its input. kNotFound: no such decision.
+  virtual core::Result<DecisionOutcome> EvaluateDecision(store::Tx& tx, const std::string& tenant,
+                                                         const std::string& decision_id, const core::Json& vars) {
+    (void)tx, (void)tenant, (void)vars;
+    return core::Unimplemented("no decision engine to evaluate " + decision_id);
+  }
 };
 
 class BpmnProcessor {
@@ -73,6 +93,9 @@ class BpmnProcessor {
 
   // Starts the instance at the none start event with `vars` in the process scope.
   core::Status Start(const core::Json& vars);
+  // Starts the instance at start event `start` (a message or timer start event)
+  // with `vars` in the process scope; `trigger` is added to instance_started.
+  core::Status StartAt(bpmn::Index start, const core::Json& vars, const core::Json& trigger);
   // A job or user task of element `key` completed with `vars`: they become
   // local to the element when it has output mappings, else propagate outward.
   core::Status CompleteWaitingTask(int64_t key, const core::Json& vars);
@@ -145,7 +168,11 @@ class BpmnProcessor {
   core::Status ExecuteBody(ElementInstance& body);
   core::Status ActivateInner(int64_t body_key, int64_t index);
   core::Status CompleteInner(int64_t key);
-  void SetChildResult(ElementInstance& e, const core::Json& vars);
+  core::Status SetChildResult(ElementInstance& e, const core::Json& vars);
+  // Business rule task calling a DMN decision.
+  core::Status EvaluateDecisionTask(ElementInstance& e);
+  // camunda:out mappings of call activity `e` from the child's variables.
+  core::Status ApplyCallOutputs(ElementInstance& e, const core::Json& child_vars);
 
   // Waiting states and what an element owns.
   core::Status CreateJob(ElementInstance& e);
@@ -201,5 +228,9 @@ class BpmnProcessor {
 
 // FEEL value of a JSON variable document, and back (feel/json_value.h).
 feel::Context ToFeelContext(const core::Json& vars);
+
+// The text of `e` (a literal, or FEEL evaluated with `vars`) where the model
+// expects text: timer values, message names. kInvalidArgument says why not.
+core::Result<std::string> EvaluateText(const Expr& e, const core::Json& vars);
 
 }  // namespace amtsweg::engine

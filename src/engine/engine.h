@@ -39,6 +39,10 @@
 #include "engine/model.h"
 #include "store/database.h"
 
+namespace amtsweg::dmn {
+class Engine;
+}  // namespace amtsweg::dmn
+
 namespace amtsweg::engine {
 
 // One file of a deployment; its kind comes from the name: *.bpmn, *.dmn, *.form.
@@ -90,7 +94,7 @@ struct Incident {
   std::string incident_id;
   std::string instance_id;
   std::string element_id;
-  std::string kind;  // job_no_retries | expression | no_outgoing_flow | unhandled_error | called_element | model
+  std::string kind;  // job_no_retries | expression | no_outgoing_flow | unhandled_error | called_element | model | decision
   std::string message;
   std::optional<std::string> job_id;
 };
@@ -117,6 +121,8 @@ struct PublishResult {
   int correlated = 0;     // waiting subscriptions the message completed
   bool buffered = false;  // kept for later subscriptions until its TTL
   std::string message_id;
+  // Instances the message started at message start events (one per process).
+  std::vector<std::string> started_instances;
 };
 
 // What a signal broadcast reached.
@@ -379,6 +385,22 @@ class Engine : private CallContext {
   // Registers the signal start events of a newly deployed process version,
   // replacing those of its earlier versions.
   core::Status RegisterSignalStarts(store::Tx& tx, const std::string& tenant, const CompiledProcess& process);
+  core::Result<DecisionOutcome> EvaluateDecision(store::Tx& tx, const std::string& tenant,
+                                                 const std::string& decision_id, const core::Json& vars) override;
+  // Start events (engine.cc, "Start events"). Registers the message and timer
+  // start events of a newly deployed (latest) version, replacing older ones.
+  core::Status RegisterStartEvents(store::Tx& tx, const std::string& tenant, const CompiledProcess& cp,
+                                   core::Timestamp now);
+  // Starts an instance of `cp` at message start event `node` unless an active
+  // instance of the process holds correlation key `key`; `*started` gets its id.
+  core::Status StartByMessage(store::Tx& tx, const std::string& tenant, const CompiledProcess& cp, bpmn::Index node,
+                              const std::string& name, const std::string& key, const core::Json& vars,
+                              const std::string& message_id, bool buffered, std::optional<std::string>* started);
+  core::Status FireStartTimer(store::Tx& tx, const std::string& tenant, const std::string& timer_id,
+                              const store::Row& timer, core::Timestamp now);
+  // After root instance `st` ended: frees its message correlation key and
+  // starts the next instance from a message buffered for that key.
+  core::Status ReleaseStartKey(store::Tx& tx, const InstanceState& st);
 
   store::Database& db_;
   core::Clock* clock_;
@@ -387,6 +409,8 @@ class Engine : private CallContext {
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<const CompiledProcess>, std::less<>> cache_;  // GUARDED_BY(mu_)
   std::map<std::string, JobHandler, std::less<>> workers_;                          // GUARDED_BY(mu_)
+  // Compiled DMN models by tenant/definition key of a decision.
+  std::map<std::string, std::shared_ptr<const dmn::Engine>, std::less<>> decisions_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace amtsweg::engine

@@ -33,6 +33,15 @@ struct CompiledMapping {
   std::string target;
 };
 
+// camunda:in / camunda:out of a call activity, compiled.
+struct CallMapping {
+  bool all = false;      // variables="all"
+  bool local = false;    // local="true"
+  std::string variable;  // source="x" or sourceExpression="${x}": copy variable x
+  Expr source;           // sourceExpression as FEEL ("=...") or a literal
+  std::string target;
+};
+
 // What the engine does at a node: the event definition that matters, compiled.
 enum class Trigger { kNone, kMessage, kTimer, kSignal, kError, kEscalation, kTerminate, kLink };
 
@@ -70,6 +79,14 @@ struct NodeInfo {
   bpmn::Index link_target = bpmn::kNoIndex;
   // Event sub-processes: their one start event.
   bpmn::Index esp_start = bpmn::kNoIndex;
+  // Business rule tasks calling a DMN decision (zeebe:calledDecision, camunda:decisionRef).
+  Expr called_decision;
+  // "" for Zeebe (the decision's value as DMN defines it); Camunda 7's
+  // mapDecisionResult otherwise (resultList when not given).
+  std::string decision_result_mapping;
+  // Call activities: camunda:in / camunda:out (empty: Zeebe's propagation).
+  std::vector<CallMapping> call_inputs;
+  std::vector<CallMapping> call_outputs;
 };
 
 class CompiledProcess {
@@ -99,6 +116,8 @@ class CompiledProcess {
   bool IsEventSubProcessStart(bpmn::Index node) const;
   // The signal start events of the process scope.
   const std::vector<bpmn::Index>& SignalStarts() const { return signal_starts_; }
+  // Message and timer start events of the process level, in document order.
+  const std::vector<bpmn::Index>& event_starts() const { return event_starts_; }
 
  private:
   CompiledProcess() = default;
@@ -113,6 +132,7 @@ class CompiledProcess {
   size_t flow_count_ = 0;
   std::vector<bool> reach_;  // node * flow_count_ + flow
   std::vector<bpmn::Index> signal_starts_;
+  std::vector<bpmn::Index> event_starts_;
 };
 
 // Compiles `text` as FEEL when it starts with '=' (or kind says FEEL), else a literal.
