@@ -9,6 +9,7 @@
 #include "core/id.h"
 #include "dmn/engine.h"
 #include "dmn/importer.h"
+#include "dmn/json_value.h"
 #include "engine/bpmn_processor.h"
 #include "engine/instance_state.h"
 #include "engine/timer_spec.h"
@@ -839,6 +840,38 @@ core::Result<std::vector<HistoryEvent>> Engine::History(std::string_view tenant,
     }
     return out;
   });
+}
+
+// --- For other layers' write commands -------------------------------------------
+
+core::Result<std::string> Engine::StartInstanceInTx(Tx& tx, std::string_view tenant, std::string_view process_id,
+                                                    const Json& variables, std::optional<int> version) {
+  return StartInTx(tx, std::string(tenant), std::string(process_id), variables, version);
+}
+
+core::Result<Json> Engine::EvaluateDecisionInTx(Tx& tx, std::string_view tenant, std::string_view decision_id,
+                                                const Json& input) {
+  AW_ASSIGN_OR_RETURN(auto def, tx.QueryOne("SELECT d.definition_key, r.content FROM engine_definitions d "
+                                            "JOIN engine_resources r ON r.tenant_id = d.tenant_id AND "
+                                            "r.deployment_id = d.deployment_id AND r.name = d.resource_name "
+                                            "WHERE d.tenant_id = $1 AND d.kind = 'decision' AND d.definition_id = $2 "
+                                            "ORDER BY d.version DESC LIMIT 1",
+                                            {tenant, decision_id}));
+  if (!def) return core::NotFound(fmt::format("no decision '{}' deployed", decision_id));
+  std::string cache_key = fmt::format("{}/{}", tenant, def->Text(0));
+  std::shared_ptr<const dmn::Engine> dmn;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = decisions_.find(cache_key); it != decisions_.end()) dmn = it->second;
+  }
+  if (!dmn) {
+    AW_ASSIGN_OR_RETURN(auto compiled, dmn::ImportDmn(def->Text(1)));
+    dmn = std::move(compiled);
+    std::lock_guard lock(mu_);
+    decisions_.emplace(cache_key, dmn);
+  }
+  AW_ASSIGN_OR_RETURN(Json out, dmn::EvaluateDecisionJson(*dmn, decision_id, input));
+  return out;
 }
 
 }  // namespace amtsweg::engine
