@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "api/catalog_api.h"
+#include "api/intake_api.h"
 #include "api/ops.h"
 #include "app/build_info.h"
 
@@ -11,6 +13,8 @@ std::string VersionString() { return fmt::format("{} (commit {})", kVersion, kCo
 
 void RegisterRoutes(http::Router& router, const RouteDeps& deps) {
   api::RegisterOpsRoutes(router, {deps.db, deps.metrics, VersionString()});
+  if (deps.catalog != nullptr) api::RegisterCatalogRoutes(router, *deps.catalog);
+  if (deps.intake != nullptr) api::RegisterIntakeRoutes(router, *deps.intake);
 }
 
 }  // namespace amtsweg::app

@@ -9,12 +9,24 @@
 namespace amtsweg::store {
 class Database;
 }
+namespace amtsweg::engine {
+class Engine;
+}
+namespace amtsweg::catalog {
+class Catalog;
+}
+namespace amtsweg::intake {
+class Intake;
+}
 
 namespace amtsweg::app {
 
 struct RouteDeps {
   store::Database* db = nullptr;               // borrowed
   core::metrics::Registry* metrics = nullptr;  // borrowed
+  engine::Engine* engine = nullptr;            // borrowed
+  catalog::Catalog* catalog = nullptr;         // borrowed; catalogue routes when set
+  intake::Intake* intake = nullptr;            // borrowed; citizen routes when set
 };
 
 // Registers every route of the API on `router` (ops today; domains add theirs here).

@@ -9,6 +9,9 @@
 #include "app/commands.h"
 #include "app/database.h"
 #include "app/routes.h"
+#include "catalog/catalog.h"
+#include "engine/engine.h"
+#include "intake/intake.h"
 #include "core/log.h"
 #include "http/server.h"
 
@@ -85,8 +88,11 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
     return 1;
   }
 
+  engine::Engine engine(*db);
+  catalog::Catalog catalog(*db);
+  intake::Intake intake(*db, catalog, engine, {.files_dir = cfg->storage.files_dir});
   http::Router router;
-  RegisterRoutes(router, {db.get(), &metrics});
+  RegisterRoutes(router, {db.get(), &metrics, &engine, &catalog, &intake});
   auto server = http::Server::Start(HttpOptions(cfg->server, cfg->log), router, metrics);
   if (!server.ok()) {
     ReportError(server.error());
