@@ -49,6 +49,8 @@ struct BenchFlags {
 int RunBench(const BenchFlags& flags);
 // `amtsweg bench feel` (bench_feel.cc): FEEL and feelin side by side, the 100x5 table.
 int BenchFeel(std::ostream& out);
+// `amtsweg bench intake` (bench_intake.cc): submissions over HTTP, SQLite and with --pg PostgreSQL.
+int BenchIntake(const BenchFlags& flags, std::ostream& out);
 
 // Loads the configuration (file, environment) and applies --db. Prints the
 // error and returns nullopt when it is invalid.

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "api/catalog_api.h"
 #include "api/engine_api.h"
+#include "api/intake_api.h"
 #include "api/models_api.h"
 #include "api/ops.h"
 #include "app/build_info.h"
@@ -15,6 +17,8 @@ void RegisterRoutes(http::Router& router, const RouteDeps& deps) {
   api::RegisterOpsRoutes(router, {deps.db, deps.metrics, VersionString()});
   api::RegisterModelRoutes(router);
   if (deps.engine != nullptr) api::RegisterEngineRoutes(router, *deps.engine);
+  if (deps.catalog != nullptr) api::RegisterCatalogRoutes(router, *deps.catalog);
+  if (deps.intake != nullptr) api::RegisterIntakeRoutes(router, *deps.intake);
 }
 
 }  // namespace amtsweg::app
