@@ -46,10 +46,24 @@ struct LogConfig {
   bool access_log = true;
 };
 
+// Staff login, sessions and lockout (auth/). Times in seconds.
+struct AuthConfig {
+  int session_idle_timeout_s = 30 * 60;          // no request for this long: session ends
+  int session_absolute_timeout_s = 12 * 60 * 60; // session ends this long after login regardless
+  bool cookie_secure = true;                     // Secure attribute; false only for plain-HTTP development
+  int max_failures_per_account = 5;              // failed logins before the account name is locked
+  int max_failures_per_address = 20;             // failed logins before the client address is locked
+  int failure_window_s = 15 * 60;                // failures older than this are forgotten
+  int lockout_s = 15 * 60;                       // how long a lock lasts
+  int min_password_length = 12;
+  std::string client_ip_header;                  // e.g. "X-Forwarded-For" behind a proxy; empty: peer address
+};
+
 struct Config {
   ServerConfig server;
   DatabaseConfig database;
   LogConfig log;
+  AuthConfig auth;
 };
 
 // Loads `path` if given (it must exist), else ./amtsweg.toml if it exists,
