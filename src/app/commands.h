@@ -50,6 +50,20 @@ int RunBench(const BenchFlags& flags);
 // `amtsweg bench feel` (bench_feel.cc): FEEL and feelin side by side, the 100x5 table.
 int BenchFeel(std::ostream& out);
 
+// `amtsweg user add`: creates a staff account, e.g. the first administrator
+// of a tenant. The password comes from stdin (--password-stdin, first line)
+// or is generated and printed once; it never appears in argv or logs.
+struct UserAddFlags {
+  std::string tenant, login, email;
+  std::optional<std::string> display_name;
+  std::vector<std::string> roles, departments;
+  bool password_stdin = false;
+};
+int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags);
+// `amtsweg audit verify [--tenant T]`: checks the audit hash chains; exit 1
+// naming the first altered or removed entry.
+int RunAuditVerify(const CommonFlags& common, const std::optional<std::string>& tenant);
+
 // Loads the configuration (file, environment) and applies --db. Prints the
 // error and returns nullopt when it is invalid.
 std::optional<core::Config> LoadConfigOrReport(const CommonFlags& common);

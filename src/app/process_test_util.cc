@@ -34,7 +34,7 @@ std::vector<char*> CStrings(std::vector<std::string>& v) {
 
 // Spawns the binary with stdout+stderr into `log_path`.
 pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
-            const std::filesystem::path& log_path) {
+            const std::filesystem::path& log_path, const std::filesystem::path& stdin_path = "/dev/null") {
   std::vector<std::string> argv{BinaryPath()};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<std::string> envv;
@@ -47,7 +47,7 @@ pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 0, stdin_path.c_str(), O_RDONLY, 0);
   pid_t pid = -1;
   int rc = posix_spawn(&pid, cargv[0], &actions, nullptr, cargv.data(), cenv.data());
   posix_spawn_file_actions_destroy(&actions);
@@ -101,6 +101,18 @@ RunResult RunAmtsweg(const std::vector<std::string>& args, const std::vector<std
   TempDir dir;
   auto log = dir.path() / "out.log";
   pid_t pid = Spawn(args, env, log);
+  if (pid < 0) return {-1, "spawn failed for " + BinaryPath()};
+  int code = WaitFor(pid, timeout);
+  return {code, ReadFile(log)};
+}
+
+RunResult RunAmtswegWithInput(const std::vector<std::string>& args, const std::string& input,
+                              const std::vector<std::string>& env, std::chrono::seconds timeout) {
+  TempDir dir;
+  auto log = dir.path() / "out.log";
+  auto in = dir.path() / "stdin";
+  std::ofstream(in) << input;
+  pid_t pid = Spawn(args, env, log, in);
   if (pid < 0) return {-1, "spawn failed for " + BinaryPath()};
   int code = WaitFor(pid, timeout);
   return {code, ReadFile(log)};

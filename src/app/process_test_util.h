@@ -25,6 +25,11 @@ std::string BinaryPath();
 RunResult RunAmtsweg(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
               std::chrono::seconds timeout = std::chrono::seconds(60));
 
+// The same with `input` as the child's stdin (instead of /dev/null).
+RunResult RunAmtswegWithInput(const std::vector<std::string>& args, const std::string& input,
+                              const std::vector<std::string>& env = {},
+                              std::chrono::seconds timeout = std::chrono::seconds(60));
+
 // A server started in the background; killed (SIGKILL) in the destructor if still running.
 class ServerProcess {
  public:

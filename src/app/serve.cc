@@ -86,7 +86,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   }
 
   http::Router router;
-  RegisterRoutes(router, {db.get(), &metrics});
+  RegisterRoutes(router, {.db = db.get(), .metrics = &metrics, .auth = cfg->auth});
   auto server = http::Server::Start(HttpOptions(cfg->server, cfg->log), router, metrics);
   if (!server.ok()) {
     ReportError(server.error());
