@@ -2,6 +2,8 @@
 // sockets, on SQLite and PostgreSQL.
 #include "api/auth_api.h"
 
+#include "api/audit_api.h"
+
 #include <gtest/gtest.h>
 
 #include "core/json.h"
@@ -34,6 +36,7 @@ class AuthApiTest : public StoreTest {
     cfg_.session_idle_timeout_s = 600;
     auth_ = std::make_shared<auth::Service>(*db_, cfg_, clock_);
     RegisterAuthRoutes(router_, auth_);
+    RegisterAuditRoutes(router_, db_.get());
     // Two routes of a domain, as other layers add them.
     router_.Get(
         "/api/v1/tenants/{tenant}/cases",
@@ -296,6 +299,28 @@ TEST_P(AuthApiTest, MeReturnsTheUserAndTheCsrfToken) {
   EXPECT_EQ(body["kind"], "session");
   EXPECT_EQ(body["user"]["login"], "clara");
   EXPECT_EQ(body["csrfToken"], s.csrf);
+}
+
+TEST_P(AuthApiTest, AdministratorsReadTheAuditTrailInPages) {
+  EXPECT_EQ(LoginRaw("amt-a", "clara", "falsch").status, 401);
+  Session admin = Login("amt-a", "admin");
+  ClientResponse first = Call("GET", "/api/v1/tenants/amt-a/audit?limit=2", CookieHeaders(admin));
+  ASSERT_EQ(first.status, 200) << first.body;
+  core::Json page = Body(first);
+  ASSERT_EQ(page["items"].size(), 2u);
+  EXPECT_EQ(page["items"][0]["action"], "auth.user_created");
+  EXPECT_EQ(page["next"], 2);
+  ClientResponse second = Call("GET", "/api/v1/tenants/amt-a/audit?after=2", CookieHeaders(admin));
+  core::Json rest = Body(second)["items"];
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0]["action"], "auth.login_failed");
+  EXPECT_EQ(rest[0]["details"]["login"], "clara");
+  EXPECT_EQ(rest[1]["action"], "auth.login");
+  EXPECT_TRUE(Body(second)["next"].is_null());
+  EXPECT_EQ(Call("GET", "/api/v1/tenants/amt-a/audit?limit=0", CookieHeaders(admin)).status, 400);
+  Session clara = Login("amt-a", "clara");
+  EXPECT_EQ(Call("GET", "/api/v1/tenants/amt-a/audit", CookieHeaders(clara)).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/tenants/amt-b/audit", CookieHeaders(admin)).status, 403);
 }
 
 AW_STORE_INSTANTIATE(AuthApiTest);

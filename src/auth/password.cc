@@ -2,9 +2,12 @@
 
 #include <sodium.h>
 
+#include "auth/secrets.h"
+
 namespace amtsweg::auth {
 
 core::Result<std::string> HashPassword(std::string_view password) {
+  EnsureSodium();
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(out, password.data(), password.size(), kArgonOpsLimit, kArgonMemLimit,
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
@@ -14,6 +17,7 @@ core::Result<std::string> HashPassword(std::string_view password) {
 }
 
 bool VerifyPassword(std::string_view encoded, std::string_view password) {
+  EnsureSodium();
   if (encoded.empty() || encoded.size() >= crypto_pwhash_STRBYTES) return false;
   std::string z(encoded);  // libsodium wants a NUL-terminated string
   return crypto_pwhash_str_verify(z.c_str(), password.data(), password.size()) == 0;

@@ -6,6 +6,11 @@
 
 namespace amtsweg::auth {
 
+void EnsureSodium() {
+  static const bool ready = sodium_init() >= 0;
+  AW_ASSERT(ready, "libsodium failed to initialise");
+}
+
 std::string Base64Url(std::string_view data) {
   const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
   std::string out(sodium_base64_encoded_len(data.size(), variant), '\0');
@@ -15,6 +20,7 @@ std::string Base64Url(std::string_view data) {
 }
 
 std::string RandomSecret(size_t bytes) {
+  EnsureSodium();
   std::string raw(bytes, '\0');
   randombytes_buf(raw.data(), raw.size());
   std::string out = Base64Url(raw);

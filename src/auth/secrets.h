@@ -9,6 +9,11 @@
 
 namespace amtsweg::auth {
 
+// Initialises libsodium once (thread-safe, idempotent); every function here
+// and in password.h calls it first. Aborts if libsodium cannot start (no
+// usable random source): nothing secure could be done then.
+void EnsureSodium();
+
 // `bytes` random bytes as unpadded base64url (32 bytes → 43 characters).
 std::string RandomSecret(size_t bytes = 32);
 // Lower-case hex SHA-256 of `data`.

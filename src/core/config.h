@@ -2,7 +2,7 @@
 // AMTSWEG_<SECTION>_<KEY> environment overrides, e.g. AMTSWEG_SERVER_PORT=9090.
 //
 // Every key is known: an unknown key in the file or an unknown
-// AMTSWEG_SERVER_*/AMTSWEG_DATABASE_*/AMTSWEG_LOG_* variable is an error that
+// AMTSWEG_SERVER_*/_DATABASE_*/_LOG_*/_AUTH_* variable is an error that
 // names it (with the file's line), and so is a value of the wrong type or out
 // of range. Other AMTSWEG_* variables (AMTSWEG_CONFIG, AMTSWEG_CONFORMANCE,
 // test settings) are not configuration keys and are left alone.
