@@ -77,6 +77,14 @@ TEST_F(AuthorizerTest, RefusalIsTheAnswerAndTheHandlerNeverRuns) {
   EXPECT_EQ(authorized_.load(), 5);
 }
 
+TEST_F(AuthorizerTest, UnauthenticatedAnswersSayHowToAuthenticate) {
+  auto r = testutil::Get(server_->port(), "/t/a/x");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(r->Header("WWW-Authenticate"), "Bearer realm=\"amtsweg\"");
+  EXPECT_EQ(r->Header("Content-Type"), "application/problem+json");
+}
+
 TEST_F(AuthorizerTest, AllowedRequestsReachTheHandlerWithThePrincipal) {
   auto r = testutil::Get(server_->port(), "/t/a/x", "X-Who: anna:clerk:a\r\n");
   ASSERT_TRUE(r.has_value());
