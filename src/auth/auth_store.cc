@@ -164,11 +164,9 @@ core::Result<int64_t> DeleteUserSessions(store::Tx& tx, const std::string& tenan
   return tx.Exec("DELETE FROM auth_sessions WHERE tenant_id = $1 AND user_id = $2", {tenant, user_id});
 }
 
-core::Result<int64_t> DeleteStaleSessions(store::Tx& tx, const std::string& tenant, const std::string& user_id,
-                                          int64_t now, int64_t idle_cutoff) {
-  return tx.Exec("DELETE FROM auth_sessions WHERE tenant_id = $1 AND user_id = $2 "
-                 "AND (expires_at <= $3 OR last_seen_at <= $4)",
-                 {tenant, user_id, now, idle_cutoff});
+core::Result<int64_t> DeleteStaleSessions(store::Tx& tx, const std::string& tenant, int64_t now, int64_t idle_cutoff) {
+  return tx.Exec("DELETE FROM auth_sessions WHERE tenant_id = $1 AND (expires_at <= $2 OR last_seen_at <= $3)",
+                 {tenant, now, idle_cutoff});
 }
 
 core::Status InsertToken(store::Tx& tx, const TokenRow& t) {

@@ -59,9 +59,8 @@ core::Result<std::optional<SessionRow>> FindSession(store::Tx& tx, const std::st
 core::Status TouchSession(store::Tx& tx, const std::string& tenant, const std::string& id_hash, int64_t now);
 core::Result<int64_t> DeleteSession(store::Tx& tx, const std::string& tenant, const std::string& id_hash);
 core::Result<int64_t> DeleteUserSessions(store::Tx& tx, const std::string& tenant, const std::string& user_id);
-// Sessions of the user past their absolute or idle limit.
-core::Result<int64_t> DeleteStaleSessions(store::Tx& tx, const std::string& tenant, const std::string& user_id,
-                                          int64_t now, int64_t idle_cutoff);
+// Sessions of the tenant past their absolute or idle limit.
+core::Result<int64_t> DeleteStaleSessions(store::Tx& tx, const std::string& tenant, int64_t now, int64_t idle_cutoff);
 
 // API tokens.
 core::Status InsertToken(store::Tx& tx, const TokenRow& t);

@@ -182,6 +182,18 @@ TEST_P(AuthTest, SessionEndsAfterIdleTimeout) {
   EXPECT_FALSE(auth_->AuthenticateSession(r.cookie_value).ok());
 }
 
+TEST_P(AuthTest, LoginsClearExpiredSessionsOfTheTenant) {
+  MakeUser("admin");
+  MakeUser("bob", {"case_worker"});
+  MustLogin("admin");
+  MustLogin("bob");
+  clock_.Advance(601s);
+  LoginResult fresh = MustLogin("bob");
+  int64_t left = ReadInt(*db_, "SELECT COUNT(*) FROM auth_sessions WHERE tenant_id = 'amt-a'");
+  EXPECT_EQ(left, 1);  // only the new one
+  EXPECT_TRUE(auth_->AuthenticateSession(fresh.cookie_value).ok());
+}
+
 TEST_P(AuthTest, SessionEndsAtTheAbsoluteTimeoutDespiteUse) {
   MakeUser("admin");
   LoginResult r = MustLogin("admin");
