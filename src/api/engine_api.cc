@@ -1,4 +1,5 @@
 #include "api/engine_api.h"
+#include "api/roles.h"
 
 #include <cctype>
 #include <charconv>
@@ -398,7 +399,8 @@ void RegisterDeploymentRoutes(http::Router& router, engine::Engine& engine) {
                               {"deploymentKey", "definitions"}),
        .success_status = 201,
        .request_content = Json{{"multipart/form-data", {{"schema", multipart_schema}}},
-                               {"application/json", {{"schema", file_schema}}}}},
+                               {"application/json", {{"schema", file_schema}}}},
+       .roles = roles::Designers()},
       {.max_body_bytes = 32 * 1024 * 1024});
 
   router.Get(
@@ -420,7 +422,8 @@ void RegisterDeploymentRoutes(http::Router& router, engine::Engine& engine) {
        .path_params = {TenantParam()},
        .query_params = {{.name = "processId", .description = "only this BPMN process id"},
                         {.name = "latest", .description = "only the latest version of each process", .type = "boolean"}},
-       .response_schema = Obj({{"items", ArrayOf(DefinitionSchema())}}, {"items"})});
+       .response_schema = Obj({{"items", ArrayOf(DefinitionSchema())}}, {"items"}),
+       .roles = roles::Anyone()});
 
   auto process_definition = [&engine](const http::Request& req) -> core::Result<engine::DefinitionInfo> {
     AW_ASSIGN_OR_RETURN(std::string tenant, Tenant(req));
@@ -439,7 +442,8 @@ void RegisterDeploymentRoutes(http::Router& router, engine::Engine& engine) {
        .tag = "process-definitions",
        .operation_id = "getProcessDefinition",
        .path_params = {TenantParam(), IdParam("key", "definition key")},
-       .response_schema = DefinitionSchema()});
+       .response_schema = DefinitionSchema(),
+       .roles = roles::Anyone()});
 
   router.Get(
       Path("/process-definitions/{key}/xml"),
@@ -455,7 +459,8 @@ void RegisterDeploymentRoutes(http::Router& router, engine::Engine& engine) {
        .operation_id = "getProcessDefinitionXml",
        .path_params = {TenantParam(), IdParam("key", "definition key")},
        .response_schema = S("string"),
-       .success_content_type = "application/xml"});
+       .success_content_type = "application/xml",
+       .roles = roles::Anyone()});
 }
 
 // --- Process instances -------------------------------------------------------------
@@ -494,7 +499,8 @@ void RegisterInstanceRoutes(http::Router& router, engine::Engine& engine) {
                               {"variables", Vars()}},
                              {"processId"}),
        .response_schema = Obj({{"instanceId", S("string")}, {"processId", S("string")}}, {"instanceId"}),
-       .success_status = 201},
+       .success_status = 201,
+       .roles = roles::Starters()},
       {.max_body_bytes = 4 * 1024 * 1024});
 
   router.Get(
@@ -522,7 +528,8 @@ void RegisterInstanceRoutes(http::Router& router, engine::Engine& engine) {
                          .path_params = {TenantParam()},
                          .query_params = {{.name = "processId", .description = "only this BPMN process id"},
                                           {.name = "state", .description = "active | completed | terminated"}},
-                         .response_schema = PageSchema(InstanceSummarySchema())};
+                         .response_schema = PageSchema(InstanceSummarySchema()),
+       .roles = roles::Anyone()};
         for (auto& p : PageParams()) d.query_params.push_back(p);
         return d;
       }());
@@ -550,7 +557,8 @@ void RegisterInstanceRoutes(http::Router& router, engine::Engine& engine) {
                                {"state", S("string")},
                                {"activeElements", ArrayOf(S("string"))},
                                {"variables", Vars()}},
-                              {"instanceId", "state"})});
+                              {"instanceId", "state"}),
+       .roles = roles::Anyone()});
 
   router.Post(
       Path("/process-instances/{id}/cancellation"),
@@ -564,7 +572,8 @@ void RegisterInstanceRoutes(http::Router& router, engine::Engine& engine) {
        .tag = "process-instances",
        .operation_id = "cancelProcessInstance",
        .path_params = {TenantParam(), IdParam("id", "process instance id")},
-       .success_status = 204});
+       .success_status = 204,
+       .roles = roles::CaseWorkers()});
 
   router.Get(
       Path("/process-instances/{id}/variables"),
@@ -577,7 +586,8 @@ void RegisterInstanceRoutes(http::Router& router, engine::Engine& engine) {
        .tag = "process-instances",
        .operation_id = "getProcessInstanceVariables",
        .path_params = {TenantParam(), IdParam("id", "process instance id")},
-       .response_schema = Obj({{"variables", Vars()}}, {"variables"})});
+       .response_schema = Obj({{"variables", Vars()}}, {"variables"}),
+       .roles = roles::Anyone()});
 
   router.Patch(
       Path("/process-instances/{id}/variables"),
@@ -594,7 +604,8 @@ void RegisterInstanceRoutes(http::Router& router, engine::Engine& engine) {
        .operation_id = "updateProcessInstanceVariables",
        .path_params = {TenantParam(), IdParam("id", "process instance id")},
        .request_schema = Obj({{"variables", Vars()}}, {"variables"}),
-       .success_status = 204});
+       .success_status = 204,
+       .roles = roles::CaseWorkers()});
 
   router.Get(
       Path("/process-instances/{id}/history"),
@@ -625,7 +636,8 @@ void RegisterInstanceRoutes(http::Router& router, engine::Engine& engine) {
                                                       {"elementId", S("string")},
                                                       {"elementKey", S("integer")},
                                                       {"data", {{"description", "event details"}}}}))}},
-                              {"items"})});
+                              {"items"}),
+       .roles = roles::Anyone()});
 }
 
 // --- User tasks ------------------------------------------------------------------------
@@ -661,7 +673,8 @@ void RegisterUserTaskRoutes(http::Router& router, engine::Engine& engine) {
                                           {.name = "candidateGroup", .description = "this group is a candidate"},
                                           {.name = "state", .description = "created (the only state listed)"},
                                           {.name = "processInstanceId", .description = "of this instance"}},
-                         .response_schema = PageSchema(UserTaskSchema())};
+                         .response_schema = PageSchema(UserTaskSchema()),
+       .roles = roles::Anyone()};
         for (auto& p : PageParams()) d.query_params.push_back(p);
         return d;
       }());
@@ -677,7 +690,8 @@ void RegisterUserTaskRoutes(http::Router& router, engine::Engine& engine) {
        .tag = "user-tasks",
        .operation_id = "getUserTask",
        .path_params = {TenantParam(), IdParam("id", "user task id")},
-       .response_schema = UserTaskSchema()});
+       .response_schema = UserTaskSchema(),
+       .roles = roles::Anyone()});
 
   router.Post(
       Path("/user-tasks/{id}/assignment"),
@@ -693,7 +707,8 @@ void RegisterUserTaskRoutes(http::Router& router, engine::Engine& engine) {
        .operation_id = "assignUserTask",
        .path_params = {TenantParam(), IdParam("id", "user task id")},
        .request_schema = Obj({{"assignee", S("string")}}, {"assignee"}),
-       .success_status = 204});
+       .success_status = 204,
+       .roles = roles::Assigners()});
 
   router.Delete(
       Path("/user-tasks/{id}/assignee"),
@@ -705,7 +720,8 @@ void RegisterUserTaskRoutes(http::Router& router, engine::Engine& engine) {
        .tag = "user-tasks",
        .operation_id = "unassignUserTask",
        .path_params = {TenantParam(), IdParam("id", "user task id")},
-       .success_status = 204});
+       .success_status = 204,
+       .roles = roles::Assigners()});
 
   router.PostAsync(
       Path("/user-tasks/{id}/completion"),
@@ -727,7 +743,8 @@ void RegisterUserTaskRoutes(http::Router& router, engine::Engine& engine) {
        .operation_id = "completeUserTask",
        .path_params = {TenantParam(), IdParam("id", "user task id")},
        .request_schema = Obj({{"variables", Vars()}}),
-       .success_status = 204});
+       .success_status = 204,
+       .roles = roles::CaseWorkers()});
 }
 
 // --- Jobs, messages, incidents ---------------------------------------------------------
@@ -769,7 +786,8 @@ void RegisterJobRoutes(http::Router& router, engine::Engine& engine) {
                                                       {"deadline", S("string")},
                                                       {"variables", Vars()},
                                                       {"customHeaders", S("object")}}))}},
-                              {"jobs"})});
+                              {"jobs"}),
+       .roles = roles::Designers()});
 
   router.PostAsync(
       Path("/jobs/{id}/completion"),
@@ -790,7 +808,8 @@ void RegisterJobRoutes(http::Router& router, engine::Engine& engine) {
        .operation_id = "completeJob",
        .path_params = {TenantParam(), IdParam("id", "job id")},
        .request_schema = Obj({{"variables", Vars()}}),
-       .success_status = 204});
+       .success_status = 204,
+       .roles = roles::Designers()});
 
   router.Post(
       Path("/jobs/{id}/failure"),
@@ -814,7 +833,8 @@ void RegisterJobRoutes(http::Router& router, engine::Engine& engine) {
                               {"errorMessage", S("string")},
                               {"retryBackOff", S("integer", "ms before the next activation")}},
                              {"retries"}),
-       .success_status = 204});
+       .success_status = 204,
+       .roles = roles::Designers()});
 
   router.Post(
       Path("/jobs/{id}/error"),
@@ -834,7 +854,8 @@ void RegisterJobRoutes(http::Router& router, engine::Engine& engine) {
        .path_params = {TenantParam(), IdParam("id", "job id")},
        .request_schema = Obj({{"errorCode", S("string")}, {"errorMessage", S("string")}, {"variables", Vars()}},
                              {"errorCode"}),
-       .success_status = 204});
+       .success_status = 204,
+       .roles = roles::Designers()});
 
   router.Patch(
       Path("/jobs/{id}"),
@@ -851,7 +872,8 @@ void RegisterJobRoutes(http::Router& router, engine::Engine& engine) {
        .operation_id = "updateJob",
        .path_params = {TenantParam(), IdParam("id", "job id")},
        .request_schema = Obj({{"retries", S("integer")}}, {"retries"}),
-       .success_status = 204});
+       .success_status = 204,
+       .roles = roles::Designers()});
 
   router.PostAsync(
       Path("/messages/publication"),
@@ -889,7 +911,8 @@ void RegisterJobRoutes(http::Router& router, engine::Engine& engine) {
        .response_schema = Obj({{"messageKey", S("string")},
                                {"correlated", S("integer", "subscriptions completed")},
                                {"buffered", S("boolean")}},
-                              {"messageKey", "correlated", "buffered"})});
+                              {"messageKey", "correlated", "buffered"}),
+       .roles = roles::Starters()});
 
   // Signals are rare (a broadcast to a tenant's processes), so the handler
   // waits for the commit on its server thread instead of answering async.
@@ -912,7 +935,8 @@ void RegisterJobRoutes(http::Router& router, engine::Engine& engine) {
        .path_params = {TenantParam()},
        .request_schema = Obj({{"signalName", S("string")}, {"variables", Vars()}}, {"signalName"}),
        .response_schema = Obj({{"triggeredCatchEvents", S("integer")}, {"startedInstances", S("integer")}},
-                              {"triggeredCatchEvents", "startedInstances"})});
+                              {"triggeredCatchEvents", "startedInstances"}),
+       .roles = roles::Designers()});
 
   router.Get(
       Path("/incidents"),
@@ -933,7 +957,8 @@ void RegisterJobRoutes(http::Router& router, engine::Engine& engine) {
                          .operation_id = "listIncidents",
                          .path_params = {TenantParam()},
                          .query_params = {{.name = "processInstanceId", .description = "of this instance"}},
-                         .response_schema = PageSchema(IncidentSchema())};
+                         .response_schema = PageSchema(IncidentSchema()),
+       .roles = roles::Anyone()};
         for (auto& p : PageParams()) d.query_params.push_back(p);
         return d;
       }());
@@ -950,7 +975,8 @@ void RegisterJobRoutes(http::Router& router, engine::Engine& engine) {
        .tag = "incidents",
        .operation_id = "resolveIncident",
        .path_params = {TenantParam(), IdParam("id", "incident id")},
-       .success_status = 204});
+       .success_status = 204,
+       .roles = roles::Designers()});
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "api/intake_api.h"
+#include "api/roles.h"
 
 #include "api/json_body.h"
 #include "api/multipart.h"
@@ -79,7 +80,8 @@ void RegisterIntakeRoutes(http::Router& router, intake::Intake& in) {
                       "the service's form (422 per field, German or English by Accept-Language); attachments "
                       "checked by content. One transaction creates the case and starts the process. "
                       "Idempotency-Key: a retry returns the same answer.",
-       .tag = tag, .path_params = {service}, .success_status = 201},
+       .tag = tag, .path_params = {service}, .success_status = 201,
+       .public_route = true},
       {.max_body_bytes = kMaxSubmissionBytes});
 
   router.Get("/api/v1/submissions/{trackingCode}",
@@ -87,7 +89,8 @@ void RegisterIntakeRoutes(http::Router& router, intake::Intake& in) {
                AW_ASSIGN_OR_RETURN(Json s, in.Status(req.PathParam("trackingCode")));
                return Response::Json(s).WithHeader("Cache-Control", "no-store");
              },
-             {.summary = "Status of a submission by tracking code", .tag = tag, .path_params = {code}});
+             {.summary = "Status of a submission by tracking code", .tag = tag, .path_params = {code},
+       .public_route = true});
 
   router.Get("/api/v1/submissions/{trackingCode}/receipt.pdf",
              [&in](Request& req) -> core::Result<Response> {
@@ -101,7 +104,8 @@ void RegisterIntakeRoutes(http::Router& router, intake::Intake& in) {
               .description = "Needs the key from the submission's answer; a wrong key is 404.",
               .tag = tag, .path_params = {code},
               .query_params = {{.name = "key", .description = "receipt key", .required = true}},
-              .success_content_type = "application/pdf"});
+              .success_content_type = "application/pdf",
+       .public_route = true});
 
   router.Post("/api/v1/services/{service}/drafts",
               [&in](Request& req) -> core::Result<Response> {
@@ -110,21 +114,24 @@ void RegisterIntakeRoutes(http::Router& router, intake::Intake& in) {
                 return Response::Json(d, 201);
               },
               {.summary = "Save a draft; the answer has the resume token", .tag = tag, .path_params = {service},
-               .success_status = 201});
+               .success_status = 201,
+       .public_route = true});
   http::ParamDoc token{.name = "token", .description = "resume token of a draft"};
   router.Get("/api/v1/drafts/{token}",
              [&in](Request& req) -> core::Result<Response> {
                AW_ASSIGN_OR_RETURN(Json d, in.GetDraft(req.PathParam("token")));
                return Response::Json(d).WithHeader("Cache-Control", "no-store");
              },
-             {.summary = "Resume a draft", .tag = tag, .path_params = {token}});
+             {.summary = "Resume a draft", .tag = tag, .path_params = {token},
+       .public_route = true});
   router.Put("/api/v1/drafts/{token}",
              [&in](Request& req) -> core::Result<Response> {
                AW_ASSIGN_OR_RETURN(Json body, JsonBody(req));
                AW_ASSIGN_OR_RETURN(Json d, in.UpdateDraft(req.PathParam("token"), body));
                return Response::Json(d);
              },
-             {.summary = "Save a draft again", .tag = tag, .path_params = {token}});
+             {.summary = "Save a draft again", .tag = tag, .path_params = {token},
+       .public_route = true});
 }
 
 }  // namespace amtsweg::api

@@ -1,4 +1,5 @@
 #include "api/models_api.h"
+#include "api/roles.h"
 
 #include <string>
 #include <vector>
@@ -138,7 +139,8 @@ void RegisterModelRoutes(http::Router& router) {
        .request_schema = file_schema,
        .response_schema = Json{{"type", "object"},
                                {"required", {"findings"}},
-                               {"properties", {{"findings", {{"type", "array"}, {"items", finding_schema}}}}}}},
+                               {"properties", {{"findings", {{"type", "array"}, {"items", finding_schema}}}}}},
+       .roles = roles::Designers()},
       model_body);
 
   router.Post(
@@ -184,7 +186,8 @@ void RegisterModelRoutes(http::Router& router) {
        .response_schema = Json{{"type", "object"},
                                {"required", {"result", "warnings"}},
                                {"properties", {{"result", Json::object()},
-                                               {"warnings", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}}},
+                                               {"warnings", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}},
+       .roles = roles::Designers()},
       model_body);
 
   router.Post(
@@ -237,7 +240,8 @@ void RegisterModelRoutes(http::Router& router) {
                                 {"codeLists", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}},
        .response_schema = Json{{"type", "object"},
                                {"required", {"schema", "report"}},
-                               {"properties", {{"schema", {{"type", "object"}}}, {"report", {{"type", "object"}}}}}}},
+                               {"properties", {{"schema", {{"type", "object"}}}, {"report", {{"type", "object"}}}}}},
+       .roles = roles::Designers()},
       model_body);
 }
 

@@ -27,7 +27,8 @@ void RegisterOpsRoutes(http::Router& router, const OpsDeps& deps) {
       {.summary = "Liveness: the process is running",
        .tag = "operations",
        .operation_id = "getHealth",
-       .response_schema = StatusSchema()});
+       .response_schema = StatusSchema(),
+       .public_route = true});
 
   router.Get(
       "/readyz",
@@ -46,7 +47,8 @@ void RegisterOpsRoutes(http::Router& router, const OpsDeps& deps) {
        .description = "503 problem+json names the cause when not ready.",
        .tag = "operations",
        .operation_id = "getReadiness",
-       .response_schema = StatusSchema()});
+       .response_schema = StatusSchema(),
+       .public_route = true});
 
   router.Get(
       "/metrics",
@@ -57,7 +59,8 @@ void RegisterOpsRoutes(http::Router& router, const OpsDeps& deps) {
       {.summary = "Metrics in the Prometheus text format",
        .tag = "operations",
        .operation_id = "getMetrics",
-       .success_content_type = "text/plain; version=0.0.4"});
+       .success_content_type = "text/plain; version=0.0.4",
+       .public_route = true});
 
   // The router is frozen once the server runs, so the document is rendered once,
   // on first request, and shared afterwards.
@@ -82,7 +85,8 @@ void RegisterOpsRoutes(http::Router& router, const OpsDeps& deps) {
       },
       {.summary = "OpenAPI 3.1 description of this API",
        .tag = "operations",
-       .operation_id = "getOpenApi"});
+       .operation_id = "getOpenApi",
+       .public_route = true});
 }
 
 }  // namespace amtsweg::api

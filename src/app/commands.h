@@ -52,6 +52,20 @@ int BenchFeel(std::ostream& out);
 // `amtsweg bench intake` (bench_intake.cc): submissions over HTTP, SQLite and with --pg PostgreSQL.
 int BenchIntake(const BenchFlags& flags, std::ostream& out);
 
+// `amtsweg user add`: creates a staff account, e.g. the first administrator
+// of a tenant. The password comes from stdin (--password-stdin, first line)
+// or is generated and printed once; it never appears in argv or logs.
+struct UserAddFlags {
+  std::string tenant, login, email;
+  std::optional<std::string> display_name;
+  std::vector<std::string> roles, departments;
+  bool password_stdin = false;
+};
+int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags);
+// `amtsweg audit verify [--tenant T]`: checks the audit hash chains; exit 1
+// naming the first altered or removed entry.
+int RunAuditVerify(const CommonFlags& common, const std::optional<std::string>& tenant);
+
 // Loads the configuration (file, environment) and applies --db. Prints the
 // error and returns nullopt when it is invalid.
 std::optional<core::Config> LoadConfigOrReport(const CommonFlags& common);

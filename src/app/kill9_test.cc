@@ -45,9 +45,11 @@ std::string ModelXml(std::string_view id, std::string_view body) {
 
 struct Api {
   int port = 0;
+  std::string token;  // Authorization: Bearer
   core::Result<http::FetchResponse> Call(const std::string& method, const std::string& path,
                                          const std::string& body = "") const {
     http::FetchRequest r{.method = method, .url = fmt::format("http://127.0.0.1:{}/api/v1/tenants/k9{}", port, path)};
+    r.headers.Add("Authorization", "Bearer " + token);
     if (!body.empty()) {
       r.body = body;
       r.headers.Add("Content-Type", "application/json");
@@ -138,7 +140,8 @@ TEST_P(Kill9Test, EveryAcknowledgedInstanceAndDueTimerSurvivesKill9) {
   auto server = ServerProcess::Start({"--db", db_url_});
   ASSERT_TRUE(server);
   ASSERT_GT(server->port(), 0) << server->Output();
-  Api api{server->port()};
+  Api api{server->port(), testutil::AdminApiToken(db_url_, server->port(), "k9")};
+  ASSERT_FALSE(api.token.empty());
 
   std::string task_model = ModelXml("k9task", R"(<bpmn:userTask id="wait" name="Decide"/>)");
   std::string timer_model = ModelXml(

@@ -73,6 +73,28 @@ int main(int argc, char** argv) {
   bench_cmd->add_option("--pg", bench.pg_url, "Also run against this PostgreSQL URL");
   bench_cmd->add_option("--seconds", bench.seconds, "Duration of timed phases");
 
+  UserAddFlags user_add;
+  auto* user_cmd = cli.add_subcommand("user", "Staff accounts");
+  user_cmd->require_subcommand(1);
+  auto* user_add_cmd = user_cmd->add_subcommand("add", "Create a staff account (e.g. the first administrator)");
+  add_common(user_add_cmd);
+  user_add_cmd->add_option("--tenant", user_add.tenant, "Tenant id")->required();
+  user_add_cmd->add_option("--login", user_add.login, "Login name")->required();
+  user_add_cmd->add_option("--email", user_add.email, "E-mail address")->required();
+  user_add_cmd->add_option("--name", user_add.display_name, "Display name (default: the login)");
+  user_add_cmd->add_option("--role", user_add.roles, "administrator, process_designer, case_worker or manager (repeatable)")
+      ->required();
+  user_add_cmd->add_option("--department", user_add.departments, "Department id (repeatable)");
+  user_add_cmd->add_flag("--password-stdin", user_add.password_stdin,
+                         "Read the password from the first line of stdin (else one is generated and printed once)");
+
+  std::optional<std::string> audit_tenant;
+  auto* audit_cmd = cli.add_subcommand("audit", "The audit trail");
+  audit_cmd->require_subcommand(1);
+  auto* audit_verify_cmd = audit_cmd->add_subcommand("verify", "Check the audit hash chains; name the first bad entry");
+  add_common(audit_verify_cmd);
+  audit_verify_cmd->add_option("--tenant", audit_tenant, "Only this tenant's chain");
+
   // CLI11 only says "A subcommand is required" for a mistyped command: name it.
   if (argc > 1 && argv[1][0] != '-') {
     std::string word = argv[1];
@@ -98,5 +120,7 @@ int main(int argc, char** argv) {
   if (*eval_cmd) return RunDmnEval(dmn_model, dmn_decision, dmn_input);
   if (*tck_cmd) return RunDmnTck(tck_dir);
   if (*xdf_cmd) return RunFormsImportXdf(xdf_file, xdf_code_lists, xdf_report);
+  if (*user_add_cmd) return RunUserAdd(common, user_add);
+  if (*audit_verify_cmd) return RunAuditVerify(common, audit_tenant);
   return 2;
 }

@@ -11,6 +11,11 @@
 #include <sstream>
 #include <thread>
 
+#include <gtest/gtest.h>
+
+#include "core/json.h"
+#include "http/client.h"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -34,7 +39,7 @@ std::vector<char*> CStrings(std::vector<std::string>& v) {
 
 // Spawns the binary with stdout+stderr into `log_path`.
 pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
-            const std::filesystem::path& log_path) {
+            const std::filesystem::path& log_path, const std::filesystem::path& stdin_path = "/dev/null") {
   std::vector<std::string> argv{BinaryPath()};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<std::string> envv;
@@ -47,7 +52,7 @@ pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 0, stdin_path.c_str(), O_RDONLY, 0);
   pid_t pid = -1;
   int rc = posix_spawn(&pid, cargv[0], &actions, nullptr, cargv.data(), cenv.data());
   posix_spawn_file_actions_destroy(&actions);
@@ -101,6 +106,18 @@ RunResult RunAmtsweg(const std::vector<std::string>& args, const std::vector<std
   TempDir dir;
   auto log = dir.path() / "out.log";
   pid_t pid = Spawn(args, env, log);
+  if (pid < 0) return {-1, "spawn failed for " + BinaryPath()};
+  int code = WaitFor(pid, timeout);
+  return {code, ReadFile(log)};
+}
+
+RunResult RunAmtswegWithInput(const std::vector<std::string>& args, const std::string& input,
+                              const std::vector<std::string>& env, std::chrono::seconds timeout) {
+  TempDir dir;
+  auto log = dir.path() / "out.log";
+  auto in = dir.path() / "stdin";
+  std::ofstream(in) << input;
+  pid_t pid = Spawn(args, env, log, in);
   if (pid < 0) return {-1, "spawn failed for " + BinaryPath()};
   int code = WaitFor(pid, timeout);
   return {code, ReadFile(log)};
@@ -178,6 +195,38 @@ HttpResult HttpGet(int port, const std::string& target) {
     result.status = 0;
   }
   return result;
+}
+
+std::string AdminApiToken(const std::string& db_url, int port, const std::string& tenant) {
+  const std::string password = "ein Passwort nur fuer diesen Test";
+  RunResult added = RunAmtswegWithInput({"user", "add", "--db", db_url, "--tenant", tenant, "--login", "test-admin",
+                                         "--email", "admin@test.example", "--role", "administrator",
+                                         "--password-stdin"},
+                                        password + "\n");
+  EXPECT_EQ(added.exit_code, 0) << added.out;
+  if (added.exit_code != 0) return "";
+  std::string base = "http://127.0.0.1:" + std::to_string(port) + "/api/v1/tenants/" + tenant;
+  http::FetchRequest login{.method = "POST", .url = base + "/session"};
+  login.headers.Add("Content-Type", "application/json");
+  login.body = core::DumpJson(core::Json{{"login", "test-admin"}, {"password", password}});
+  auto in = http::Fetch(login);
+  EXPECT_TRUE(in.ok() && in->status == 201) << (in.ok() ? in->body : in.error().ToString());
+  if (!in.ok() || in->status != 201) return "";
+  std::string cookie(in->headers.Get("Set-Cookie").value_or(""));
+  cookie = cookie.substr(0, cookie.find(';'));
+  auto session = core::ParseJson(in->body);
+  EXPECT_TRUE(session.ok());
+  if (!session.ok()) return "";
+  http::FetchRequest create{.method = "POST", .url = base + "/api-tokens"};
+  create.headers.Add("Content-Type", "application/json");
+  create.headers.Add("Cookie", cookie);
+  create.headers.Add("X-CSRF-Token", (*session)["csrfToken"].get<std::string>());
+  create.body = core::DumpJson(core::Json{{"name", "test"}, {"roles", {"administrator"}}});
+  auto token = http::Fetch(create);
+  EXPECT_TRUE(token.ok() && token->status == 201) << (token.ok() ? token->body : token.error().ToString());
+  if (!token.ok() || token->status != 201) return "";
+  auto body = core::ParseJson(token->body);
+  return body.ok() ? (*body)["token"].get<std::string>() : "";
 }
 
 }  // namespace amtsweg::app::testutil

@@ -25,6 +25,11 @@ std::string BinaryPath();
 RunResult RunAmtsweg(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
               std::chrono::seconds timeout = std::chrono::seconds(60));
 
+// The same with `input` as the child's stdin (instead of /dev/null).
+RunResult RunAmtswegWithInput(const std::vector<std::string>& args, const std::string& input,
+                              const std::vector<std::string>& env = {},
+                              std::chrono::seconds timeout = std::chrono::seconds(60));
+
 // A server started in the background; killed (SIGKILL) in the destructor if still running.
 class ServerProcess {
  public:
@@ -54,6 +59,12 @@ struct HttpResult {
 
 // One HTTP/1.1 request to 127.0.0.1:port; status 0 on a connection error.
 HttpResult HttpGet(int port, const std::string& target);
+
+// Bootstraps an administrator of `tenant` in the database `db_url`
+// (`amtsweg user add`), signs in at the server on `port` and creates an API
+// token with the administrator role: the value for `Authorization: Bearer`.
+// Fails the current test (and returns "") when any step fails.
+std::string AdminApiToken(const std::string& db_url, int port, const std::string& tenant);
 
 // A fresh temporary directory, removed with its contents in the destructor.
 class TempDir {

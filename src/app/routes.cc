@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "api/audit_api.h"
+#include "api/auth_api.h"
 #include "api/catalog_api.h"
 #include "api/engine_api.h"
 #include "api/intake_api.h"
@@ -19,6 +21,9 @@ void RegisterRoutes(http::Router& router, const RouteDeps& deps) {
   if (deps.engine != nullptr) api::RegisterEngineRoutes(router, *deps.engine);
   if (deps.catalog != nullptr) api::RegisterCatalogRoutes(router, *deps.catalog);
   if (deps.intake != nullptr) api::RegisterIntakeRoutes(router, *deps.intake);
+  core::Clock& clock = deps.clock != nullptr ? *deps.clock : core::SystemClock::Instance();
+  api::RegisterAuthRoutes(router, std::make_shared<auth::Service>(*deps.db, deps.auth, clock));
+  api::RegisterAuditRoutes(router, deps.db);
 }
 
 }  // namespace amtsweg::app

@@ -3,7 +3,9 @@
 
 #include <string>
 
+#include "core/config.h"
 #include "core/metrics.h"
+#include "core/time.h"
 #include "http/router.h"
 
 namespace amtsweg::store {
@@ -27,9 +29,13 @@ struct RouteDeps {
   engine::Engine* engine = nullptr;            // borrowed; null: no engine routes
   catalog::Catalog* catalog = nullptr;         // borrowed; catalogue routes when set
   intake::Intake* intake = nullptr;            // borrowed; citizen routes when set
+  core::AuthConfig auth{};                     // sessions, lockout ([auth] of amtsweg.toml)
+  core::Clock* clock = nullptr;                // borrowed; null: the system clock
 };
 
-// Registers every route of the API on `router` (ops today; domains add theirs here).
+// Registers every route of the API on `router` (ops, auth; domains add theirs
+// here) and the authorizer that checks each route's declared roles first.
+// `deps.db`'s writer must be running when requests arrive.
 void RegisterRoutes(http::Router& router, const RouteDeps& deps);
 
 // "0.1.0 (commit abc123def456)".

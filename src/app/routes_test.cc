@@ -9,8 +9,11 @@
 #include "catalog/catalog.h"
 #include "engine/engine.h"
 #include "intake/intake.h"
+#include "auth/auth.h"
 #include "core/json.h"
 #include "http/openapi.h"
+#include "http/server.h"
+#include "http/test_client.h"
 #include "store/database.h"
 
 namespace amtsweg::app {
@@ -66,8 +69,10 @@ TEST(Routes, OpenApiDocumentIsValidAndListsTheEngineApi) {
   ASSERT_TRUE(db.ok()) << db.error().ToString();
   core::metrics::Registry metrics;
   engine::Engine engine(**db);
+  catalog::Catalog catalog(**db);
+  intake::Intake intake(**db, catalog, engine, {.files_dir = dir.path() / "files"});
   http::Router router;
-  RegisterRoutes(router, {db->get(), &metrics, &engine});
+  RegisterRoutes(router, {db->get(), &metrics, &engine, &catalog, &intake});
   core::Json doc = http::RenderOpenApi(router, {});
   for (const char* path : {"/api/v1/tenants/{tenant}/deployments", "/api/v1/tenants/{tenant}/process-instances",
                            "/api/v1/tenants/{tenant}/user-tasks/{id}/completion",
@@ -89,6 +94,114 @@ TEST(Routes, OpenApiDocumentIsValidAndListsTheEngineApi) {
   int rc = pclose(p);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("valid OpenAPI 3.1"), std::string::npos) << out;
+}
+
+// Every route says who may call it: public, or a list of roles. A route added
+// without either fails here (and is refused at run time, 403 for everybody).
+TEST(Routes, EveryRouteDeclaresRolesOrIsPublic) {
+  testutil::TempDir dir;
+  store::Options options;
+  options.url = "sqlite:" + (dir.path() / "r.db").string();
+  auto db = store::Database::Open(options);
+  ASSERT_TRUE(db.ok()) << db.error().ToString();
+  core::metrics::Registry metrics;
+  engine::Engine engine(**db);
+  catalog::Catalog catalog(**db);
+  intake::Intake intake(**db, catalog, engine, {.files_dir = dir.path() / "files"});
+  http::Router router;
+  RegisterRoutes(router, {db->get(), &metrics, &engine, &catalog, &intake});
+  for (const auto& route : router.routes()) {
+    const auto& doc = route->doc;
+    std::string name = route->method + " " + route->pattern;
+    EXPECT_FALSE(doc.public_route && !doc.roles.empty()) << name << " is public and has roles: which is it?";
+    EXPECT_TRUE(doc.public_route || !doc.roles.empty()) << name << " declares neither roles nor public_route";
+    for (const auto& role : doc.roles) {
+      EXPECT_TRUE(auth::IsRole(role) || role == auth::kAnyRole) << name << ": unknown role " << role;
+    }
+  }
+}
+
+// Tenant isolation (issue 7): every protected route, called without
+// credentials, with a session of another tenant, and with each role it does
+// not name, is refused before its handler runs: 401 or 403, never data.
+TEST(Routes, EveryProtectedRouteRefusesStrangers) {
+  testutil::TempDir dir;
+  store::Options options;
+  options.url = "sqlite:" + (dir.path() / "r.db").string();
+  auto opened = store::Database::Open(options);
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  auto& db = *opened;
+  ASSERT_TRUE(db->Migrate().ok());
+  ASSERT_TRUE(db->writer().Start().ok());
+  core::metrics::Registry metrics;
+  http::Router router;
+  core::AuthConfig cfg;
+  engine::Engine engine(*db);
+  catalog::Catalog catalog(*db);
+  intake::Intake intake(*db, catalog, engine, {.files_dir = dir.path() / "files"});
+  RegisterRoutes(router, {.db = db.get(), .metrics = &metrics, .engine = &engine, .catalog = &catalog,
+                          .intake = &intake, .auth = cfg});
+  http::Options o;
+  o.port = 0;
+  o.threads = 2;
+  o.access_log = false;
+  auto server = http::Server::Start(o, router, metrics);
+  ASSERT_TRUE(server.ok()) << server.error().ToString();
+
+  // One session per role in amt-a, and an administrator of amt-b.
+  auth::Service service(*db, cfg, core::SystemClock::Instance());
+  const std::string password = "ein langes Passwort";
+  struct Who {
+    std::string role, cookie, csrf;
+  };
+  std::vector<Who> sessions;
+  auto sign_in = [&](const std::string& tenant, const std::string& role) -> Who {
+    auto u = service.CreateUser(tenant, "test", {.login = "u-" + role, .display_name = role, .email = "u@x.example",
+                                                 .password = password, .roles = {role}});
+    EXPECT_TRUE(u.ok()) << u.error().ToString();
+    auto s = service.Login(tenant, "u-" + role, password, "127.0.0.1");
+    EXPECT_TRUE(s.ok()) << s.error().ToString();
+    return s.ok() ? Who{role, s->cookie_value, s->csrf_token} : Who{};
+  };
+  for (const auto& role : auth::AllRoles()) sessions.push_back(sign_in("amt-a", role));
+  Who stranger = sign_in("amt-b", std::string(auth::kAdministrator));
+
+  auto call = [&](const http::Route& route, const std::string& target, const Who* who) {
+    std::string headers;
+    if (who != nullptr) headers = "Cookie: amtsweg_session=" + who->cookie + "\r\nX-CSRF-Token: " + who->csrf + "\r\n";
+    bool has_body = route.method == "POST" || route.method == "PUT" || route.method == "PATCH";
+    if (has_body) headers += "Content-Type: application/json\r\n";
+    auto r = http::testutil::RoundTrip((*server)->port(),
+                                       http::testutil::MakeRequest(route.method, target, headers, has_body ? "{}" : ""));
+    return r ? r->status : 0;
+  };
+
+  int checked = 0;
+  for (const auto& route : router.routes()) {
+    if (route->doc.public_route) continue;
+    std::string target = route->pattern;
+    for (const auto& p : route->param_names) {
+      std::string value = p == "tenant" ? "amt-a" : "probe-" + p;
+      target.replace(target.find("{" + p + "}"), p.size() + 2, value);
+    }
+    std::string name = route->method + " " + route->pattern;
+    EXPECT_EQ(call(*route, target, nullptr), 401) << name << " without credentials";
+    bool has_tenant = std::find(route->param_names.begin(), route->param_names.end(), "tenant") !=
+                      route->param_names.end();
+    if (has_tenant) {
+      EXPECT_EQ(call(*route, target, &stranger), 403) << name << " with another tenant's session";
+    }
+    const auto& roles = route->doc.roles;
+    if (std::find(roles.begin(), roles.end(), auth::kAnyRole) != roles.end()) continue;
+    for (const Who& who : sessions) {
+      if (std::find(roles.begin(), roles.end(), who.role) != roles.end()) continue;
+      EXPECT_EQ(call(*route, target, &who), 403) << name << " as " << who.role;
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 0);
+  (*server)->Stop(std::chrono::milliseconds(0));
+  EXPECT_TRUE(db->writer().Stop().ok());
 }
 
 }  // namespace

@@ -100,7 +100,12 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   intake::Intake intake(*db, catalog, engine, {.files_dir = cfg->storage.files_dir});
 
   http::Router router;
-  RegisterRoutes(router, {db.get(), &metrics, &engine, &catalog, &intake});
+  RegisterRoutes(router, {.db = db.get(),
+                          .metrics = &metrics,
+                          .engine = &engine,
+                          .catalog = &catalog,
+                          .intake = &intake,
+                          .auth = cfg->auth});
   auto server = http::Server::Start(HttpOptions(cfg->server, cfg->log), router, metrics);
   if (!server.ok()) {
     ReportError(server.error());

@@ -16,9 +16,12 @@ namespace {
 
 using core::Json;
 
+std::string token;  // the API token of the test's administrator
+
 core::Result<http::FetchResponse> Call(int port, const std::string& method, const std::string& path,
                                        const std::string& body = "") {
   http::FetchRequest r{.method = method, .url = fmt::format("http://127.0.0.1:{}/api/v1/tenants/acme{}", port, path)};
+  r.headers.Add("Authorization", "Bearer " + token);
   if (!body.empty()) {
     r.body = body;
     r.headers.Add("Content-Type", "application/json");
@@ -28,10 +31,13 @@ core::Result<http::FetchResponse> Call(int port, const std::string& method, cons
 
 TEST(ServeEngine, SchedulerRunsTheHttpConnectorAndFiresTimers) {
   testutil::TempDir dir;
-  auto server = testutil::ServerProcess::Start({"--db", "sqlite:" + (dir.path() / "e.db").string()});
+  std::string db = "sqlite:" + (dir.path() / "e.db").string();
+  auto server = testutil::ServerProcess::Start({"--db", db});
   ASSERT_TRUE(server);
   ASSERT_GT(server->port(), 0) << server->Output();
   int port = server->port();
+  token = testutil::AdminApiToken(db, port, "acme");
+  ASSERT_FALSE(token.empty());
   std::string xml = fmt::format(R"(<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
     xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D" targetNamespace="t">

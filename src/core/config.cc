@@ -67,6 +67,24 @@ const std::vector<Key>& Keys() {
        [](Config& c) -> void* { return &c.log.format; }},
       {"log", "access_log", Kind::kBool, 0, 0, "one log line per HTTP request",
        [](Config& c) -> void* { return &c.log.access_log; }},
+      {"auth", "session_idle_timeout_s", Kind::kInt, 60, 7 * 86'400, "session ends after this idle time",
+       [](Config& c) -> void* { return &c.auth.session_idle_timeout_s; }},
+      {"auth", "session_absolute_timeout_s", Kind::kInt, 60, 30 * 86'400, "session ends this long after login",
+       [](Config& c) -> void* { return &c.auth.session_absolute_timeout_s; }},
+      {"auth", "cookie_secure", Kind::kBool, 0, 0, "Secure attribute on the session cookie",
+       [](Config& c) -> void* { return &c.auth.cookie_secure; }},
+      {"auth", "max_failures_per_account", Kind::kInt, 1, 1000, "failed logins before an account name is locked",
+       [](Config& c) -> void* { return &c.auth.max_failures_per_account; }},
+      {"auth", "max_failures_per_address", Kind::kInt, 1, 100'000, "failed logins before a client address is locked",
+       [](Config& c) -> void* { return &c.auth.max_failures_per_address; }},
+      {"auth", "failure_window_s", Kind::kInt, 1, 86'400, "failed logins are counted within this window",
+       [](Config& c) -> void* { return &c.auth.failure_window_s; }},
+      {"auth", "lockout_s", Kind::kInt, 1, 86'400, "duration of a lockout",
+       [](Config& c) -> void* { return &c.auth.lockout_s; }},
+      {"auth", "min_password_length", Kind::kInt, 8, 1024, "shortest password accepted",
+       [](Config& c) -> void* { return &c.auth.min_password_length; }},
+      {"auth", "client_ip_header", Kind::kString, 0, 0, "header with the client address set by a trusted proxy",
+       [](Config& c) -> void* { return &c.auth.client_ip_header; }},
   };
   return keys;
 }
@@ -177,9 +195,9 @@ Status ApplyFile(const std::string& path, Config& cfg) {
   for (const auto& [section_key, section_node] : root) {
     std::string section(section_key.str());
     const toml::table* table = section_node.as_table();
-    bool known_section = section == "server" || section == "database" || section == "log";
+    bool known_section = section == "server" || section == "database" || section == "log" || section == "auth";
     if (!known_section || !table) {
-      return InvalidArgument(fmt::format("{}: unknown configuration section '{}' (known: server, database, log)",
+      return InvalidArgument(fmt::format("{}: unknown configuration section '{}' (known: server, database, log, auth)",
                                          Where(path, section_node.source()), section));
     }
     for (const auto& [name_key, node] : *table) {
@@ -202,7 +220,7 @@ std::string Lower(std::string s) {
 
 Status ApplyEnv(const std::map<std::string, std::string>& env, Config& cfg) {
   for (const auto& [var, value] : env) {
-    for (const char* section : {"server", "database", "log", "storage"}) {
+    for (const char* section : {"server", "database", "log", "storage", "auth"}) {
       std::string prefix = "AMTSWEG_" + std::string(section) + "_";
       for (auto& c : prefix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       if (!var.starts_with(prefix)) continue;

@@ -2,7 +2,7 @@
 // AMTSWEG_<SECTION>_<KEY> environment overrides, e.g. AMTSWEG_SERVER_PORT=9090.
 //
 // Every key is known: an unknown key in the file or an unknown
-// AMTSWEG_SERVER_*/AMTSWEG_DATABASE_*/AMTSWEG_LOG_* variable is an error that
+// AMTSWEG_SERVER_*/_DATABASE_*/_LOG_*/_AUTH_* variable is an error that
 // names it (with the file's line), and so is a value of the wrong type or out
 // of range. Other AMTSWEG_* variables (AMTSWEG_CONFIG, AMTSWEG_CONFORMANCE,
 // test settings) are not configuration keys and are left alone.
@@ -50,11 +50,25 @@ struct LogConfig {
   bool access_log = true;
 };
 
+// Staff login, sessions and lockout (auth/). Times in seconds.
+struct AuthConfig {
+  int session_idle_timeout_s = 30 * 60;          // no request for this long: session ends
+  int session_absolute_timeout_s = 12 * 60 * 60; // session ends this long after login regardless
+  bool cookie_secure = true;                     // Secure attribute; false only for plain-HTTP development
+  int max_failures_per_account = 5;              // failed logins before the account name is locked
+  int max_failures_per_address = 20;             // failed logins before the client address is locked
+  int failure_window_s = 15 * 60;                // failures older than this are forgotten
+  int lockout_s = 15 * 60;                       // how long a lock lasts
+  int min_password_length = 12;
+  std::string client_ip_header;                  // e.g. "X-Forwarded-For" behind a proxy; empty: peer address
+};
+
 struct Config {
   ServerConfig server;
   DatabaseConfig database;
   LogConfig log;
   StorageConfig storage;
+  AuthConfig auth;
 };
 
 // Loads `path` if given (it must exist), else ./amtsweg.toml if it exists,

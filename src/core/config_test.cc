@@ -115,5 +115,23 @@ TEST(ConfigKeys, ListsEveryKeyWithDefault) {
   EXPECT_TRUE(found);
 }
 
+TEST_F(ConfigTest, AuthSectionFromFileAndEnvironment) {
+  auto cfg = LoadConfig(WriteFile("[auth]\nsession_idle_timeout_s = 900\ncookie_secure = true\n"
+                                  "client_ip_header = \"X-Forwarded-For\"\n"),
+                        {{"AMTSWEG_AUTH_COOKIE_SECURE", "false"}, {"AMTSWEG_AUTH_MAX_FAILURES_PER_ACCOUNT", "7"}});
+  ASSERT_TRUE(cfg.ok()) << cfg.error().ToString();
+  EXPECT_EQ(cfg->auth.session_idle_timeout_s, 900);
+  EXPECT_EQ(cfg->auth.session_absolute_timeout_s, 12 * 60 * 60);
+  EXPECT_FALSE(cfg->auth.cookie_secure);
+  EXPECT_EQ(cfg->auth.max_failures_per_account, 7);
+  EXPECT_EQ(cfg->auth.client_ip_header, "X-Forwarded-For");
+  auto low = LoadConfig(std::nullopt, {{"AMTSWEG_AUTH_MIN_PASSWORD_LENGTH", "4"}});
+  ASSERT_FALSE(low.ok());
+  EXPECT_NE(low.error().message().find("auth.min_password_length"), std::string::npos) << low.error().message();
+  auto unknown = LoadConfig(std::nullopt, {{"AMTSWEG_AUTH_PEPPER", "x"}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message().find("auth.pepper"), std::string::npos) << unknown.error().message();
+}
+
 }  // namespace
 }  // namespace amtsweg::core

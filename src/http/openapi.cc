@@ -93,6 +93,12 @@ core::Json Operation(const Route& r) {
       {"description", "Error (RFC 9457 problem details)"},
       {"content", {{std::string(kProblemContentType), {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
   op["responses"] = std::move(responses);
+  if (doc.public_route) {
+    op["security"] = core::Json::array();  // no credentials needed
+  } else if (!doc.roles.empty()) {
+    op["security"] = core::Json::array({{{"session", core::Json::array()}}, {{"bearer", core::Json::array()}}});
+    op["x-roles"] = doc.roles;
+  }
   return op;
 }
 
@@ -145,6 +151,14 @@ core::Json RenderOpenApi(const Router& router, const OpenApiInfo& info) {
     doc["tags"] = std::move(t);
   }
   doc["components"] = {{"schemas", {{"Problem", ProblemSchema()}}}};
+  bool secured = std::any_of(router.routes().begin(), router.routes().end(),
+                             [](const auto& r) { return !r->doc.roles.empty(); });
+  if (secured) {
+    doc["components"]["securitySchemes"] = {
+        {"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", "amtsweg_session"},
+                     {"description", "Session of a signed-in user; writes also need the X-CSRF-Token header"}}},
+        {"bearer", {{"type", "http"}, {"scheme", "bearer"}, {"description", "API token of an integration"}}}};
+  }
   return doc;
 }
 

@@ -107,7 +107,11 @@ Response ProblemResponse(const core::Error& error, std::string_view instance, st
     }
     return MakeProblem(status, core::ErrorCodeName(error.code()), detail, instance, nullptr);
   }
-  return MakeProblem(status, core::ErrorCodeName(error.code()), error.message(), instance, &error.details());
+  Response r = MakeProblem(status, core::ErrorCodeName(error.code()), error.message(), instance, &error.details());
+  // RFC 9110 §15.5.2: a 401 names how to authenticate. Bearer, not Basic, so
+  // browsers show no password dialog; the web app signs in with a session.
+  if (status == 401) r.headers.Set("WWW-Authenticate", "Bearer realm=\"amtsweg\"");
+  return r;
 }
 
 Response ProblemResponse(int status, std::string_view code, std::string_view detail, std::string_view instance) {

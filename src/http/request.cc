@@ -118,6 +118,7 @@ void Request::Clear() {
   path_params.clear();
   request_id.clear();
   remote.clear();
+  auth.reset();
 }
 
 }  // namespace amtsweg::http

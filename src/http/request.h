@@ -5,6 +5,7 @@
 // and is handed to exactly one handler at a time.
 #pragma once
 
+#include <any>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -64,6 +65,10 @@ struct Request {
 
   std::string request_id;  // X-Request-Id as received (if valid) or generated
   std::string remote;      // peer address "127.0.0.1:54321"
+
+  // Who is calling, as the router's Authorizer found out (opaque to http/;
+  // api/ stores its principal here). Empty for public routes without credentials.
+  std::any auth;
 
   // The decoded value of the first query parameter `name` ("?a=1&a=2" → "1");
   // nullopt if absent or malformed. "?flag" yields "".

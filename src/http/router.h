@@ -83,7 +83,22 @@ struct RouteDoc {
   // The request body's OpenAPI `content` map when it is more than one JSON
   // schema (a multipart upload that also takes JSON); wins over request_schema.
   std::optional<core::Json> request_content{};
+  // Who may call the route. Every route of the app declares one of the two
+  // (app/routes_test.cc fails otherwise): `public_route` (no credentials), or
+  // `roles`, any one of which the caller must hold. The names mean nothing to
+  // http/: the Authorizer the app installs interprets them.
+  std::vector<std::string> roles{};
+  bool public_route = false;
 };
+
+struct Route;
+
+// Runs before every handler (sync and async) once the route is known: returns
+// OK to let the request through (it may store who is calling in
+// Request::auth), or the Error to answer with instead (kUnauthenticated → 401,
+// kPermissionDenied → 403). Called on a server thread; may block (a database
+// read). Exceptions are answered with 500.
+using Authorizer = std::function<core::Status(Request&, const Route&)>;
 
 struct RouteOptions {
   // Overrides Options::max_body_bytes for this route (uploads up, tiny JSON down).
@@ -146,6 +161,14 @@ class Router {
   // the router's lifetime.
   const std::vector<std::unique_ptr<Route>>& routes() const { return routes_; }
 
+  // Installs the check that runs before every handler (before the server starts).
+  // Without one every request reaches its handler.
+  void SetAuthorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
+  // Runs the authorizer, if any, for `request` matched to `route`.
+  core::Status Authorize(Request& request, const Route& route) const {
+    return authorizer_ ? authorizer_(request, route) : core::OkStatus();
+  }
+
  private:
   core::Status AddRoute(std::string_view method, std::string_view pattern, Handler handler,
                         AsyncHandler async_handler, RouteDoc doc, RouteOptions options);
@@ -153,6 +176,7 @@ class Router {
   struct Node;
   std::unique_ptr<Node> root_;
   std::vector<std::unique_ptr<Route>> routes_;
+  Authorizer authorizer_;
 };
 
 }  // namespace amtsweg::http

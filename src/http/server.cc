@@ -610,6 +610,11 @@ class Session : public std::enable_shared_from_this<Session> {
         const Route* route = match_.route;
         request_.route = route->pattern;
         metrics_ = &server_.metrics_for(route);
+        // Who may call it is decided before any handler runs.
+        if (auto denied = Authorize(*route); !denied.ok()) {
+          response = ToResponse(std::move(denied).error(), *route);
+          break;
+        }
         if (route->async_handler) {
           CallAsyncHandler(*route);  // answers through Finish on this strand later
           return;
@@ -666,6 +671,13 @@ class Session : public std::enable_shared_from_this<Session> {
       });
     });
     if (!Guarded(route, [&] { route.async_handler(request_, respond); })) respond(core::Internal("handler threw"));
+  }
+
+  // The router's authorizer; an exception becomes kInternal.
+  core::Status Authorize(const Route& route) {
+    core::Status status = core::Internal("authorizer threw");
+    Guarded(route, [&] { status = server_.router().Authorize(request_, route); });
+    return status;
   }
 
   // Runs a synchronous handler; an exception becomes kInternal.

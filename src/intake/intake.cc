@@ -1,5 +1,7 @@
 #include "intake/intake.h"
 
+#include "audit/audit.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -389,8 +391,10 @@ void Intake::Submit(SubmitRequest req, std::function<void(core::Result<Json>)> d
     }
     Json audit{{"caseNumber", c.case_number}, {"serviceId", c.service_id}, {"department", department},
                {"instanceId", c.instance_id}, {"attachments", p->attachments.size()}};
-    AW_TRY(internal::InsertAudit(tx, tenant, core::NewId(), p->now_ms, "citizen", "case.submitted", c.case_id,
-                                 core::DumpJson(audit)));
+    AW_TRY(audit::Append(tx,
+                         {.tenant = tenant, .actor = "anonymous", .action = "intake.case_submitted",
+                          .object_type = "case", .object_id = c.case_id, .details = std::move(audit)},
+                         core::FromUnixMillis(p->now_ms)));
     std::string code = FormatTrackingCode(c.tracking_code);
     p->response = Json{{"trackingCode", code},
                        {"caseNumber", c.case_number},

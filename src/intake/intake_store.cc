@@ -53,15 +53,6 @@ core::Status InsertAttachment(store::Tx& tx, std::string_view tenant, std::strin
   return core::OkStatus();
 }
 
-core::Status InsertAudit(store::Tx& tx, std::string_view tenant, std::string_view audit_id, int64_t at,
-                         std::string_view actor, std::string_view action, std::string_view subject,
-                         std::string_view data) {
-  AW_TRY(tx.Exec("INSERT INTO audit_log (tenant_id, audit_id, at, actor, action, subject, data) "
-                 "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                 {tenant, audit_id, at, actor, action, subject, data}));
-  return core::OkStatus();
-}
-
 core::Result<std::optional<CaseRow>> FindCaseByTrackingCode(store::Tx& tx, std::string_view code) {
   AW_ASSIGN_OR_RETURN(auto r, tx.QueryOne("SELECT tenant_id, case_id, case_number, tracking_code, receipt_secret, "
                                           "service_id, department_id, instance_id, stage, submitted_at FROM cases "

@@ -46,9 +46,6 @@ core::Status InsertSubmissionData(store::Tx& tx, std::string_view tenant, std::s
                                   std::string_view data);
 core::Status InsertAttachment(store::Tx& tx, std::string_view tenant, std::string_view case_id,
                               const AttachmentRow& a);
-core::Status InsertAudit(store::Tx& tx, std::string_view tenant, std::string_view audit_id, int64_t at,
-                         std::string_view actor, std::string_view action, std::string_view subject,
-                         std::string_view data);
 
 core::Result<std::optional<CaseRow>> FindCaseByTrackingCode(store::Tx& tx, std::string_view code);
 // (form_id, form_version, data JSON text)

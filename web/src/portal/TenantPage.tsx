@@ -39,7 +39,7 @@ export function TenantPage() {
   const { t, lang } = useLang();
   const { route } = useLocation();
   const tenant = useTenant(tenantId);
-  const services = useApi<unknown>(`${tenantPath(tenantId)}/services`);
+  const services = useApi<unknown>(`/api/v1/services?tenant=${encodeURIComponent(tenantId)}`);
   const [query, setQuery] = useState('');
   const [code, setCode] = useState('');
   const list = useMemo(() => items<Service>(services.data).filter((s) => s.published !== false)

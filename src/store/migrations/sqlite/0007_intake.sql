@@ -1,6 +1,6 @@
 -- Tenants, departments, the service catalogue, versioned form schemas
 -- (catalog/) and submissions (intake/): cases, their form data, attachments,
--- the audit trail, idempotency keys and drafts. The tenant is the first column
+-- idempotency keys and drafts. The tenant is the first column
 -- of every key. Times are Unix milliseconds (UTC). JSON columns hold text.
 
 -- A tenant (municipality): tenant_id is its slug, e.g. 'amt-musterland'.
@@ -103,17 +103,7 @@ CREATE TABLE intake_attachments (
 ) WITHOUT ROWID;
 CREATE INDEX intake_attachments_sha ON intake_attachments (tenant_id, sha256);
 
--- Audit trail (append-only).
-CREATE TABLE audit_log (
-  tenant_id TEXT NOT NULL,
-  audit_id  TEXT NOT NULL,  -- UUIDv7: time-ordered
-  at        INTEGER NOT NULL,
-  actor     TEXT NOT NULL,
-  action    TEXT NOT NULL,
-  subject   TEXT NOT NULL,
-  data      TEXT NOT NULL,
-  PRIMARY KEY (tenant_id, audit_id)
-) WITHOUT ROWID;
+-- The audit entry of a submission goes to audit_log (0008, src/audit: hash chain).
 
 -- Idempotency-Key of submissions: a retry gets the stored answer.
 CREATE TABLE intake_idempotency (
