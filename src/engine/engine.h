@@ -241,6 +241,18 @@ class Engine : private CallContext {
   core::Result<std::shared_ptr<const CompiledProcess>> Process(store::Tx& tx, std::string_view tenant,
                                                                 std::string_view definition_key);
 
+  // CompleteJob plus `also(tx)` in the same command, i.e. the same
+  // transaction: a worker records what it did (say, a row counting the
+  // execution) so that "executed" and "completed" cannot diverge. `also` runs
+  // after the completion; its error fails the whole command (nothing of it is
+  // kept). It may run more than once (store::Writer replays), only the last
+  // run counts; it runs on the writer thread and must be quick.
+  using TxStep = std::function<core::Status(store::Tx&)>;
+  core::Status CompleteJobWith(std::string_view tenant, std::string_view job_id, const core::Json& variables,
+                               TxStep also);
+  void CompleteJobWithAsync(std::string tenant, std::string job_id, core::Json variables, TxStep also,
+                            std::function<void(core::Status)> done);
+
  private:
   core::Timestamp Now() const { return clock_->Now(); }
   core::Result<std::string> StartInTx(store::Tx& tx, const std::string& tenant, const std::string& process_id,
