@@ -1,8 +1,8 @@
 // Engine: the BPMN runtime's C++ interface — deployments, process instances,
 // jobs, user tasks, messages, timers, incidents, cancellation and history.
 //
-// Every mutating call is ONE command of the store's group-commit writer (one
-// savepoint in a shared transaction): it reads the state it needs, runs the
+// Every mutating call is ONE command of the store's group-commit writer (in a
+// shared transaction; re-runnable, see store::Writer): it reads the state it needs, runs the
 // tokens to their next wait states and writes state and history. An OK answer
 // means the command is durable; after a crash every instance continues from
 // its last acknowledged command. Commands of concurrent callers are batched,
