@@ -144,17 +144,28 @@ core::Result<RunResult> RunOnce(Engine& engine, const std::string& tenant, const
   std::condition_variable cv;
   std::unordered_map<std::string, Clock::time_point> started;  // GUARDED_BY(mu)
   int in_flight = 0;                                           // GUARDED_BY(mu)
+  int completing = 0;                                          // GUARDED_BY(mu) completions not answered yet
   int completed = 0;                                           // GUARDED_BY(mu)
   std::optional<core::Error> failure;                          // GUARDED_BY(mu)
   std::vector<double> latencies;
   latencies.reserve(static_cast<size_t>(n));
   std::mt19937 rng(42);
+  // The callbacks refer to these locals: an early return waits for all of them.
+  auto fail = [&](core::Error e) -> core::Error {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return in_flight == 0 && completing == 0; });
+    return e;
+  };
   auto t0 = Clock::now();
   int issued = 0;
   for (;;) {
     {
       std::unique_lock lock(mu);
-      if (failure) return *failure;
+      if (failure) {
+        core::Error e = *failure;
+        lock.unlock();
+        return fail(std::move(e));
+      }
       if (completed == n) break;
     }
     while (issued < n) {
@@ -178,17 +189,22 @@ core::Result<RunResult> RunOnce(Engine& engine, const std::string& tenant, const
                                 });
     }
     auto jobs = engine.ActivateJobs(tenant, "bench", "bench-worker", 1024, std::chrono::minutes(5));
-    if (!jobs.ok()) return jobs.error();
+    if (!jobs.ok()) return fail(jobs.error());
     if (jobs->empty()) {
       std::unique_lock lock(mu);
       cv.wait_for(lock, std::chrono::milliseconds(1));
       continue;
+    }
+    {
+      std::lock_guard lock(mu);
+      completing += static_cast<int>(jobs->size());
     }
     for (ActivatedJob& job : *jobs) {
       engine.CompleteJobAsync(tenant, job.job_id, core::Json::object(),
                               [&, instance = job.instance_id](core::Status s) {
                                 auto now = Clock::now();
                                 std::lock_guard lock(mu);
+                                --completing;
                                 if (!s.ok()) {
                                   failure = s.error();
                                 } else {
