@@ -42,6 +42,7 @@
 
 #include "core/id.h"
 #include "engine/engine.h"
+#include "engine/engine_test_util.h"
 #include "store/database.h"
 #include "store/store_test_util.h"
 
@@ -101,6 +102,48 @@ core::Result<int64_t> Count(store::Database& db, std::string_view sql, std::init
     AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(sql, std::span<const store::Value>(p)));
     return row->Int(0);
   });
+}
+
+// --- CompleteJobWith (both backends) ------------------------------------------
+
+using testing::EngineTest;
+class CompleteJobWithTest : public EngineTest {};
+AW_STORE_INSTANTIATE(CompleteJobWithTest);
+
+TEST_P(CompleteJobWithTest, TheExtraStepCommitsWithTheCompletionOrNeither) {
+  Deploy(testing::Model("one", R"(<bpmn:startEvent id="s"/>)" + testing::ServiceTask("work", "w") +
+                                   R"(<bpmn:endEvent id="e"/>)" + testing::Flow("f1", "s", "work") +
+                                   testing::Flow("f2", "work", "e")));
+  std::string id = Start("one");
+  auto jobs = Activate("w");
+  ASSERT_EQ(jobs.size(), 1u);
+  // The step fails after its write: the completion is not kept either.
+  core::Status s = engine_->CompleteJobWith("t1", jobs[0].job_id, core::Json{{"x", 1}}, [](Tx& tx) -> core::Status {
+    AW_TRY(tx.Exec("INSERT INTO kv (tenant_id, key, value) VALUES ($1, $2, $3)", {"t1", "executed", "first"}));
+    return core::Unavailable("the worker's own bookkeeping failed");
+  });
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code(), core::ErrorCode::kUnavailable);
+  EXPECT_EQ(Instance(id).state, "active");
+  EXPECT_EQ(ReadInt(*db_, "SELECT count(*) FROM kv"), 0);
+  // The step succeeds: both are committed.
+  s = engine_->CompleteJobWith("t1", jobs[0].job_id, core::Json{{"x", 2}}, [](Tx& tx) -> core::Status {
+    AW_TRY(tx.Exec("INSERT INTO kv (tenant_id, key, value) VALUES ($1, $2, $3)", {"t1", "executed", "second"}));
+    return core::OkStatus();
+  });
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ(Instance(id).state, "completed");
+  EXPECT_EQ(Instance(id).variables["x"], 2);
+  EXPECT_EQ(ReadInt(*db_, "SELECT count(*) FROM kv WHERE value = 'second'"), 1);
+  // A job that is gone fails before the step runs.
+  bool ran = false;
+  s = engine_->CompleteJobWith("t1", jobs[0].job_id, core::Json::object(), [&](Tx&) -> core::Status {
+    ran = true;
+    return core::OkStatus();
+  });
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code(), core::ErrorCode::kNotFound);
+  EXPECT_FALSE(ran);
 }
 
 // --- The worker role ------------------------------------------------------------
