@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -170,8 +171,107 @@ int BenchStore(const BenchFlags& flags, std::ostream& out) {
   return BenchOnDisk(flags, "store", o, store::RunStoreBench, out);
 }
 
+// Where bench/ is: the working directory (make bench runs in the repo) or the source tree.
+std::filesystem::path BenchDir() {
+  if (std::filesystem::exists("bench/bpmn-engine/run.mjs")) return "bench";
+  return std::filesystem::path(AMTSWEG_SOURCE_DIR) / "bench";
+}
+
+// The bpmn-engine peer (bench/bpmn-engine/run.mjs): name -> instances/s, and
+// its heap per waiting instance. Empty when node or the package is missing.
+struct PeerFigures {
+  std::map<std::string, double> ops_per_s;
+  int waiting = 0;
+  double heap_bytes_per_waiting = -1;
+  std::string version;
+};
+
+// The value of "key": in one line of JSON from run.mjs (numbers and strings only).
+std::string JsonField(const std::string& line, const std::string& key) {
+  std::string k = "\"" + key + "\":";
+  size_t p = line.find(k);
+  if (p == std::string::npos) return "";
+  p += k.size();
+  if (p < line.size() && line[p] == '"') {
+    size_t e = line.find('"', p + 1);
+    return e == std::string::npos ? "" : line.substr(p + 1, e - p - 1);
+  }
+  size_t e = line.find_first_of(",}", p);
+  return line.substr(p, e == std::string::npos ? std::string::npos : e - p);
+}
+
+PeerFigures RunBpmnEngine(double seconds_per_run, int waiting, std::ostream& out) {
+  PeerFigures peer;
+  auto dir = BenchDir() / "bpmn-engine";
+  if (!std::filesystem::exists(dir / "node_modules" / "bpmn-engine")) {
+    out << "# bpmn-engine not installed (run make setup: npm ci in bench/bpmn-engine); no side-by-side figures\n";
+    return peer;
+  }
+  std::string cmd = fmt::format("node --expose-gc --max-old-space-size=8192 '{}' {} {} 2>&1",
+                                (dir / "run.mjs").string(), seconds_per_run, waiting);
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) {
+    out << "# bpmn-engine: cannot run node; no side-by-side figures\n";
+    return peer;
+  }
+  char buf[1024];
+  while (fgets(buf, sizeof buf, pipe) != nullptr) {
+    std::string line(buf);
+    std::string name = JsonField(line, "name");
+    if (name.empty()) {
+      out << "# bpmn-engine: " << line;
+    } else if (name == "version") {
+      peer.version = JsonField(line, "bpmn_engine") + " on node " + JsonField(line, "node");
+    } else if (name == "waiting_user_task") {
+      peer.waiting = std::atoi(JsonField(line, "instances").c_str());
+      peer.heap_bytes_per_waiting = std::atof(JsonField(line, "heap_bytes_per_instance").c_str());
+    } else {
+      peer.ops_per_s[name] = std::atof(JsonField(line, "ops_per_s").c_str());
+    }
+  }
+  int rc = pclose(pipe);
+  if (rc != 0) out << "# bpmn-engine: run.mjs exited with status " << rc << "\n";
+  return peer;
+}
+
 int BenchEngine(const BenchFlags& flags, std::ostream& out) {
-  return BenchOnDisk(flags, "engine", engine::EngineBenchOptions{}, engine::RunEngineBench, out);
+  engine::EngineBenchResult result;
+  int rc = BenchOnDisk(flags, "engine", engine::EngineBenchOptions{},
+                       [&](const engine::EngineBenchOptions& o, std::ostream& os) {
+                         return engine::RunEngineBench(o, os, &result);
+                       },
+                       out);
+  if (rc != 0) return rc;
+  // The same two models in bpmn-engine (Node.js, in memory), in the same command.
+  // Its instance rate is far lower, so it runs for a time, not a count.
+  const double seconds = flags.seconds > 0 ? flags.seconds : 3;
+  const int peer_waiting = 2000;  // about 0.45 MB each: 10,000 would take minutes and GBs
+  out << fmt::format("# bpmn-engine: the same models in memory, 3 runs of {} s each, 16 instances in flight; "
+                     "conditions as JavaScript compiled once\n",
+                     seconds);
+  out.flush();
+  PeerFigures peer = RunBpmnEngine(seconds, peer_waiting, out);
+  if (peer.ops_per_s.empty()) {
+    out << "\n";
+    return 0;
+  }
+  if (!peer.version.empty()) out << "# bpmn-engine " << peer.version << "\n";
+  out << "name runs median_us p99_us ops_per_s\n";
+  for (const auto& [name, rate] : peer.ops_per_s) out << fmt::format("bpmn_{} 3 - - {:.0f}\n", name, rate);
+  if (peer.heap_bytes_per_waiting >= 0) {
+    out << fmt::format("bpmn_engine_waiting_user_task {} instances: heap {:.0f} B/instance (kept in memory)\n",
+                       peer.waiting, peer.heap_bytes_per_waiting);
+  }
+  for (const auto& s : result.scenarios) {
+    // sqlite_engine_service_task -> engine_service_task
+    std::string model = s.name.substr(s.name.find('_') + 1);
+    auto it = peer.ops_per_s.find(model);
+    if (it == peer.ops_per_s.end() || it->second <= 0) continue;
+    out << fmt::format("ratio {} / bpmn_{}: {:.1f}x (durable vs in memory; target >= 5x)\n", s.name, model,
+                       s.ops_per_s / it->second);
+  }
+  out << "\n";
+  return 0;
 }
 
 int BenchHttp(const BenchFlags& flags, std::ostream& out) {

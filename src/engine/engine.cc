@@ -454,6 +454,26 @@ void Engine::CompleteJobAsync(std::string tenant, std::string job_id, Json varia
       std::move(done));
 }
 
+core::Status Engine::CompleteJobWith(std::string_view tenant, std::string_view job_id, const Json& variables,
+                                     TxStep also) {
+  std::string t(tenant), j(job_id);
+  return db_.writer().Write([&](Tx& tx) -> core::Status {
+    AW_TRY(CompleteJobInTx(tx, t, j, variables));
+    return also(tx);
+  });
+}
+
+void Engine::CompleteJobWithAsync(std::string tenant, std::string job_id, Json variables, TxStep also,
+                                  std::function<void(core::Status)> done) {
+  db_.writer().Submit(
+      [this, tenant = std::move(tenant), job_id = std::move(job_id), variables = std::move(variables),
+       also = std::move(also)](Tx& tx) -> core::Status {
+        AW_TRY(CompleteJobInTx(tx, tenant, job_id, variables));
+        return also(tx);
+      },
+      std::move(done));
+}
+
 core::Status Engine::FailJob(std::string_view tenant_view, std::string_view job_view, int retries,
                              std::string_view message_view, std::chrono::milliseconds backoff) {
   if (retries < 0) return core::InvalidArgument("retries must not be negative");
@@ -688,9 +708,12 @@ core::Result<int> Engine::FireDueTimers(int max_timers) {
   // One command per timer: a timer whose model raises an incident does not
   // hold back the others, and the batch still shares one commit.
   std::vector<std::future<core::Status>> pending;
-  auto fired = std::make_shared<std::atomic<int>>(0);
+  // One flag per command, set by its last run (the writer may run a command twice).
+  std::vector<std::shared_ptr<bool>> fired_flags;
   for (auto& [tenant, timer_id] : due) {
+    auto fired = fired_flags.emplace_back(std::make_shared<bool>(false));
     pending.push_back(db_.writer().Submit([this, tenant, timer_id, now, fired](Tx& tx) -> core::Status {
+      *fired = false;
       std::string_view sql = IsPg(tx)
           ? "SELECT instance_id, element_key, element_index, repetitions, cycle, due_at FROM engine_timers "
             "WHERE tenant_id = $1 AND timer_id = $2 FOR UPDATE SKIP LOCKED"
@@ -701,7 +724,7 @@ core::Result<int> Engine::FireDueTimers(int max_timers) {
       if (row->Int(5) > core::ToUnixMillis(now)) return core::OkStatus();
       if (row->Text(0).empty()) {  // a timer start event
         AW_TRY(FireStartTimer(tx, tenant, timer_id, *row, now));
-        fired->fetch_add(1);
+        *fired = true;
         return core::OkStatus();
       }
       AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, tenant, row->Text(0)));
@@ -728,14 +751,16 @@ core::Result<int> Engine::FireDueTimers(int max_timers) {
       BpmnProcessor proc(tx, *st, *cp, this);
       AW_TRY(proc.TriggerEvent(element_key, node, Json::object()));
       AW_TRY(Finish(tx, *st, proc));
-      fired->fetch_add(1);
+      *fired = true;
       return core::OkStatus();
     }));
   }
   core::Status first = core::OkStatus();
-  for (auto& f : pending) {
-    core::Status s = f.get();
+  int fired = 0;
+  for (size_t i = 0; i < pending.size(); ++i) {
+    core::Status s = pending[i].get();
     if (!s.ok() && first.ok()) first = s;
+    if (s.ok() && *fired_flags[i]) ++fired;
   }
   AW_TRY(first);
   // Expired buffered messages are never correlated; this only reclaims their rows.
@@ -743,7 +768,7 @@ core::Result<int> Engine::FireDueTimers(int max_timers) {
     AW_TRY(tx.Exec("DELETE FROM engine_messages WHERE expires_at <= $1", {core::ToUnixMillis(now)}));
     return core::OkStatus();
   }));
-  return fired->load();
+  return fired;
 }
 
 // --- Incidents -------------------------------------------------------------------

@@ -1,8 +1,8 @@
 // Engine: the BPMN runtime's C++ interface — deployments, process instances,
 // jobs, user tasks, messages, timers, incidents, cancellation and history.
 //
-// Every mutating call is ONE command of the store's group-commit writer (one
-// savepoint in a shared transaction): it reads the state it needs, runs the
+// Every mutating call is ONE command of the store's group-commit writer (in a
+// shared transaction; re-runnable, see store::Writer): it reads the state it needs, runs the
 // tokens to their next wait states and writes state and history. An OK answer
 // means the command is durable; after a crash every instance continues from
 // its last acknowledged command. Commands of concurrent callers are batched,
@@ -371,6 +371,17 @@ class Engine : private CallContext {
   // kNotFound: no such decision; kInvalidArgument: input not convertible.
   core::Result<core::Json> EvaluateDecisionInTx(store::Tx& tx, std::string_view tenant, std::string_view decision_id,
                                                 const core::Json& input);
+  // CompleteJob plus `also(tx)` in the same command, i.e. the same
+  // transaction: a worker records what it did (say, a row counting the
+  // execution) so that "executed" and "completed" cannot diverge. `also` runs
+  // after the completion; its error fails the whole command (nothing of it is
+  // kept). It may run more than once (store::Writer replays), only the last
+  // run counts; it runs on the writer thread and must be quick.
+  using TxStep = std::function<core::Status(store::Tx&)>;
+  core::Status CompleteJobWith(std::string_view tenant, std::string_view job_id, const core::Json& variables,
+                               TxStep also);
+  void CompleteJobWithAsync(std::string tenant, std::string job_id, core::Json variables, TxStep also,
+                            std::function<void(core::Status)> done);
 
  private:
   core::Timestamp Now() const { return clock_->Now(); }

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -51,6 +52,86 @@ const char* kXorModel = R"(<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>)";
 
+const char* kUserTaskModel = R"(<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="bench3" targetNamespace="http://amtsweg.de/bench">
+  <bpmn:process id="bench_user" isExecutable="true">
+    <bpmn:startEvent id="start"/>
+    <bpmn:userTask id="review" name="Antrag prüfen"><bpmn:extensionElements>
+      <zeebe:assignmentDefinition candidateGroups="bauamt"/></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>)";
+
+// Resident set of this process in bytes (Linux), -1 when unknown.
+int64_t RssBytes() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with("VmRSS:")) return std::stoll(line.substr(6)) * 1024;
+  }
+  return -1;
+}
+
+// Bytes the database holds: SQLite pages (the WAL included, as the reader sees
+// them); PostgreSQL the total size (heap, indexes, TOAST) of the current schema's tables.
+core::Result<int64_t> DatabaseBytes(store::Database& db) {
+  return db.Read([](store::Tx& tx) -> core::Result<int64_t> {
+    if (tx.dialect() == store::Dialect::kSqlite) {
+      AW_ASSIGN_OR_RETURN(auto pages, tx.QueryOne("PRAGMA page_count"));
+      AW_ASSIGN_OR_RETURN(auto size, tx.QueryOne("PRAGMA page_size"));
+      return pages->Int(0) * size->Int(0);
+    }
+    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT COALESCE(sum(pg_total_relation_size(c.oid)), 0)::bigint "
+                                              "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                              "WHERE n.nspname = current_schema() AND c.relkind = 'r'"));
+    return row->Int(0);
+  });
+}
+
+// Starts `n` instances of the user-task model (at most `window` in flight) and
+// leaves them waiting; growth of RSS and database per instance.
+core::Result<EngineBenchResult::Waiting> RunWaiting(store::Database& db, Engine& engine, const std::string& tenant,
+                                                    int n, int window) {
+  std::mutex mu;
+  std::condition_variable cv;
+  int in_flight = 0;  // GUARDED_BY(mu)
+  std::optional<core::Error> failure;
+  auto start = [&](int count) -> core::Status {
+    for (int i = 0; i < count; ++i) {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return in_flight < window || failure; });
+      if (failure) break;
+      ++in_flight;
+      lock.unlock();
+      engine.StartInstanceAsync(tenant, "bench_user", core::Json{{"applicant", "Erika Mustermann"}, {"amount", i % 200}},
+                                [&](core::Result<std::string> id) {
+                                  std::lock_guard l(mu);
+                                  --in_flight;
+                                  if (!id.ok() && !failure) failure = id.error();
+                                  cv.notify_all();
+                                });
+    }
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return in_flight == 0; });
+    if (failure) return *failure;
+    return core::OkStatus();
+  };
+  AW_TRY(start(std::min(n, 1000)));  // warm caches and statements first: they are not per instance
+  AW_ASSIGN_OR_RETURN(int64_t db_before, DatabaseBytes(db));
+  int64_t rss_before = RssBytes();
+  AW_TRY(start(n));
+  AW_ASSIGN_OR_RETURN(int64_t db_after, DatabaseBytes(db));
+  int64_t rss_after = RssBytes();
+  EngineBenchResult::Waiting w;
+  w.instances = n;
+  w.rss_bytes_per_instance = static_cast<double>(rss_after - rss_before) / n;
+  w.db_bytes_per_instance = static_cast<double>(db_after - db_before) / n;
+  return w;
+}
+
 struct RunResult {
   double ops_per_s = 0;
   std::vector<double> latencies_us;
@@ -63,17 +144,28 @@ core::Result<RunResult> RunOnce(Engine& engine, const std::string& tenant, const
   std::condition_variable cv;
   std::unordered_map<std::string, Clock::time_point> started;  // GUARDED_BY(mu)
   int in_flight = 0;                                           // GUARDED_BY(mu)
+  int completing = 0;                                          // GUARDED_BY(mu) completions not answered yet
   int completed = 0;                                           // GUARDED_BY(mu)
   std::optional<core::Error> failure;                          // GUARDED_BY(mu)
   std::vector<double> latencies;
   latencies.reserve(static_cast<size_t>(n));
   std::mt19937 rng(42);
+  // The callbacks refer to these locals: an early return waits for all of them.
+  auto fail = [&](core::Error e) -> core::Error {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return in_flight == 0 && completing == 0; });
+    return e;
+  };
   auto t0 = Clock::now();
   int issued = 0;
   for (;;) {
     {
       std::unique_lock lock(mu);
-      if (failure) return *failure;
+      if (failure) {
+        core::Error e = *failure;
+        lock.unlock();
+        return fail(std::move(e));
+      }
       if (completed == n) break;
     }
     while (issued < n) {
@@ -97,17 +189,22 @@ core::Result<RunResult> RunOnce(Engine& engine, const std::string& tenant, const
                                 });
     }
     auto jobs = engine.ActivateJobs(tenant, "bench", "bench-worker", 1024, std::chrono::minutes(5));
-    if (!jobs.ok()) return jobs.error();
+    if (!jobs.ok()) return fail(jobs.error());
     if (jobs->empty()) {
       std::unique_lock lock(mu);
       cv.wait_for(lock, std::chrono::milliseconds(1));
       continue;
+    }
+    {
+      std::lock_guard lock(mu);
+      completing += static_cast<int>(jobs->size());
     }
     for (ActivatedJob& job : *jobs) {
       engine.CompleteJobAsync(tenant, job.job_id, core::Json::object(),
                               [&, instance = job.instance_id](core::Status s) {
                                 auto now = Clock::now();
                                 std::lock_guard lock(mu);
+                                --completing;
                                 if (!s.ok()) {
                                   failure = s.error();
                                 } else {
@@ -137,7 +234,7 @@ double Percentile(std::vector<double> v, double p) {
 }
 
 core::Status RunBackend(const std::string& backend, const std::string& url, const EngineBenchOptions& o,
-                        std::ostream& out) {
+                        std::ostream& out, EngineBenchResult* result) {
   store::Options so;
   so.url = url;
   AW_ASSIGN_OR_RETURN(auto db, store::Database::Open(so));
@@ -146,7 +243,8 @@ core::Status RunBackend(const std::string& backend, const std::string& url, cons
   AW_TRY(db->writer().Start());
   Engine engine(*db);
   std::string tenant = "bench-" + core::NewId();
-  AW_ASSIGN_OR_RETURN(auto deployment, engine.Deploy(tenant, {{"service.bpmn", kServiceModel}, {"xor.bpmn", kXorModel}}));
+  AW_ASSIGN_OR_RETURN(auto deployment, engine.Deploy(tenant, {{"service.bpmn", kServiceModel}, {"xor.bpmn", kXorModel},
+                                                              {"user.bpmn", kUserTaskModel}}));
   (void)deployment;
   for (auto [name, process] : {std::pair{"engine_service_task", "bench_service"}, std::pair{"engine_xor_feel", "bench_xor"}}) {
     AW_ASSIGN_OR_RETURN(RunResult warm_up, RunOnce(engine, tenant, process, std::max(1, o.instances / 10), o.window));
@@ -162,6 +260,15 @@ core::Status RunBackend(const std::string& backend, const std::string& url, cons
     out << fmt::format("{}_{} {} {:.0f} {:.0f} {:.0f}\n", backend, name, o.runs, Percentile(all_latencies, 0.5),
                        Percentile(all_latencies, 0.99), rates[rates.size() / 2]);
     out.flush();
+    if (result != nullptr) result->scenarios.push_back({backend + "_" + name, rates[rates.size() / 2]});
+  }
+  if (o.waiting > 0) {
+    AW_ASSIGN_OR_RETURN(auto w, RunWaiting(*db, engine, tenant, o.waiting, o.window));
+    w.backend = backend;
+    out << fmt::format("{}_engine_waiting_user_task {} instances: RSS {:+.0f} B/instance, database {:.0f} B/instance\n",
+                       backend, w.instances, w.rss_bytes_per_instance, w.db_bytes_per_instance);
+    out.flush();
+    if (result != nullptr) result->waiting.push_back(w);
   }
   db->Close();
   return core::OkStatus();
@@ -169,9 +276,9 @@ core::Status RunBackend(const std::string& backend, const std::string& url, cons
 
 }  // namespace
 
-core::Status RunEngineBench(const EngineBenchOptions& options, std::ostream& out) {
-  if (options.instances <= 0 || options.runs <= 0 || options.window <= 0) {
-    return core::InvalidArgument("instances, runs and window must be positive");
+core::Status RunEngineBench(const EngineBenchOptions& options, std::ostream& out, EngineBenchResult* result) {
+  if (options.instances <= 0 || options.runs <= 0 || options.window <= 0 || options.waiting < 0) {
+    return core::InvalidArgument("instances, runs and window must be positive, waiting not negative");
   }
   out << fmt::format("engine bench: {} instances per run, {} runs, {} starts in flight\n", options.instances,
                      options.runs, options.window);
@@ -180,7 +287,7 @@ core::Status RunEngineBench(const EngineBenchOptions& options, std::ostream& out
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return core::Unavailable("cannot create " + dir.string() + ": " + ec.message());
-  core::Status s = RunBackend("sqlite", "sqlite:" + (dir / "engine.db").string(), options, out);
+  core::Status s = RunBackend("sqlite", "sqlite:" + (dir / "engine.db").string(), options, out, result);
   std::filesystem::remove_all(dir, ec);
   AW_TRY(s);
   if (!options.pg_url.empty()) {
@@ -194,7 +301,7 @@ core::Status RunEngineBench(const EngineBenchOptions& options, std::ostream& out
     }
     std::string url = options.pg_url + (options.pg_url.find('?') == std::string::npos ? "?" : "&") +
                       "options=-csearch_path%3D" + schema;
-    s = RunBackend("postgres", url, options, out);
+    s = RunBackend("postgres", url, options, out, result);
     try {
       pqxx::connection c(options.pg_url);
       pqxx::nontransaction tx(c);

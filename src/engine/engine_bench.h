@@ -5,6 +5,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 
@@ -16,6 +17,23 @@ struct EngineBenchOptions {
   int instances = 20000;                           // per timed run
   int window = 2048;                               // start commands in flight at once
   int runs = 3;                                    // timed runs after one untimed warm-up
+  int waiting = 10000;                             // instances parked at a user task; 0 skips
+};
+
+// What RunEngineBench measured, for callers that compare (app's bench with bpmn-engine).
+struct EngineBenchResult {
+  struct Scenario {
+    std::string name;  // sqlite_engine_service_task, ...
+    double ops_per_s = 0;
+  };
+  std::vector<Scenario> scenarios;
+  struct Waiting {
+    std::string backend;  // sqlite | postgres
+    int instances = 0;
+    double rss_bytes_per_instance = 0;  // growth of this process's resident set
+    double db_bytes_per_instance = 0;   // growth of the database (SQLite pages; PostgreSQL relation sizes)
+  };
+  std::vector<Waiting> waiting;
 };
 
 // Scenarios per backend:
@@ -27,7 +45,14 @@ struct EngineBenchOptions {
 // Prints a header and one line per scenario: `name runs median_us p99_us ops_per_s`,
 // where latency is start submission to the completion commit of the instance and
 // ops_per_s (completed durable instances per second) is the median of the runs.
+//   <backend>_engine_waiting_user_task  `waiting` instances started and left
+//                                  at a user task: growth of the process's RSS
+//                                  and of the database per waiting instance
+//                                  (the engine keeps waiting instances only in
+//                                  the database)
 // PostgreSQL runs in a schema of its own, dropped afterwards. Not thread-safe.
-core::Status RunEngineBench(const EngineBenchOptions& options, std::ostream& out);
+// `result`, when given, receives the figures as numbers.
+core::Status RunEngineBench(const EngineBenchOptions& options, std::ostream& out,
+                            EngineBenchResult* result = nullptr);
 
 }  // namespace amtsweg::engine

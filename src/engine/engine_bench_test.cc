@@ -16,6 +16,7 @@ TEST(EngineBench, RunsBothScenariosAndPrintsOneLineEach) {
   o.instances = 300;
   o.window = 64;
   o.runs = 1;
+  o.waiting = 200;
   // Manual measurement: AMTSWEG_ENGINE_BENCH_INSTANCES=20000 engine_test --gtest_filter=EngineBench*
   if (const char* n = std::getenv("AMTSWEG_ENGINE_BENCH_INSTANCES")) {
     o.instances = std::atoi(n);
@@ -23,12 +24,21 @@ TEST(EngineBench, RunsBothScenariosAndPrintsOneLineEach) {
   }
   if (const char* pg = std::getenv("AMTSWEG_TEST_PG_URL")) o.pg_url = pg;
   std::ostringstream out;
-  core::Status s = RunEngineBench(o, out);
+  EngineBenchResult result;
+  core::Status s = RunEngineBench(o, out, &result);
   ASSERT_TRUE(s.ok()) << s.error().ToString();
   std::string text = out.str();
   std::cout << text;
   EXPECT_NE(text.find("sqlite_engine_service_task 1 "), std::string::npos) << text;
   EXPECT_NE(text.find("sqlite_engine_xor_feel 1 "), std::string::npos) << text;
+  EXPECT_NE(text.find("sqlite_engine_waiting_user_task 200 instances: "), std::string::npos) << text;
+  ASSERT_GE(result.scenarios.size(), 2u);
+  EXPECT_EQ(result.scenarios[0].name, "sqlite_engine_service_task");
+  EXPECT_GT(result.scenarios[0].ops_per_s, 0);
+  ASSERT_GE(result.waiting.size(), 1u);
+  EXPECT_EQ(result.waiting[0].backend, "sqlite");
+  // Each waiting instance keeps rows (instance, element, variables, user task, history).
+  EXPECT_GT(result.waiting[0].db_bytes_per_instance, 100);
   if (!o.pg_url.empty()) {
     EXPECT_NE(text.find("postgres_engine_xor_feel 1 "), std::string::npos) << text;
   }

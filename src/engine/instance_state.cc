@@ -39,6 +39,50 @@ const std::string& HistoryInsertSql(size_t rows) {
   return sql[rows];
 }
 
+// Rows per multi-row INSERT of element instances and variable scopes.
+constexpr size_t kRowChunk = 16;
+
+// "<head> VALUES ($1, $2, ...), (...)" for `rows` rows: $1 tenant, $2 instance,
+// then `per_row` parameters per row. Built once per (head, rows), so the
+// prepared statements are reused. `Site` tells the call sites apart.
+template <int Site>
+const std::string& MultiRowSql(std::string_view head, size_t per_row, size_t rows) {
+  static const std::vector<std::string> sql = [&] {
+    std::vector<std::string> out(kRowChunk + 1);
+    for (size_t n = 1; n <= kRowChunk; ++n) {
+      std::string s(head);
+      s += " VALUES ";
+      for (size_t r = 0; r < n; ++r) {
+        s += r == 0 ? "($1, $2" : ", ($1, $2";
+        for (size_t c = 0; c < per_row; ++c) s += fmt::format(", ${}", 3 + r * per_row + c);
+        s += ")";
+      }
+      out[n] = std::move(s);
+    }
+    return out;
+  }();
+  return sql[rows];
+}
+
+// Runs one multi-row INSERT per kRowChunk rows of `rows` (each `per_row` values).
+template <int Site>
+core::Status InsertRows(store::Tx& tx, std::string_view head, size_t per_row, const std::string& tenant,
+                        const std::string& instance, std::vector<store::Value>& rows) {
+  const size_t total = rows.size() / per_row;
+  std::vector<store::Value> params;
+  for (size_t begin = 0; begin < total; begin += kRowChunk) {
+    size_t n = std::min(kRowChunk, total - begin);
+    params.clear();
+    params.reserve(2 + n * per_row);
+    params.emplace_back(tenant);
+    params.emplace_back(instance);
+    for (size_t i = begin * per_row; i < (begin + n) * per_row; ++i) params.push_back(std::move(rows[i]));
+    AW_TRY(tx.Exec(MultiRowSql<Site>(head, per_row, n), std::span<const store::Value>(params)));
+  }
+  rows.clear();
+  return core::OkStatus();
+}
+
 }  // namespace
 
 core::Result<std::unique_ptr<InstanceState>> InstanceState::Load(store::Tx& tx, std::string tenant,
@@ -66,27 +110,28 @@ core::Result<std::unique_ptr<InstanceState>> InstanceState::Load(store::Tx& tx, 
   if (!row->IsNull(9)) s->parent_instance_id_ = row->Text(9);
   if (!row->IsNull(10)) s->parent_element_key_ = row->Int(10);
   if (s->state_ != "active") return s;
-  AW_ASSIGN_OR_RETURN(auto elements,
-                      tx.Query("SELECT element_key, scope_key, element_index, state, data FROM engine_elements "
+  // Element instances and variable scopes in one statement (one round trip on PostgreSQL).
+  AW_ASSIGN_OR_RETURN(auto rows,
+                      tx.Query("SELECT 0, element_key, scope_key, element_index, state, data FROM engine_elements "
+                               "WHERE tenant_id = $1 AND instance_id = $2 "
+                               "UNION ALL SELECT 1, scope_key, 0, 0, '', vars FROM engine_variables "
                                "WHERE tenant_id = $1 AND instance_id = $2",
                                {s->tenant_, s->instance_id_}));
-  for (const store::Row& r : elements) {
-    ElementInstance e;
-    e.key = r.Int(0);
-    e.scope_key = r.Int(1);
-    e.node = static_cast<bpmn::Index>(r.Int(2));
-    e.state = r.Text(3);
-    AW_ASSIGN_OR_RETURN(e.data, ParseStored(r.Text(4)));
-    s->elements_.emplace(e.key, std::move(e));
-  }
-  AW_ASSIGN_OR_RETURN(auto vars, tx.Query("SELECT scope_key, vars FROM engine_variables "
-                                          "WHERE tenant_id = $1 AND instance_id = $2",
-                                          {s->tenant_, s->instance_id_}));
-  for (const store::Row& r : vars) {
-    VarScope v;
-    AW_ASSIGN_OR_RETURN(v.vars, ParseStored(r.Text(1)));
-    v.in_db = true;
-    s->vars_.emplace(r.Int(0), std::move(v));
+  for (const store::Row& r : rows) {
+    if (r.Int(0) == 0) {
+      ElementInstance e;
+      e.key = r.Int(1);
+      e.scope_key = r.Int(2);
+      e.node = static_cast<bpmn::Index>(r.Int(3));
+      e.state = r.Text(4);
+      AW_ASSIGN_OR_RETURN(e.data, ParseStored(r.Text(5)));
+      s->elements_.emplace(e.key, std::move(e));
+    } else {
+      VarScope v;
+      AW_ASSIGN_OR_RETURN(v.vars, ParseStored(r.Text(5)));
+      v.in_db = true;
+      s->vars_.emplace(r.Int(1), std::move(v));
+    }
   }
   return s;
 }
@@ -121,6 +166,9 @@ core::Status InstanceState::Flush(store::Tx& tx) {
                    {tenant_, instance_id_, state_, next_key_, next_seq_, core::DumpJson(joins_),
                     ended_at_ ? store::Value(*ended_at_) : store::Value()}));
   }
+  // New element instances and variable scopes go in multi-row INSERTs (a
+  // multi-instance activity creates many in one command).
+  std::vector<store::Value> new_elements, new_vars;
   for (auto& [key, e] : elements_) {
     if (e.deleted) {
       if (!e.is_new) {
@@ -128,10 +176,12 @@ core::Status InstanceState::Flush(store::Tx& tx) {
                        {tenant_, instance_id_, key}));
       }
     } else if (e.is_new) {
-      AW_TRY(tx.Exec("INSERT INTO engine_elements (tenant_id, instance_id, element_key, scope_key, element_index, "
-                     "element_id, state, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                     {tenant_, instance_id_, key, e.scope_key, e.node, e.data.value("id", std::string()), e.state,
-                      core::DumpJson(e.data)}));
+      new_elements.emplace_back(key);
+      new_elements.emplace_back(e.scope_key);
+      new_elements.emplace_back(static_cast<int64_t>(e.node));
+      new_elements.emplace_back(e.data.value("id", std::string()));
+      new_elements.emplace_back(e.state);
+      new_elements.emplace_back(core::DumpJson(e.data));
     } else if (e.dirty) {
       AW_TRY(tx.Exec("UPDATE engine_elements SET state = $4, data = $5 "
                      "WHERE tenant_id = $1 AND instance_id = $2 AND element_key = $3",
@@ -140,6 +190,9 @@ core::Status InstanceState::Flush(store::Tx& tx) {
     e.is_new = false;
     e.dirty = false;
   }
+  AW_TRY(InsertRows<0>(tx, "INSERT INTO engine_elements (tenant_id, instance_id, element_key, scope_key, "
+                          "element_index, element_id, state, data)",
+                       6, tenant_, instance_id_, new_elements));
   std::erase_if(elements_, [](const auto& kv) { return kv.second.deleted; });
   for (auto& [scope, v] : vars_) {
     if (v.deleted) {
@@ -152,13 +205,15 @@ core::Status InstanceState::Flush(store::Tx& tx) {
         AW_TRY(tx.Exec("UPDATE engine_variables SET vars = $4 WHERE tenant_id = $1 AND instance_id = $2 AND scope_key = $3",
                        {tenant_, instance_id_, scope, core::DumpJson(v.vars)}));
       } else {
-        AW_TRY(tx.Exec("INSERT INTO engine_variables (tenant_id, instance_id, scope_key, vars) VALUES ($1, $2, $3, $4)",
-                       {tenant_, instance_id_, scope, core::DumpJson(v.vars)}));
+        new_vars.emplace_back(scope);
+        new_vars.emplace_back(core::DumpJson(v.vars));
       }
       v.in_db = true;
       v.dirty = false;
     }
   }
+  AW_TRY(InsertRows<1>(tx, "INSERT INTO engine_variables (tenant_id, instance_id, scope_key, vars)", 2, tenant_,
+                       instance_id_, new_vars));
   std::erase_if(vars_, [](const auto& kv) { return kv.second.deleted; });
   // One multi-row INSERT per chunk: a command appends about five events, and
   // per-statement overhead was most of the cost of writing them one by one.

@@ -43,7 +43,9 @@ Writer::Writer(std::unique_ptr<internal::Connection> conn, size_t max_batch, cor
       failed_total_(metrics.Counter("amtsweg_store_writer_commands_total", "Write commands by outcome.",
                                     {{"outcome", "failed"}})),
       rejected_total_(metrics.Counter("amtsweg_store_writer_commands_total", "Write commands by outcome.",
-                                      {{"outcome", "rejected"}})) {}
+                                      {{"outcome", "rejected"}})),
+      replays_total_(metrics.Counter("amtsweg_store_writer_replays_total",
+                                     "Batches rolled back after a failing command and run again with savepoints.")) {}
 
 Writer::~Writer() {
   core::Status s = Stop();
@@ -204,7 +206,8 @@ void Writer::Loop() {
     queue_depth_.Set(static_cast<double>(queue_.size()));
     lock.unlock();
 
-    RunBatch(batch);
+    const bool replayed = RunBatch(batch);
+    if (replayed) replays_total_.Inc();
     batch_size_.Observe(static_cast<double>(batch.size()));
     // Read before answering: answered requests may be gone.
     const uint64_t last_seq = batch.back()->seq;
@@ -217,6 +220,7 @@ void Writer::Loop() {
       // Stats first: a caller that sees its answer also sees its batch counted.
       std::lock_guard stats_lock(mu_);
       stats_.batches++;
+      stats_.replays += replayed ? 1 : 0;
       stats_.commands_ok += ok;
       stats_.commands_failed += batch.size() - ok;
       stats_.last_batch_size = batch.size();
@@ -257,12 +261,61 @@ void Writer::Loop() {
   thread_id_.store(std::thread::id());
 }
 
-void Writer::RunBatch(std::vector<Request*>& batch) {
+bool Writer::RunBatch(std::vector<Request*>& batch) {
   std::lock_guard conn_lock(conn_mu_);
   if (conn_ == nullptr) {  // Database::Close from inside a callback; nothing can run
     for (Request* r : batch) r->status = core::Unavailable("store writer connection is closed");
-    return;
+    return false;
   }
+  // A lone command needs no savepoint: its failure rolls back the transaction,
+  // which is the same thing without two extra statements. A larger batch runs
+  // optimistically without savepoints too (SAVEPOINT/RELEASE per command cost
+  // SQLite a sub-journal copy of every page a command touches, PostgreSQL a
+  // round trip); only when one of its commands fails is the batch rolled back
+  // and run again, this time with a savepoint per command. After such a
+  // replay the next kIsolatedAfterReplay batches start isolated, so a steady
+  // trickle of failing commands does not make every batch run twice.
+  bool replayed = false;
+  if (batch.size() > 1 && isolated_batches_left_ == 0) {
+    if (RunOptimistic(batch)) return false;
+    replayed = true;
+    isolated_batches_left_ = kIsolatedAfterReplay;
+  } else if (isolated_batches_left_ > 0) {
+    isolated_batches_left_--;
+  }
+  RunIsolated(batch);
+  return replayed;
+}
+
+bool Writer::RunOptimistic(std::vector<Request*>& batch) {
+  internal::Connection& c = *conn_;
+  core::Status begin = c.Begin(internal::TxKind::kWrite);
+  if (!begin.ok()) {
+    core::Error e = std::move(begin).error();
+    e.WithContext("beginning the write transaction");
+    for (Request* r : batch) r->status = e;
+    return true;  // answered: nothing ran
+  }
+  Tx tx(&c);
+  for (Request* r : batch) {
+    r->status = Invoke(r->fn, tx);
+    if (!r->status.ok() || c.Aborted() || !c.InTransaction()) {
+      c.Rollback();
+      return false;
+    }
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  core::Status commit = c.Commit();
+  commit_seconds_.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  if (!commit.ok()) {
+    // Every command succeeded; the commit itself failed (as it would have with savepoints).
+    core::Error e(commit.error().code(), "commit failed, the write was not kept: " + commit.error().message());
+    for (Request* r : batch) r->status = e;
+  }
+  return true;
+}
+
+void Writer::RunIsolated(std::vector<Request*>& batch) {
   internal::Connection& c = *conn_;
   core::Status begin = c.Begin(internal::TxKind::kWrite);
   if (!begin.ok()) {
@@ -271,8 +324,6 @@ void Writer::RunBatch(std::vector<Request*>& batch) {
     for (Request* r : batch) r->status = e;
     return;
   }
-  // A lone command needs no savepoint: its failure rolls back the transaction,
-  // which is the same thing without two extra statements.
   const bool isolate = batch.size() > 1;
   Tx tx(&c);
   for (size_t i = 0; i < batch.size(); ++i) {

@@ -26,20 +26,30 @@ class Connection;
 }
 
 // Callers submit write commands; one writer thread takes every command that
-// waits (up to `max_batch`), runs them in ONE transaction, each inside its own
-// SAVEPOINT, commits once, and only then answers each caller with the status
-// of its own command. One fsync pays for the whole batch (LevelDB's
-// DBImpl::Write / BuildBatchGroup, with a dedicated thread as the leader).
+// waits (up to `max_batch`), runs them in ONE transaction, commits once, and
+// only then answers each caller with the status of its own command. One fsync
+// pays for the whole batch (LevelDB's DBImpl::Write / BuildBatchGroup, with a
+// dedicated thread as the leader).
+//
+// A batch first runs optimistically, without savepoints. If one of its
+// commands fails, the whole transaction is rolled back and the batch runs
+// again with each command inside its own SAVEPOINT, so the failing command
+// rolls back alone (and the next few batches start with savepoints). So a
+// command MAY RUN MORE THAN ONCE before its caller is answered; only its last
+// run counts. Commands must therefore be re-runnable: effects outside the
+// transaction are limited to outputs that each run overwrites (no counters
+// incremented, no messages sent from inside a command).
 //
 // Guarantees:
 //  - An OK answer means the command's writes are committed and durable
 //    (SQLite synchronous=FULL; PostgreSQL synchronous_commit as configured).
-//  - A command that returns an error is rolled back to its savepoint; its
-//    batch-mates are kept. Its caller gets its own error.
+//  - A command that returns an error is rolled back (to its savepoint in the
+//    replay); its batch-mates are kept. Its caller gets its own error.
 //  - If the COMMIT fails, or the database aborts the transaction, every
 //    caller of that batch gets an error; nothing of the batch is kept.
 //  - Commands run one at a time, in submission order, on the writer thread;
-//    a command sees the writes of the commands before it.
+//    a command sees the writes of the commands before it (in a replay: of
+//    those before it that succeeded).
 //
 // Commands must not block on other writes (calling Write from a command is
 // refused with kFailedPrecondition) and should be short: the batch waits for
@@ -60,6 +70,7 @@ class Writer {
     uint64_t commands_failed = 0;  // own error, or a failed batch
     size_t last_batch_size = 0;
     size_t max_batch_size = 0;
+    uint64_t replays = 0;          // batches run again with savepoints after a failing command
   };
 
   // Constructed by Database; owns the writer connection. The thread starts with Start().
@@ -144,12 +155,22 @@ class Writer {
 
   core::Status EnqueueLocked(Request* r);  // REQUIRES(mu_)
   void Loop();
-  void RunBatch(std::vector<Request*>& batch);
+  // Runs the batch; true when it was replayed with savepoints.
+  bool RunBatch(std::vector<Request*>& batch);
+  // The batch in one transaction without savepoints. False when a command
+  // failed: everything is rolled back then and nobody is answered yet.
+  bool RunOptimistic(std::vector<Request*>& batch);
+  // The batch with one savepoint per command (a failing command rolls back alone).
+  void RunIsolated(std::vector<Request*>& batch);
 
   const size_t max_batch_;
   Dialect dialect_;
 
+  // Batches that start with savepoints after a replay (writer.cc).
+  static constexpr int kIsolatedAfterReplay = 16;
+
   std::mutex conn_mu_;  // the writer connection: one batch or RunExclusive at a time
+  int isolated_batches_left_ = 0;  // GUARDED_BY(conn_mu_)
   std::unique_ptr<internal::Connection> conn_;  // GUARDED_BY(conn_mu_)
 
   mutable std::mutex mu_;
@@ -171,6 +192,7 @@ class Writer {
   core::metrics::Counter& ok_total_;
   core::metrics::Counter& failed_total_;
   core::metrics::Counter& rejected_total_;
+  core::metrics::Counter& replays_total_;
 };
 
 template <class F>

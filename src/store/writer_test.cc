@@ -149,6 +149,142 @@ TEST_P(WriterTest, FailingCommandDoesNotLoseItsBatchMates) {
   EXPECT_EQ(hist.Sum(), 7.0);
 }
 
+TEST_P(WriterTest, BatchWithoutFailuresRunsEachCommandOnce) {
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  Writer& w = db->writer();
+  std::future<core::Status> blocker;
+  std::promise<void> release = BlockWriter(w, &blocker);
+  std::vector<int> runs(20, 0);  // written on the writer thread, read after the answers
+  std::vector<std::future<core::Status>> f;
+  for (int i = 0; i < 20; ++i) {
+    f.push_back(w.Submit([i, &runs](Tx& tx) {
+      runs[i]++;
+      return Put(tx, "t", "k" + std::to_string(i));
+    }));
+  }
+  release.set_value();
+  ASSERT_TRUE(blocker.get().ok());
+  for (auto& x : f) EXPECT_TRUE(x.get().ok());
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(runs[i], 1) << "command " << i;
+  auto stats = w.stats();
+  EXPECT_EQ(stats.last_batch_size, 20u);
+  EXPECT_EQ(stats.replays, 0u);
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv"), 20);
+}
+
+TEST_P(WriterTest, FailingCommandReplaysItsBatchWithSavepoints) {
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  Writer& w = db->writer();
+  std::future<core::Status> blocker;
+  std::promise<void> release = BlockWriter(w, &blocker);
+  int before_runs = 0, failing_runs = 0, after_runs = 0;
+  // A value returned through Write comes from the run that counted.
+  std::promise<core::Result<int64_t>> value;
+  std::thread writer_caller([&] {
+    value.set_value(w.Write([&](Tx& tx) -> core::Result<int64_t> {
+      before_runs++;
+      AW_TRY(Put(tx, "t", "before"));
+      return int64_t{before_runs};
+    }));
+  });
+  while (w.QueueDepth() < 1) std::this_thread::yield();
+  auto failing = w.Submit([&](Tx& tx) -> core::Status {
+    failing_runs++;
+    AW_TRY(Put(tx, "t", "failing-" + std::to_string(failing_runs)));
+    return core::FailedPrecondition("refused after writing");
+  });
+  auto after = w.Submit([&](Tx& tx) {
+    after_runs++;
+    return Put(tx, "t", "after");
+  });
+  release.set_value();
+  writer_caller.join();
+  ASSERT_TRUE(blocker.get().ok());
+  auto v = value.get_future().get();
+  ASSERT_TRUE(v.ok()) << v.error().ToString();
+  core::Status fs = failing.get();
+  ASSERT_FALSE(fs.ok());
+  EXPECT_EQ(fs.error().code(), core::ErrorCode::kFailedPrecondition);
+  EXPECT_TRUE(after.get().ok());
+  // The optimistic run stopped at the failing command; the replay ran all three.
+  EXPECT_EQ(before_runs, 2);
+  EXPECT_EQ(failing_runs, 2);
+  EXPECT_EQ(after_runs, 1);
+  EXPECT_EQ(*v, 2) << "the caller got the value of the rolled-back run";
+  EXPECT_EQ(w.stats().replays, 1u);
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv WHERE key IN ('before', 'after')"), 2);
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv WHERE key LIKE 'failing%'"), 0);
+  std::string text = metrics_.Render();
+  EXPECT_NE(text.find("amtsweg_store_writer_replays_total 1\n"), std::string::npos) << text;
+}
+
+TEST_P(WriterTest, BatchesAfterAReplayStartWithSavepoints) {
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  Writer& w = db->writer();
+  // Runs one batch of two commands, the second failing; returns how often the first ran.
+  int batch_no = 0;
+  auto failing_batch = [&]() -> int {
+    ++batch_no;
+    int runs = 0;
+    std::future<core::Status> blocker;
+    std::promise<void> release = BlockWriter(w, &blocker);
+    auto ok = w.Submit([&, n = batch_no](Tx& tx) {
+      runs++;
+      return Put(tx, "t", "ok" + std::to_string(n));
+    });
+    auto bad = w.Submit([](Tx&) -> core::Status { return core::InvalidArgument("bad"); });
+    release.set_value();
+    EXPECT_TRUE(blocker.get().ok());
+    EXPECT_TRUE(ok.get().ok());
+    EXPECT_FALSE(bad.get().ok());
+    return runs;
+  };
+  EXPECT_EQ(failing_batch(), 2);  // optimistic, then replayed
+  EXPECT_EQ(w.stats().replays, 1u);
+  // The blockers are batches too; the isolated phase counts every batch.
+  EXPECT_EQ(failing_batch(), 1);  // isolated from the start: no second run
+  EXPECT_EQ(w.stats().replays, 1u);
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(w.Write([](Tx&) { return core::OkStatus(); }).ok());
+  EXPECT_EQ(failing_batch(), 2);  // optimistic again
+  EXPECT_EQ(w.stats().replays, 2u);
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv"), 3);
+}
+
+TEST_P(WriterTest, SqlErrorInABatchFailsOnlyItsCommand) {
+  // On PostgreSQL an SQL error aborts the optimistic transaction; the replay
+  // with savepoints must still keep the batch-mates.
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  Writer& w = db->writer();
+  ASSERT_TRUE(w.Write([](Tx& tx) { return Put(tx, "t", "taken"); }).ok());
+  std::future<core::Status> blocker;
+  std::promise<void> release = BlockWriter(w, &blocker);
+  std::vector<std::future<core::Status>> f;
+  for (int i = 0; i < 10; ++i) {
+    f.push_back(w.Submit([i](Tx& tx) -> core::Status {
+      AW_TRY(Put(tx, "t", "k" + std::to_string(i)));
+      if (i == 7) return Put(tx, "t", "taken");  // duplicate key
+      return core::OkStatus();
+    }));
+  }
+  release.set_value();
+  ASSERT_TRUE(blocker.get().ok());
+  for (int i = 0; i < 10; ++i) {
+    core::Status s = f[i].get();
+    if (i == 7) {
+      ASSERT_FALSE(s.ok());
+      EXPECT_EQ(s.error().code(), core::ErrorCode::kAlreadyExists) << s.error().ToString();
+    } else {
+      EXPECT_TRUE(s.ok()) << i << ": " << s.error().ToString();
+    }
+  }
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv WHERE key LIKE 'k%'"), 9);
+  EXPECT_EQ(ReadInt(*db, "SELECT count(*) FROM kv WHERE key = 'k7'"), 0);
+}
+
 TEST_P(WriterTest, EveryBlockedCallerOfALargeBatchIsAnswered) {
   // 100 callers blocked in Write share one batch; they are woken as a tree
   // (several levels deep), and each gets its own value.
