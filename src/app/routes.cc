@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "api/analytics_api.h"
 #include "api/models_api.h"
 #include "api/ops.h"
 #include "app/build_info.h"
@@ -13,6 +14,7 @@ std::string VersionString() { return fmt::format("{} (commit {})", kVersion, kCo
 void RegisterRoutes(http::Router& router, const RouteDeps& deps) {
   api::RegisterOpsRoutes(router, {deps.db, deps.metrics, VersionString()});
   api::RegisterModelRoutes(router);
+  api::RegisterAnalyticsRoutes(router, {deps.db, nullptr});
 }
 
 }  // namespace amtsweg::app
