@@ -98,6 +98,22 @@ void CloseInterval(ActivityInstance& e, OpenInstance& o, int64_t at) {
   o.since = at;
 }
 
+constexpr size_t kPage = 1000;
+
+// History rows of the cases whose ids are $2..$(kPage+1), in id and sequence order.
+std::string HistorySql() {
+  std::string sql =
+      "SELECT h.instance_id, h.at, CASE h.event WHEN 'element_activated' THEN 1 "
+      "WHEN 'element_completed' THEN 2 WHEN 'element_terminated' THEN 3 WHEN 'user_task_created' THEN 4 "
+      "WHEN 'user_task_assigned' THEN 5 WHEN 'user_task_unassigned' THEN 6 ELSE 7 END, "
+      "h.element_id, h.element_key, h.data FROM engine_history h WHERE h.tenant_id = $1 AND h.instance_id IN (";
+  for (size_t i = 0; i < kPage; ++i) sql += fmt::format("{}${}", i == 0 ? "" : ", ", i + 2);
+  sql +=
+      ") AND h.event IN ('element_activated', 'element_completed', 'element_terminated', 'user_task_created', "
+      "'user_task_assigned', 'user_task_unassigned', 'user_task_completed') ORDER BY h.instance_id, h.seq";
+  return sql;
+}
+
 }  // namespace
 
 core::Result<Log> LoadLog(store::Database& db, const LogQuery& q) {
@@ -125,8 +141,7 @@ core::Result<Log> LoadLog(store::Database& db, const LogQuery& q) {
                                  "AND ($5 = 0 OR version = $5) ORDER BY instance_id",
                                  {q.tenant, q.process_id, from, to, version}));
     log.cases.reserve(instances.size());
-    std::unordered_map<std::string, size_t> case_index;
-    case_index.reserve(instances.size());
+    std::unordered_map<std::string, size_t> case_index;  // built on the first out-of-order row only
     for (const Row& r : instances) {
       Case c;
       c.id = r.Text(0);
@@ -134,142 +149,150 @@ core::Result<Log> LoadLog(store::Database& db, const LogQuery& q) {
       c.state = r.Text(2);
       c.start_ms = r.Int(3);
       c.end_ms = r.IsNull(4) ? -1 : r.Int(4);
-      case_index.emplace(c.id, log.cases.size());
       log.cases.push_back(std::move(c));
     }
     instances.clear();
     instances.shrink_to_fit();
 
-    AW_ASSIGN_OR_RETURN(
-        auto rows,
-        tx.Query("SELECT h.instance_id, h.at, CASE h.event WHEN 'element_activated' THEN 1 "
-                 "WHEN 'element_completed' THEN 2 WHEN 'element_terminated' THEN 3 WHEN 'user_task_created' THEN 4 "
-                 "WHEN 'user_task_assigned' THEN 5 WHEN 'user_task_unassigned' THEN 6 ELSE 7 END, "
-                 "h.element_id, h.element_key, h.data FROM engine_instances i JOIN engine_history h "
-                 "ON h.tenant_id = i.tenant_id AND h.instance_id = i.instance_id "
-                 "WHERE i.tenant_id = $1 AND i.process_id = $2 AND i.started_at >= $3 AND i.started_at < $4 "
-                 "AND ($5 = 0 OR i.version = $5) AND h.event IN ('element_activated', 'element_completed', "
-                 "'element_terminated', 'user_task_created', 'user_task_assigned', 'user_task_unassigned', "
-                 "'user_task_completed') ORDER BY h.instance_id, h.seq",
-                 {q.tenant, q.process_id, from, to, version}));
-
+    // The history is read in pages of kPage cases (`IN` over their ids, the
+    // last page padded with its last id so the SQL text stays the same): a
+    // page's rows are folded into the log before the next is read, so memory
+    // holds one page of rows, not all of them (1,000,000 rows of store::Row
+    // are about 300 MB).
+    static const std::string kHistorySql = HistorySql();
     Case* current = nullptr;
     std::vector<OpenInstance> open;
     std::string last_element;
     const ElementMeta* last_meta = nullptr;
-    for (const Row& r : rows) {
-      const std::string* id = r.at(0).if_text();
-      if (id == nullptr) continue;
-      if (current == nullptr || current->id != *id) {
-        auto it = case_index.find(*id);
-        if (it == case_index.end()) continue;  // started during the read; not in the instance list
-        current = &log.cases[it->second];
-        open.clear();
-      }
-      int64_t at = r.Int(1);
-      int64_t code = r.Int(2);
-      const std::string* element = r.at(3).if_text();
-      int64_t key = r.Int(4);
-      if (element == nullptr) continue;
-      if (last_meta == nullptr || *element != last_element) {
-        auto m = meta.find(*element);
-        if (m == meta.end()) {
-          // Not in the model (should not happen): keep it as an activity of unknown kind.
-          ElementMeta em;
-          em.activity = log.Intern(*element);
-          m = meta.emplace(*element, em).first;
-        }
-        last_element = *element;
-        last_meta = &m->second;
-      }
-      const ElementMeta& em = *last_meta;
-      if (em.activity < 0) continue;
-
-      auto find_open = [&]() -> OpenInstance* {
-        for (auto& o : open) {
-          if (o.key == key) return &o;
-        }
-        return nullptr;
-      };
-
-      switch (code) {
-        case kActivated: {
-          OpenInstance o;
-          o.key = key;
-          o.activity = em.activity;
-          bool body_open = false;
-          if (em.multi_instance) {
-            for (const auto& x : open) body_open |= (x.activity == em.activity && x.index < 0);
-          }
-          if (em.multi_instance && !body_open) {
-            o.index = -1;  // the body
+    std::vector<store::Value> params;
+    for (size_t first = 0; first < log.cases.size(); first += kPage) {
+      params.clear();
+      params.emplace_back(q.tenant);
+      for (size_t i = first; i < first + kPage; ++i) params.emplace_back(log.cases[std::min(i, log.cases.size() - 1)].id);
+      AW_ASSIGN_OR_RETURN(auto rows, tx.Query(kHistorySql, params));
+      for (const Row& r : rows) {
+        const std::string* id = r.at(0).if_text();
+        if (id == nullptr) continue;
+        if (current == nullptr || current->id != *id) {
+          // Both queries are in instance id order: usually the next case.
+          size_t next = current == nullptr ? 0 : static_cast<size_t>(current - log.cases.data()) + 1;
+          if (next < log.cases.size() && log.cases[next].id == *id) {
+            current = &log.cases[next];
           } else {
-            o.index = static_cast<int>(current->events.size());
-            ActivityInstance e;
-            e.activity = em.activity;
-            e.start_ms = at;
-            current->events.push_back(e);
+            if (case_index.empty()) {
+              for (size_t i = 0; i < log.cases.size(); ++i) case_index.emplace(log.cases[i].id, i);
+            }
+            auto it = case_index.find(*id);
+            if (it == case_index.end()) continue;  // not in the instance list
+            current = &log.cases[it->second];
           }
-          open.push_back(o);
-          break;
+          open.clear();
         }
-        case kCompleted:
-        case kTerminated: {
-          OpenInstance* o = find_open();
-          if (o == nullptr) break;
-          if (o->index >= 0) {
+        int64_t at = r.Int(1);
+        int64_t code = r.Int(2);
+        const std::string* element = r.at(3).if_text();
+        int64_t key = r.Int(4);
+        if (element == nullptr) continue;
+        if (last_meta == nullptr || *element != last_element) {
+          auto m = meta.find(*element);
+          if (m == meta.end()) {
+            // Not in the model (should not happen): keep it as an activity of unknown kind.
+            ElementMeta em;
+            em.activity = log.Intern(*element);
+            m = meta.emplace(*element, em).first;
+          }
+          last_element = *element;
+          last_meta = &m->second;
+        }
+        const ElementMeta& em = *last_meta;
+        if (em.activity < 0) continue;
+
+        auto find_open = [&]() -> OpenInstance* {
+          for (auto& o : open) {
+            if (o.key == key) return &o;
+          }
+          return nullptr;
+        };
+
+        switch (code) {
+          case kActivated: {
+            OpenInstance o;
+            o.key = key;
+            o.activity = em.activity;
+            bool body_open = false;
+            if (em.multi_instance) {
+              for (const auto& x : open) body_open |= (x.activity == em.activity && x.index < 0);
+            }
+            if (em.multi_instance && !body_open) {
+              o.index = -1;  // the body
+            } else {
+              o.index = static_cast<int>(current->events.size());
+              ActivityInstance e;
+              e.activity = em.activity;
+              e.start_ms = at;
+              current->events.push_back(e);
+            }
+            open.push_back(o);
+            break;
+          }
+          case kCompleted:
+          case kTerminated: {
+            OpenInstance* o = find_open();
+            if (o == nullptr) break;
+            if (o->index >= 0) {
+              ActivityInstance& e = current->events[static_cast<size_t>(o->index)];
+              CloseInterval(e, *o, at);
+              e.end_ms = at;
+              e.terminated = code == kTerminated;
+              if (em.waits) {
+                e.waiting_ms = at - e.start_ms;
+                e.working_ms = 0;
+              }
+            }
+            open.erase(open.begin() + (o - open.data()));
+            break;
+          }
+          case kTaskCreated: {
+            OpenInstance* o = find_open();
+            if (o == nullptr || o->index < 0) break;
+            ActivityInstance& e = current->events[static_cast<size_t>(o->index)];
+            o->user_task = true;
+            o->assigned = false;
+            o->since = at;
+            e.waiting_ms = 0;
+            e.working_ms = 0;
+            if (!r.IsNull(5)) {
+              auto data = core::ParseJson(r.Text(5));
+              if (data.ok() && data->is_object()) {
+                auto due = data->find("dueAt");
+                if (due != data->end() && due->is_number_integer()) e.due_ms = due->get<int64_t>();
+              }
+            }
+            break;
+          }
+          case kTaskAssigned:
+          case kTaskUnassigned: {
+            OpenInstance* o = find_open();
+            if (o == nullptr || o->index < 0 || !o->user_task) break;
+            CloseInterval(current->events[static_cast<size_t>(o->index)], *o, at);
+            o->assigned = code == kTaskAssigned;
+            break;
+          }
+          default: {  // user_task_completed: the element_completed follows in the same command
+            OpenInstance* o = find_open();
+            if (o == nullptr || o->index < 0) break;
             ActivityInstance& e = current->events[static_cast<size_t>(o->index)];
             CloseInterval(e, *o, at);
-            e.end_ms = at;
-            e.terminated = code == kTerminated;
-            if (em.waits) {
-              e.waiting_ms = at - e.start_ms;
-              e.working_ms = 0;
+            o->user_task = false;  // nothing more to count
+            if (!r.IsNull(5)) {
+              auto data = core::ParseJson(r.Text(5));
+              if (data.ok() && data->is_object()) {
+                auto a = data->find("assignee");
+                if (a != data->end() && a->is_string()) e.resource = a->get<std::string>();
+              }
             }
+            break;
           }
-          open.erase(open.begin() + (o - open.data()));
-          break;
-        }
-        case kTaskCreated: {
-          OpenInstance* o = find_open();
-          if (o == nullptr || o->index < 0) break;
-          ActivityInstance& e = current->events[static_cast<size_t>(o->index)];
-          o->user_task = true;
-          o->assigned = false;
-          o->since = at;
-          e.waiting_ms = 0;
-          e.working_ms = 0;
-          if (!r.IsNull(5)) {
-            auto data = core::ParseJson(r.Text(5));
-            if (data.ok() && data->is_object()) {
-              auto due = data->find("dueAt");
-              if (due != data->end() && due->is_number_integer()) e.due_ms = due->get<int64_t>();
-            }
-          }
-          break;
-        }
-        case kTaskAssigned:
-        case kTaskUnassigned: {
-          OpenInstance* o = find_open();
-          if (o == nullptr || o->index < 0 || !o->user_task) break;
-          CloseInterval(current->events[static_cast<size_t>(o->index)], *o, at);
-          o->assigned = code == kTaskAssigned;
-          break;
-        }
-        default: {  // user_task_completed: the element_completed follows in the same command
-          OpenInstance* o = find_open();
-          if (o == nullptr || o->index < 0) break;
-          ActivityInstance& e = current->events[static_cast<size_t>(o->index)];
-          CloseInterval(e, *o, at);
-          o->user_task = false;  // nothing more to count
-          if (!r.IsNull(5)) {
-            auto data = core::ParseJson(r.Text(5));
-            if (data.ok() && data->is_object()) {
-              auto a = data->find("assignee");
-              if (a != data->end() && a->is_string()) e.resource = a->get<std::string>();
-            }
-          }
-          break;
         }
       }
     }
