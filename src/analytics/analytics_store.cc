@@ -1,6 +1,7 @@
 #include "analytics/analytics_store.h"
 
 #include <limits>
+#include <random>
 #include <map>
 #include <unordered_map>
 #include <vector>
@@ -9,6 +10,7 @@
 
 #include "bpmn/importer.h"
 #include "bpmn/model.h"
+#include "core/id.h"
 #include "core/json.h"
 
 namespace amtsweg::analytics {
@@ -299,5 +301,87 @@ core::Result<Log> LoadLog(store::Database& db, const LogQuery& q) {
     return log;
   });
 }
+
+namespace {
+
+constexpr const char* kInstanceHead =
+    "INSERT INTO engine_instances (tenant_id, instance_id, definition_key, process_id, version, state, "
+    "next_key, next_seq, joins, started_at, ended_at)";
+constexpr const char* kHistoryHead =
+    "INSERT INTO engine_history (tenant_id, instance_id, seq, at, event, element_id, element_key)";
+
+// "INSERT INTO table (cols) VALUES ($1, ..), (..)" for `rows` rows of `cols` columns.
+std::string MultiInsert(const std::string& head, int cols, int rows) {
+  std::string sql = head + " VALUES ";
+  int n = 1;
+  for (int r = 0; r < rows; ++r) {
+    sql += r == 0 ? "(" : ", (";
+    for (int c = 0; c < cols; ++c) sql += fmt::format("{}${}", c == 0 ? "" : ", ", n++);
+    sql += ")";
+  }
+  return sql;
+}
+
+}  // namespace
+
+core::Status WriteSyntheticLog(store::Database& db, const SyntheticLogSpec& spec) {
+  if (spec.tenant.empty() || spec.process_id.empty() || spec.cases < 0 || spec.activities < 1 || spec.per_case < 1) {
+    return core::InvalidArgument("synthetic log: tenant, process id, cases >= 0, activities and per_case >= 1 needed");
+  }
+  const int cases = spec.cases;
+  const std::string& key = spec.definition_key;
+  constexpr int kCasesPerCommand = 1000;
+  constexpr int kRowsPerStatement = 100;
+  const std::string instance_sql = MultiInsert(kInstanceHead, 11, kRowsPerStatement / 10);
+  const std::string history_sql = MultiInsert(kHistoryHead, 7, kRowsPerStatement);
+  std::mt19937_64 rng(spec.seed);
+  const int64_t t0 = spec.start_ms;
+  for (int first = 0; first < cases; first += kCasesPerCommand) {
+    int n = std::min(kCasesPerCommand, cases - first);
+    AW_TRY(db.writer().Write([&](store::Tx& tx) -> core::Status {
+      std::vector<store::Value> inst, hist;
+      for (int c = first; c < first + n; ++c) {
+        std::string id = core::NewId();
+        int64_t start = t0 + static_cast<int64_t>(c) * 60'000;
+        int64_t at = start;
+        int activity = 0;
+        for (int k = 0; k < spec.per_case; ++k) {
+          if (k > 0) activity = (activity + 1 + static_cast<int>(rng() % 3)) % spec.activities;
+          at += static_cast<int64_t>(rng() % 1'800'000);  // gap up to 30 min
+          std::string element = fmt::format("a{:02}", activity + 1);
+          for (auto [event, seq] : {std::pair{"element_activated", 2 * k}, std::pair{"element_completed", 2 * k + 1}}) {
+            if (seq % 2 == 1) at += 60'000 + static_cast<int64_t>(rng() % 3'600'000);  // 1 to 61 min of work
+            for (store::Value v : {store::Value(spec.tenant), store::Value(id), store::Value(seq), store::Value(at),
+                                   store::Value(event), store::Value(element), store::Value(k + 1)}) {
+              hist.push_back(std::move(v));
+            }
+            if (hist.size() == static_cast<size_t>(7 * kRowsPerStatement)) {
+              AW_TRY(tx.Exec(history_sql, hist));
+              hist.clear();
+            }
+          }
+        }
+        for (store::Value v : {store::Value(spec.tenant), store::Value(id), store::Value(key), store::Value(spec.process_id),
+                               store::Value(1), store::Value("completed"), store::Value(spec.per_case + 1),
+                               store::Value(2 * spec.per_case), store::Value("{}"), store::Value(start), store::Value(at)}) {
+          inst.push_back(std::move(v));
+        }
+        if (inst.size() == static_cast<size_t>(11 * kRowsPerStatement / 10)) {
+          AW_TRY(tx.Exec(instance_sql, inst));
+          inst.clear();
+        }
+      }
+      if (!hist.empty()) AW_TRY(tx.Exec(MultiInsert(kHistoryHead, 7, static_cast<int>(hist.size() / 7)), hist));
+      if (!inst.empty()) AW_TRY(tx.Exec(MultiInsert(kInstanceHead, 11, static_cast<int>(inst.size() / 11)), inst));
+      return core::OkStatus();
+    }));
+  }
+  // Statistics for the planner, as a live database has them.
+  return db.writer().Write([](store::Tx& tx) -> core::Status {
+    AW_TRY(tx.Exec("ANALYZE"));
+    return core::OkStatus();
+  });
+}
+
 
 }  // namespace amtsweg::analytics

@@ -36,4 +36,21 @@ struct LogQuery {
 // an empty tenant/process id or from >= to. Runs in one read snapshot.
 core::Result<Log> LoadLog(store::Database& db, const LogQuery& q);
 
+// Bench support (`amtsweg bench mining`): writes `cases` completed cases of
+// `process_id` straight into engine_instances and engine_history, each a
+// random walk (seeded) of `per_case` activity instances over activity ids
+// a01..aNN (an element_activated and an element_completed row each), then
+// runs ANALYZE. The process must be deployed with those element ids.
+struct SyntheticLogSpec {
+  std::string tenant{};
+  std::string process_id{};
+  std::string definition_key{};
+  int cases = 0;
+  int activities = 10;
+  int per_case = 5;
+  uint64_t seed = 20260105;
+  int64_t start_ms = 1'767'225'600'000;  // 2026-01-01T00:00:00Z, one case start per minute
+};
+core::Status WriteSyntheticLog(store::Database& db, const SyntheticLogSpec& spec);
+
 }  // namespace amtsweg::analytics

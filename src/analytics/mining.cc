@@ -11,14 +11,6 @@ namespace {
 
 using core::Json;
 
-// Nearest rank: the value at rank ceil(p/100 * n) (1-based) of sorted values.
-int64_t Percentile(const std::vector<int64_t>& sorted, int p) {
-  if (sorted.empty()) return 0;
-  size_t rank = (sorted.size() * static_cast<size_t>(p) + 99) / 100;
-  if (rank == 0) rank = 1;
-  return sorted[rank - 1];
-}
-
 const std::string& ActivityId(const Log& log, int a) {
   static const std::string kNone;
   return a < 0 ? kNone : log.activities[static_cast<size_t>(a)].id;
@@ -42,14 +34,25 @@ int Log::Intern(const std::string& id) {
 Stats Summarize(std::vector<int64_t>& values) {
   Stats s;
   if (values.empty()) return s;
-  std::sort(values.begin(), values.end());
   s.count = static_cast<int64_t>(values.size());
-  for (int64_t v : values) s.sum_ms += v;
   s.min_ms = values.front();
-  s.max_ms = values.back();
+  s.max_ms = values.front();
+  for (int64_t v : values) {
+    s.sum_ms += v;
+    s.min_ms = std::min(s.min_ms, v);
+    s.max_ms = std::max(s.max_ms, v);
+  }
   s.mean_ms = s.sum_ms / s.count;
-  s.p50_ms = Percentile(values, 50);
-  s.p90_ms = Percentile(values, 90);
+  // Nearest rank without a full sort: select rank 90, then rank 50 left of it.
+  auto rank = [&](int p) {
+    size_t r = (values.size() * static_cast<size_t>(p) + 99) / 100;
+    return r == 0 ? size_t{0} : r - 1;
+  };
+  size_t r90 = rank(90), r50 = rank(50);
+  std::nth_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(r90), values.end());
+  s.p90_ms = values[r90];
+  std::nth_element(values.begin(), values.begin() + static_cast<ptrdiff_t>(r50), values.begin() + static_cast<ptrdiff_t>(r90));
+  s.p50_ms = r50 == r90 ? s.p90_ms : values[r50];
   return s;
 }
 

@@ -62,7 +62,7 @@ struct Stats {
   int64_t max_ms = 0;
   int64_t sum_ms = 0;
 };
-// Sorts `values` in place; all zero when empty.
+// Reorders `values` (partial selection); all zero when empty.
 Stats Summarize(std::vector<int64_t>& values);
 core::Json StatsJson(const Stats& s);
 
