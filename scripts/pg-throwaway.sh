@@ -37,11 +37,20 @@ case "$cmd" in
     [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
     as_postgres "$pgbin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
-    port=$(free_port)
     # fsync stays on: the store tests check durability, so the cluster must be honest about it.
-    as_postgres "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200 -c fsync=on" \
-      start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    # Another process may take the free port between the check and the bind: try a few ports.
+    started=
+    for _ in 1 2 3 4 5; do
+      port=$(free_port)
+      if as_postgres "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=200 -c fsync=on" \
+        start >/dev/null; then
+        started=1
+        break
+      fi
+      grep -q "Address already in use" "$dir/server.log" || break
+    done
+    [ -n "$started" ] || { cat "$dir/server.log" >&2; exit 1; }
     as_postgres "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U postgres amtsweg_test
     echo "$port" >"$dir/port"
     echo "postgresql://postgres@127.0.0.1:$port/amtsweg_test"

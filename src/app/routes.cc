@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "api/analytics_api.h"
+#include "api/engine_api.h"
 #include "api/models_api.h"
 #include "api/ops.h"
 #include "app/build_info.h"
@@ -14,6 +15,7 @@ std::string VersionString() { return fmt::format("{} (commit {})", kVersion, kCo
 void RegisterRoutes(http::Router& router, const RouteDeps& deps) {
   api::RegisterOpsRoutes(router, {deps.db, deps.metrics, VersionString()});
   api::RegisterModelRoutes(router);
+  if (deps.engine != nullptr) api::RegisterEngineRoutes(router, *deps.engine);
   api::RegisterAnalyticsRoutes(router, {deps.db, nullptr});
 }
 

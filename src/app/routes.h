@@ -9,12 +9,16 @@
 namespace amtsweg::store {
 class Database;
 }
+namespace amtsweg::engine {
+class Engine;
+}
 
 namespace amtsweg::app {
 
 struct RouteDeps {
   store::Database* db = nullptr;               // borrowed
   core::metrics::Registry* metrics = nullptr;  // borrowed
+  engine::Engine* engine = nullptr;            // borrowed; null: no engine routes
 };
 
 // Registers every route of the API on `router` (ops today; domains add theirs here).

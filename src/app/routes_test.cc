@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <set>
+
 #include "app/process_test_util.h"
 #include "core/json.h"
+#include "engine/engine.h"
 #include "http/openapi.h"
 #include "store/database.h"
 
@@ -19,8 +23,9 @@ TEST(Routes, EveryRegisteredRouteIsInTheOpenApiDocument) {
   auto db = store::Database::Open(options);
   ASSERT_TRUE(db.ok()) << db.error().ToString();
   core::metrics::Registry metrics;
+  engine::Engine engine(**db);
   http::Router router;
-  RegisterRoutes(router, {db->get(), &metrics});
+  RegisterRoutes(router, {db->get(), &metrics, &engine});
   ASSERT_FALSE(router.routes().empty());
 
   core::Json doc = http::RenderOpenApi(router, {});
@@ -32,7 +37,54 @@ TEST(Routes, EveryRegisteredRouteIsInTheOpenApiDocument) {
     ASSERT_TRUE(op.contains(method)) << route->method << " " << route->pattern << " missing";
     EXPECT_FALSE(op[method].value("summary", "").empty()) << route->pattern << " has no summary";
     EXPECT_TRUE(op[method].contains("responses")) << route->pattern;
+    // Every {param} of the pattern is a documented path parameter with a description.
+    std::set<std::string> documented;
+    for (const auto& p : op[method].value("parameters", core::Json::array())) {
+      if (p["in"] == "path") {
+        documented.insert(p["name"].get<std::string>());
+        EXPECT_FALSE(p.value("description", "").empty())
+            << route->method << " " << route->pattern << ": path parameter " << p["name"] << " undescribed";
+      }
+    }
+    for (const auto& name : route->param_names) {
+      EXPECT_TRUE(documented.count(name)) << route->method << " " << route->pattern << ": {" << name << "} undocumented";
+    }
   }
+}
+
+// The engine API's routes are all there, and the whole document is valid
+// OpenAPI 3.1 by the official JSON schema (tools/openapi-check, npm).
+TEST(Routes, OpenApiDocumentIsValidAndListsTheEngineApi) {
+  testutil::TempDir dir;
+  store::Options options;
+  options.url = "sqlite:" + (dir.path() / "r.db").string();
+  auto db = store::Database::Open(options);
+  ASSERT_TRUE(db.ok()) << db.error().ToString();
+  core::metrics::Registry metrics;
+  engine::Engine engine(**db);
+  http::Router router;
+  RegisterRoutes(router, {db->get(), &metrics, &engine});
+  core::Json doc = http::RenderOpenApi(router, {});
+  for (const char* path : {"/api/v1/tenants/{tenant}/deployments", "/api/v1/tenants/{tenant}/process-instances",
+                           "/api/v1/tenants/{tenant}/user-tasks/{id}/completion",
+                           "/api/v1/tenants/{tenant}/jobs/activation", "/api/v1/tenants/{tenant}/incidents"}) {
+    EXPECT_TRUE(doc["paths"].contains(path)) << path;
+  }
+  std::string tool = std::string(AMTSWEG_SOURCE_DIR) + "/tools/openapi-check";
+  if (!std::filesystem::exists(tool + "/node_modules/@seriousme/openapi-schema-validator")) {
+    GTEST_SKIP() << "run `make setup` (npm ci in tools/openapi-check) for the schema validation";
+  }
+  std::string file = (dir.path() / "openapi.json").string();
+  std::ofstream(file) << core::DumpJson(doc, 2);
+  std::string cmd = "node " + tool + "/check.mjs " + file + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  int rc = pclose(p);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("valid OpenAPI 3.1"), std::string::npos) << out;
 }
 
 }  // namespace

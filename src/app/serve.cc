@@ -8,8 +8,11 @@
 
 #include "app/commands.h"
 #include "app/database.h"
+#include "app/http_connector.h"
 #include "app/routes.h"
 #include "core/log.h"
+#include "engine/engine.h"
+#include "engine/scheduler.h"
 #include "http/server.h"
 
 namespace amtsweg::app {
@@ -85,11 +88,19 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
     return 1;
   }
 
+  // The engine and its scheduler (due timers, in-process workers such as the
+  // HTTP connector). Several serve processes may share one PostgreSQL database.
+  engine::Engine engine(*db);
+  RegisterHttpConnector(engine);
+  engine::Scheduler scheduler(engine);
+  scheduler.Start();
+
   http::Router router;
-  RegisterRoutes(router, {db.get(), &metrics});
+  RegisterRoutes(router, {db.get(), &metrics, &engine});
   auto server = http::Server::Start(HttpOptions(cfg->server, cfg->log), router, metrics);
   if (!server.ok()) {
     ReportError(server.error());
+    scheduler.Stop();
     db->Close();
     return 1;
   }
@@ -98,6 +109,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
     if (auto s = WritePortFile(*flags.port_file, port); !s.ok()) {
       ReportError(s.error());
       (*server)->Stop(std::chrono::milliseconds(0));
+      scheduler.Stop();
       db->Close();
       return 1;
     }
@@ -116,6 +128,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   // Order matters: no new requests, finish those in flight (they may still
   // write), then commit everything the writer holds, then close.
   (*server)->Stop(std::chrono::milliseconds(cfg->server.shutdown_timeout_ms));
+  scheduler.Stop();
   core::Status flushed = db->writer().Stop();
   db->Close();
   if (!flushed.ok()) {

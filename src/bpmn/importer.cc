@@ -705,6 +705,7 @@ class Importer {
         e.java_implementation = "camunda:" + std::string(local) + "=" + std::string(v);
       else if (local == "resultVariable") e.result_variable = v;
       else if (local == "decisionRef") e.called_decision = Expression::Parse(v);
+      else if (local == "mapDecisionResult") e.map_decision_result = v;
       else if (local == "collection" || local == "elementVariable") continue;  // on MI only
       else e.unmodelled_attributes.push_back("camunda:" + std::string(local));
     }
@@ -748,6 +749,7 @@ class Importer {
     } else if (c.attribute("businessKey")) {
       m.source = Expression::Parse(Attr(c, "businessKey"));
       m.target = "businessKey";
+      m.business_key = true;
     }
     return m;
   }

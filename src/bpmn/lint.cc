@@ -310,8 +310,13 @@ class Linter {
     CheckExpr(n, e.retries, "retries", true);
     for (const Mapping& m : e.inputs) CheckExpr(n, m.source, "input mapping to " + Quote(m.target), true);
     for (const Mapping& m : e.outputs) CheckExpr(n, m.source, "output mapping to " + Quote(m.target), true);
-    for (const Mapping& m : e.call_inputs) CheckExpr(n, m.source, "call input mapping", true);
-    for (const Mapping& m : e.call_outputs) CheckExpr(n, m.source, "call output mapping", true);
+    // camunda:in/out: "${name}" names a variable and runs; other JUEL does not.
+    for (const Mapping& m : e.call_inputs) {
+      if (m.source.JuelVariable().empty()) CheckExpr(n, m.source, "call input mapping", true);
+    }
+    for (const Mapping& m : e.call_outputs) {
+      if (m.source.JuelVariable().empty()) CheckExpr(n, m.source, "call output mapping", true);
+    }
     CheckExpr(n, e.assignee, "assignee", true);
     CheckExpr(n, e.candidate_groups, "candidate groups", true);
     CheckExpr(n, e.candidate_users, "candidate users", true);

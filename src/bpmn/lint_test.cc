@@ -71,6 +71,26 @@ TEST(BpmnLint, ReportsJuelConditionAsUnsupportedLanguage) {
   EXPECT_NE(f->message.find("${approved}"), std::string::npos);
 }
 
+TEST(BpmnLint, CallMappingsAcceptJuelVariableReferencesOnly) {
+  auto fs = LintOf(Doc(std::string(kStartEnd) + R"(
+    <bpmn:callActivity id="C" calledElement="child"><bpmn:extensionElements>
+      <camunda:in sourceExpression="${amount}" target="a"/>
+      <camunda:out sourceExpression="${total * 2}" target="b"/></bpmn:extensionElements></bpmn:callActivity>
+    <bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="C"/>
+    <bpmn:sequenceFlow id="F2" sourceRef="C" targetRef="E"/>)"));
+  int juel = 0;
+  for (const Finding& f : fs) {
+    if (f.subject != "JUEL") continue;
+    ++juel;
+    EXPECT_NE(f.message.find("${total * 2}"), std::string::npos) << FormatFinding(f);
+  }
+  EXPECT_EQ(juel, 1);
+  EXPECT_EQ(Expression::Parse("${amount}").JuelVariable(), "amount");
+  EXPECT_EQ(Expression::Parse("#{ a_1 }").JuelVariable(), "a_1");
+  EXPECT_EQ(Expression::Parse("${a.b}").JuelVariable(), "");
+  EXPECT_EQ(Expression::Parse("amount").JuelVariable(), "");
+}
+
 TEST(BpmnLint, ReportsGatewayConditionsAndDefaults) {
   auto fs = LintOf(Doc(std::string(kStartEnd) + R"(
     <bpmn:task id="A" name="a"/><bpmn:task id="B" name="b"/>

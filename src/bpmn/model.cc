@@ -1,6 +1,7 @@
 #include "bpmn/model.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace amtsweg::bpmn {
 namespace {
@@ -27,6 +28,19 @@ std::string_view Expression::feel() const {
   std::string_view t = text;
   if (!t.empty() && t.front() == '=') return Trim(t.substr(1));
   return t;
+}
+
+std::string_view Expression::JuelVariable() const {
+  if (kind != ExprKind::kJuel || text.size() < 4 || (text[0] != '$' && text[0] != '#') || text[1] != '{' ||
+      text.back() != '}') {
+    return {};
+  }
+  std::string_view name = Trim(std::string_view(text).substr(2, text.size() - 3));
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name.front()))) return {};
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return {};
+  }
+  return name;
 }
 
 Expression Expression::Parse(std::string_view text, std::string_view language) {

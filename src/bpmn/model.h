@@ -55,6 +55,9 @@ struct Expression {
   bool is_feel() const { return kind == ExprKind::kFeel; }
   // The FEEL source without the leading '=' (only meaningful when is_feel()).
   std::string_view feel() const;
+  // For JUEL text that is exactly one variable reference ("${name}", "#{name}"):
+  // the name; empty otherwise. Camunda 7 call-activity mappings use this form.
+  std::string_view JuelVariable() const;
 
   // Classifies `text` (trimmed) with an optional `language` attribute.
   static Expression Parse(std::string_view text, std::string_view language = {});
@@ -142,6 +145,7 @@ struct Mapping {
   bool source_is_variable = false;  // camunda:in/out source="x": copies variable x
   bool all_variables = false;       // camunda:in/out variables="all"
   bool local = false;               // camunda:in/out local="true"
+  bool business_key = false;        // camunda:in businessKey="..." (source holds the expression)
   bool operator==(const Mapping&) const = default;
 };
 
@@ -187,6 +191,8 @@ struct Extensions {
   // Business rule tasks: zeebe:calledDecision decisionId/resultVariable, camunda:decisionRef.
   Expression called_decision;
   std::string result_variable;  // also zeebe:script resultVariable, camunda:resultVariable
+  // camunda:mapDecisionResult (singleEntry, singleResult, collectEntries, resultList); empty when absent.
+  std::string map_decision_result;
   // Script tasks: zeebe:script expression.
   Expression script;
   std::vector<KeyValue> headers;     // zeebe:taskHeaders

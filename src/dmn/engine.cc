@@ -83,6 +83,8 @@ struct Engine::Impl {
     EvalState* st;
     std::vector<std::string>* messages;
     const feel::Context* inputs;  // by name; imported models under their import name
+    // EvaluateDecisionWithVariables: the variables, below the main model's decisions.
+    feel::ScopePtr variables;
     std::map<std::pair<size_t, std::string>, Value> memo;
     std::set<std::pair<size_t, std::string>> active;
     bool failed = false;
@@ -491,7 +493,7 @@ struct Engine::Impl {
       s.failed = true;
     }
     s.active.insert(key);
-    auto scope = std::make_shared<feel::Scope>(m.base);
+    auto scope = std::make_shared<feel::Scope>(model == 0 && s.variables ? s.variables : m.base);
     std::map<std::string, feel::Context> imported;
     for (const Requirement& r : cd.d->required_knowledge) {
       auto ref = Resolve(model, r.href);
@@ -625,6 +627,31 @@ EvalResult Engine::EvaluateDecision(std::string_view name, const feel::Context& 
   s.st = &st;
   s.messages = &r.messages;
   s.inputs = &inputs;
+  r.value = impl_->EvalDecision(s, 0, id);
+  r.ok = !s.failed;
+  r.messages.insert(r.messages.end(), st.warnings().begin(), st.warnings().end());
+  return r;
+}
+
+EvalResult Engine::EvaluateDecisionWithVariables(std::string_view name, const feel::Context& variables) const {
+  EvalResult r;
+  const Impl::Model& m = *impl_->models[0];
+  std::string id;
+  for (const auto& d : m.defs->decisions) {
+    if (d.name == name || d.id == name) id = d.id;
+  }
+  if (id.empty()) {
+    r.ok = false;
+    r.messages.push_back("no decision named '" + std::string(name) + "'");
+    return r;
+  }
+  EvalState st;
+  st.budget = kEvaluationBudget;
+  Impl::Session s;
+  s.st = &st;
+  s.messages = &r.messages;
+  s.inputs = &variables;
+  s.variables = feel::ScopeOf(variables, m.base);
   r.value = impl_->EvalDecision(s, 0, id);
   r.ok = !s.failed;
   r.messages.insert(r.messages.end(), st.warnings().begin(), st.warnings().end());

@@ -58,6 +58,12 @@ class Engine {
   // `inputs` holds input data by name; an entry named like an import holds a
   // context with that imported model's input data.
   EvalResult EvaluateDecision(std::string_view name, const feel::Context& inputs) const;
+  // As EvaluateDecision, and every entry of `variables` is also visible by name
+  // in each decision of the main model (below what the decision requires, which
+  // wins). This is how BPMN engines (Zeebe, Camunda 7) evaluate a decision with
+  // the process variables: their DMN often reads variables it does not declare
+  // as input data. `variables` serve as input data too.
+  EvalResult EvaluateDecisionWithVariables(std::string_view name, const feel::Context& variables) const;
   // Evaluates every decision of the main model in dependency order (each once)
   // and returns a context of their values by name, in document order.
   EvalResult EvaluateAll(const feel::Context& inputs) const;

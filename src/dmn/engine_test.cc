@@ -61,6 +61,23 @@ TEST(DmnEngine, EvaluatesDrgInDependencyOrderWithBkm) {
             "{\"total\": 1320, \"label\": \"total 1320\"}");
 }
 
+TEST(DmnEngine, WithVariablesADecisionSeesUndeclaredVariablesButRequirementsWin) {
+  auto e = ImportDmn(testing::Dmn13(kDrg + std::string(R"(
+  <decision id="d4" name="Scaled">
+    <informationRequirement><requiredDecision href="#d1"/></informationRequirement>
+    <literalExpression><text>Yearly Income * factor</text></literalExpression>
+  </decision>)")));
+  ASSERT_TRUE(e.ok());
+  feel::Context vars = Income(100);
+  vars.Put("factor", Value::Number(2));
+  vars.Put("Yearly Income", Value::Number(1));  // shadowed by the required decision
+  EXPECT_EQ((*e)->EvaluateDecisionWithVariables("Scaled", vars).value.DebugString(), "2400");
+  // Plain evaluation sees declared input data only.
+  EvalResult plain = (*e)->EvaluateDecision("Scaled", vars);
+  EXPECT_TRUE(plain.value.is_null());
+  EXPECT_FALSE(plain.messages.empty());
+}
+
 TEST(DmnEngine, InputViolatingItemDefinitionBecomesNull) {
   auto e = ImportDmn(testing::Dmn13(kDrg));
   ASSERT_TRUE(e.ok());

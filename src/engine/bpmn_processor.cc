@@ -65,7 +65,32 @@ std::vector<std::string> AsTextList(const feel::Value& v) {
   return out;
 }
 
+// Evaluates `e` against `vars` (not the instance's scopes): camunda:in/out
+// expressions, deployment-time start events. Empty: no error.
+std::string EvaluateWith(const Expr& e, const Json& vars, feel::Value* out) {
+  if (e.kind == Expr::Kind::kLiteral) {
+    *out = feel::Value::String(e.text);
+    return "";
+  }
+  if (!e.is_feel()) return "no expression";
+  feel::EvalState es;
+  *out = e.compiled.Evaluate(feel::ScopeOf(ToFeelContext(vars)), es);
+  if (out->is_null() && !es.warnings().empty()) {
+    return fmt::format("failed to evaluate '{}': {}", e.text, es.warnings().front());
+  }
+  return "";
+}
+
 }  // namespace
+
+core::Result<std::string> EvaluateText(const Expr& e, const Json& vars) {
+  feel::Value v;
+  std::string error = EvaluateWith(e, vars, &v);
+  if (!error.empty()) return core::InvalidArgument(error);
+  std::optional<std::string> text = AsText(v);
+  if (!text) return core::InvalidArgument(fmt::format("'{}' is not a text: {}", e.text, v.DebugString()));
+  return *text;
+}
 
 BpmnProcessor::Eval BpmnProcessor::Evaluate(const Expr& e, int64_t scope) {
   Eval out;
@@ -95,6 +120,18 @@ core::Status BpmnProcessor::Start(const Json& vars) {
   }
   Index start = p_.NoneStart(0);
   if (start == bpmn::kNoIndex) return core::InvalidArgument("process '" + p_.process_id() + "' has no none start event");
+  bool esp_failed = false;
+  AW_TRY(OpenEventSubProcessStarts(0, &esp_failed));
+  pending_[0]++;
+  queue_.push_back({Work::Kind::kActivate, start, 0, bpmn::kNoIndex, 0, {}});
+  return Run();
+}
+
+core::Status BpmnProcessor::StartAt(Index start, const Json& vars, const Json& trigger) {
+  st_.ApplyInstanceStarted(p_, trigger);
+  if (vars.is_object()) {
+    for (const auto& [name, value] : vars.items()) st_.ApplyVariableSet(0, name, value);
+  }
   pending_[0]++;
   queue_.push_back({Work::Kind::kActivate, start, 0, bpmn::kNoIndex, 0, {}});
   return Run();
@@ -135,6 +172,7 @@ core::Status BpmnProcessor::ThrowError(int64_t key, const std::string& code, con
 core::Status BpmnProcessor::Cancel() {
   if (!st_.active()) return core::FailedPrecondition("process instance is not active");
   for (int64_t c : st_.Children(0)) AW_TRY(Terminate(c));
+  AW_TRY(CloseEventSubProcessStarts(0));
   st_.JoinState() = Json::object();
   st_.MarkJoinsDirty();
   st_.ApplyInstanceTerminated();
@@ -151,6 +189,13 @@ core::Status BpmnProcessor::RetryFailedElement(int64_t key) {
   e->state = "active";
   e->data.erase("stage");
   e->dirty = true;
+  if (e->data.contains("childResult")) {
+    // camunda:out failed on a completed child: map its variables again.
+    Json vars = std::move(e->data["childResult"]);
+    e->data.erase("childResult");
+    AW_TRY(SetChildResult(*e, vars));
+    return Run();
+  }
   if (stage == "activate") {
     queue_.push_back({Work::Kind::kInputs, e->node, e->scope_key, bpmn::kNoIndex, key, {}});
   } else if (stage == "complete") {
@@ -164,7 +209,7 @@ core::Status BpmnProcessor::RetryFailedElement(int64_t key) {
 core::Status BpmnProcessor::ChildCompleted(int64_t key, const Json& vars) {
   ElementInstance* e = st_.Element(key);
   if (e == nullptr || e->state != "active" || p_.node(e->node).kind != NodeKind::kCallActivity) return core::OkStatus();
-  SetChildResult(*e, vars);
+  AW_TRY(SetChildResult(*e, vars));
   return Run();
 }
 
@@ -271,6 +316,20 @@ core::Status BpmnProcessor::Execute(int64_t key) {
   };
   bool failed = false;
   if (IsBody(*e)) return ExecuteBody(*e);
+  // Message throw and end events send through a job, like a send task (model.cc
+  // refuses them without a job type).
+  if (info.trigger == Trigger::kMessage &&
+      (n.kind == NodeKind::kIntermediateThrowEvent || n.kind == NodeKind::kEndEvent)) {
+    return CreateJob(*e);
+  }
+  if (n.kind == NodeKind::kBusinessRuleTask && info.called_decision.present()) {
+    AW_TRY(SubscribeBoundaries(*e, &failed));
+    if (failed) return core::OkStatus();
+    return EvaluateDecisionTask(*e);
+  }
+  bool handled = false;
+  AW_TRY(ExecuteEvent(key, &handled));
+  if (handled) return core::OkStatus();
   switch (n.kind) {
     case NodeKind::kStartEvent:
     case NodeKind::kTask:
@@ -339,7 +398,9 @@ core::Status BpmnProcessor::Execute(int64_t key) {
     case NodeKind::kSubProcess: {
       AW_TRY(SubscribeBoundaries(*e, &failed));
       if (failed) return core::OkStatus();
-      Index start = p_.NoneStart(n.inner_scope);
+      AW_TRY(OpenEventSubProcessStarts(key, &failed));
+      if (failed) return core::OkStatus();
+      Index start = n.triggered_by_event ? info.esp_start : p_.NoneStart(n.inner_scope);
       if (start == bpmn::kNoIndex) {
         return RaiseIncident(*e, "model", "sub-process has no none start event", "execute");
       }
@@ -512,6 +573,25 @@ core::Status BpmnProcessor::StartCalledProcess(ElementInstance& e) {
   // As Zeebe: the child gets every variable visible at the call activity
   // (with its input mappings), or only the input mappings' results.
   Json vars = info.propagate_all_parent ? st_.VisibleVariables(key) : st_.LocalVariables(key);
+  if (!info.call_inputs.empty()) {
+    // Camunda 7: only what camunda:in maps goes to the child.
+    Json visible = st_.VisibleVariables(key);
+    Json local = st_.LocalVariables(key);
+    vars = Json::object();
+    for (const CallMapping& m : info.call_inputs) {
+      const Json& from = m.local ? local : visible;
+      if (m.all) {
+        for (const auto& [name, value] : from.items()) vars[name] = value;
+      } else if (!m.variable.empty()) {
+        vars[m.target] = from.contains(m.variable) ? from[m.variable] : Json(nullptr);
+      } else {
+        feel::Value v;
+        std::string error = EvaluateWith(m.source, from, &v);
+        if (!error.empty()) return RaiseIncident(e, "expression", "camunda:in to '" + m.target + "': " + error, "execute");
+        vars[m.target] = feel::ValueToJson(v);
+      }
+    }
+  }
   auto child = calls_->StartChild(tx_, st_, key, *process_id, vars);
   if (!child.ok()) {
     core::ErrorCode code = child.error().code();
@@ -524,9 +604,15 @@ core::Status BpmnProcessor::StartCalledProcess(ElementInstance& e) {
   e.dirty = true;
   st_.Record("child_instance_created", n.id, key,
              Json{{"childInstanceId", child->instance_id}, {"processId", *process_id}});
+  for (ThrownSignal& s : child->signals) thrown_signals_.push_back(std::move(s));
+  for (const std::string& code : child->escalations) {
+    bool interrupted = false;
+    AW_TRY(ThrowEscalation(key, code, &interrupted));
+    if (interrupted) return core::OkStatus();
+  }
   switch (child->kind) {
     case ChildOutcome::Kind::kWaiting: return core::OkStatus();
-    case ChildOutcome::Kind::kCompleted: SetChildResult(e, child->variables); return core::OkStatus();
+    case ChildOutcome::Kind::kCompleted: return SetChildResult(e, child->variables);
     case ChildOutcome::Kind::kError:
       e.data.erase("child");
       return CatchError(key, child->error_code, child->error_message, child->variables);
@@ -534,10 +620,13 @@ core::Status BpmnProcessor::StartCalledProcess(ElementInstance& e) {
   return core::OkStatus();
 }
 
-void BpmnProcessor::SetChildResult(ElementInstance& e, const Json& vars) {
+core::Status BpmnProcessor::SetChildResult(ElementInstance& e, const Json& vars) {
   e.data.erase("child");
   e.dirty = true;
-  if (p_.info(e.node).propagate_all_child && p_.info(e.node).outputs.empty()) {
+  if (!p_.info(e.node).call_outputs.empty()) {
+    AW_TRY(ApplyCallOutputs(e, vars));
+    if (e.state != "active") return core::OkStatus();  // an incident holds it
+  } else if (p_.info(e.node).propagate_all_child && p_.info(e.node).outputs.empty()) {
     // From the call activity's own scope outward, as Zeebe: a variable its
     // input mappings made local stays local.
     st_.ApplyVariablesPropagated(e.key, vars);
@@ -548,11 +637,14 @@ void BpmnProcessor::SetChildResult(ElementInstance& e, const Json& vars) {
     for (const auto& [name, value] : vars.items()) st_.ApplyVariableSet(e.key, name, value);
   }
   queue_.push_back({Work::Kind::kComplete, e.node, e.scope_key, bpmn::kNoIndex, e.key, {}});
+  return core::OkStatus();
 }
 
 core::Status BpmnProcessor::TriggerElement(int64_t key, Index event_node, const Json& vars) {
+  if (p_.IsEventSubProcessStart(event_node)) return TriggerEventSubProcess(key, event_node, vars);
   ElementInstance* e = st_.Element(key);
   if (e == nullptr || e->state != "active") return core::OkStatus();
+  if (p_.node(e->node).kind == NodeKind::kEventBasedGateway) return TriggerEventGateway(key, event_node, vars);
   const bpmn::FlowNode& ev = p_.node(event_node);
   st_.Record("event_triggered", ev.id, key);
   if (e->node == event_node) {
@@ -670,6 +762,7 @@ core::Status BpmnProcessor::ScopeMaybeDone(int64_t scope) {
   if (ScopeHasTokens(scope)) return core::OkStatus();
   if (scope == 0) {
     if (st_.active()) {
+      AW_TRY(CloseEventSubProcessStarts(0));
       st_.ApplyInstanceCompleted();
       instance_completed_ = true;
     }
@@ -740,6 +833,15 @@ core::Status BpmnProcessor::CatchError(int64_t thrower, const std::string& code,
       if (ElementInstance* be = st_.Element(boundary_key)) SetResultVariables(*be, vars);
       return core::OkStatus();
     }
+    // Then an error event sub-process of the scope around `e` (as Zeebe: the
+    // nearest catch up the scopes; not a sibling of an event sub-process that threw).
+    if (!n.triggered_by_event) {
+      Index start = FindEventSubProcessStart(BpmnScopeOf(e->scope_key), Trigger::kError, code);
+      if (start != bpmn::kNoIndex) {
+        st_.Record("error_caught", p_.node(start).id, e->scope_key, Json{{"errorCode", code}});
+        return TriggerEventSubProcess(e->scope_key, start, vars);
+      }
+    }
     k = e->scope_key;
   }
   if (!st_.parent_instance_id().empty()) {
@@ -747,6 +849,7 @@ core::Status BpmnProcessor::CatchError(int64_t thrower, const std::string& code,
     // call activity (Engine hands it over after this instance is written).
     st_.Record("error_escalated", p_.process_id(), 0, Json{{"errorCode", code}, {"message", message}});
     for (int64_t c : st_.Children(0)) AW_TRY(Terminate(c));
+    AW_TRY(CloseEventSubProcessStarts(0));
     st_.JoinState() = Json::object();
     st_.MarkJoinsDirty();
     pending_.clear();
@@ -931,6 +1034,8 @@ core::Status BpmnProcessor::SubscribeBoundaries(ElementInstance& e, bool* failed
       Json vars;
       AW_TRY(OpenSubscription(e, b, failed, &correlated, &vars));
       if (correlated) queue_.push_back({Work::Kind::kTrigger, b, 0, bpmn::kNoIndex, e.key, std::move(vars)});
+    } else if (t == Trigger::kSignal) {
+      AW_TRY(OpenSignalSubscription(e, b, failed));
     }
     if (*failed) return core::OkStatus();
   }
@@ -990,6 +1095,90 @@ core::Status BpmnProcessor::RaiseIncident(ElementInstance& e, const std::string&
   e.data["stage"] = stage;
   e.dirty = true;
   st_.Record("incident_raised", element_id, e.key, Json{{"incidentId", id}, {"kind", kind}, {"message", message}});
+  return core::OkStatus();
+}
+
+}  // namespace amtsweg::engine
+
+namespace amtsweg::engine {
+
+core::Status BpmnProcessor::EvaluateDecisionTask(ElementInstance& e) {
+  const bpmn::FlowNode& n = p_.node(e.node);
+  const NodeInfo& info = p_.info(e.node);
+  int64_t key = e.key;
+  Eval id = Evaluate(info.called_decision, key);
+  std::optional<std::string> decision_id = id.error.empty() ? AsText(id.value) : std::nullopt;
+  if (!decision_id || decision_id->empty()) {
+    return RaiseIncident(e, "expression", "called decision: " + (id.error.empty() ? "not a text" : id.error), "execute");
+  }
+  if (calls_ == nullptr) return core::Internal("business rule task " + n.id + " run without a call context");
+  auto out = calls_->EvaluateDecision(tx_, st_.tenant(), *decision_id, st_.VisibleVariables(key));
+  if (!out.ok()) {
+    if (out.error().code() != core::ErrorCode::kNotFound) return std::move(out).error();
+    return RaiseIncident(e, "decision", out.error().message(), "execute");
+  }
+  std::string where = fmt::format("decision '{}' (version {})", out->decision_id, out->version);
+  if (!out->ok) return RaiseIncident(e, "decision", where + ": " + out->failure, "execute");
+  Json result;
+  const std::string& mapping = info.decision_result_mapping;
+  const Json& rows = out->rule_results;
+  auto refuse = [&](const std::string& why) {
+    return RaiseIncident(e, "decision", fmt::format("{}: mapDecisionResult {}: {}", where, mapping, why), "execute");
+  };
+  if (mapping.empty()) {
+    result = out->value;
+  } else if (mapping == "resultList") {
+    result = rows;
+  } else if (mapping == "collectEntries") {
+    result = Json::array();
+    for (const Json& row : rows) {
+      if (row.size() != 1) return refuse(fmt::format("a rule result has {} entries, not one", row.size()));
+      result.push_back(row.begin().value());
+    }
+  } else {  // singleResult, singleEntry
+    if (rows.size() > 1) return refuse(fmt::format("{} rule results, not at most one", rows.size()));
+    if (rows.empty()) {
+      result = nullptr;
+    } else if (mapping == "singleResult") {
+      result = rows[0];
+    } else if (rows[0].size() != 1) {
+      return refuse(fmt::format("the rule result has {} entries, not one", rows[0].size()));
+    } else {
+      result = rows[0].begin().value();
+    }
+  }
+  st_.Record("decision_evaluated", n.id, key,
+             Json{{"decisionId", out->decision_id}, {"version", out->version},
+                  {"definitionKey", out->definition_key}, {"result", result}});
+  if (!info.result_variable.empty()) SetResultVariables(e, Json{{info.result_variable, std::move(result)}});
+  queue_.push_back({Work::Kind::kComplete, e.node, e.scope_key, bpmn::kNoIndex, key, {}});
+  return core::OkStatus();
+}
+
+core::Status BpmnProcessor::ApplyCallOutputs(ElementInstance& e, const Json& child_vars) {
+  // Camunda 7: only what camunda:out maps comes back; local="true" keeps it on
+  // the call activity (for its output mappings), else it propagates outward.
+  Json propagated = Json::object();
+  Json local = Json::object();
+  const Json& from = child_vars.is_object() ? child_vars : Json::object();
+  for (const CallMapping& m : p_.info(e.node).call_outputs) {
+    Json& to = m.local ? local : propagated;
+    if (m.all) {
+      for (const auto& [name, value] : from.items()) to[name] = value;
+    } else if (!m.variable.empty()) {
+      to[m.target] = from.contains(m.variable) ? from[m.variable] : Json(nullptr);
+    } else {
+      feel::Value v;
+      std::string error = EvaluateWith(m.source, from, &v);
+      if (!error.empty()) {
+        e.data["childResult"] = from;  // a retry maps them again
+        return RaiseIncident(e, "expression", "camunda:out to '" + m.target + "': " + error, "complete");
+      }
+      to[m.target] = feel::ValueToJson(v);
+    }
+  }
+  for (const auto& [name, value] : local.items()) st_.ApplyVariableSet(e.key, name, value);
+  st_.ApplyVariablesPropagated(e.key, propagated);
   return core::OkStatus();
 }
 

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/json.h"
 #include "core/result.h"
@@ -23,6 +24,13 @@
 
 namespace amtsweg::engine {
 
+// A signal thrown by an intermediate throw or end event: the engine broadcasts
+// it to the tenant after the thrower's step is written, in the same command.
+struct ThrownSignal {
+  std::string name;
+  core::Json variables = core::Json::object();
+};
+
 // How a child instance started by a call activity stands after its first run.
 struct ChildOutcome {
   enum class Kind { kWaiting, kCompleted, kError };
@@ -31,6 +39,8 @@ struct ChildOutcome {
   core::Json variables = core::Json::object();  // kCompleted: its process variables; kError: the error's
   std::string error_code;                         // kError
   std::string error_message;
+  std::vector<ThrownSignal> signals;       // thrown by the child in its first run
+  std::vector<std::string> escalations;    // escalation codes the child did not catch
 };
 
 // An error that no boundary of a child instance caught: it leaves the child
@@ -39,6 +49,19 @@ struct Escalation {
   std::string code;
   std::string message;
   core::Json variables = core::Json::object();
+};
+
+// A DMN decision evaluated for a business rule task.
+struct DecisionOutcome {
+  std::string decision_id;
+  int version = 0;
+  std::string definition_key;
+  bool ok = true;       // false: evaluation failed, `failure` says why
+  std::string failure;
+  core::Json value;     // the decision's value as DMN defines it (Zeebe's result)
+  // Camunda 7's rule results: a list of objects, output name -> value, one per
+  // matched rule (or one for a non-table decision), for camunda:mapDecisionResult.
+  core::Json rule_results = core::Json::array();
 };
 
 // What a processor needs to work on other instances in the same command
@@ -53,6 +76,13 @@ class CallContext {
                                                 const std::string& process_id, const core::Json& vars) = 0;
   // Cancels child instance `instance_id` (and its children) if still active.
   virtual core::Status CancelChild(store::Tx& tx, const std::string& tenant, const std::string& instance_id) = 0;
+  // Evaluates the latest deployed DMN decision `decision_id` of `tenant` with
+  // `vars` as its input. kNotFound: no such decision.
+  virtual core::Result<DecisionOutcome> EvaluateDecision(store::Tx& tx, const std::string& tenant,
+                                                         const std::string& decision_id, const core::Json& vars) {
+    (void)tx, (void)tenant, (void)vars;
+    return core::Unimplemented("no decision engine to evaluate " + decision_id);
+  }
 };
 
 class BpmnProcessor {
@@ -63,6 +93,9 @@ class BpmnProcessor {
 
   // Starts the instance at the none start event with `vars` in the process scope.
   core::Status Start(const core::Json& vars);
+  // Starts the instance at start event `start` (a message or timer start event)
+  // with `vars` in the process scope; `trigger` is added to instance_started.
+  core::Status StartAt(bpmn::Index start, const core::Json& vars, const core::Json& trigger);
   // A job or user task of element `key` completed with `vars`: they become
   // local to the element when it has output mappings, else propagate outward.
   core::Status CompleteWaitingTask(int64_t key, const core::Json& vars);
@@ -82,6 +115,16 @@ class BpmnProcessor {
   // An error escaped the child instance of call activity `key`: it is thrown
   // at the call activity. No-op when it was left.
   core::Status ChildFailed(int64_t key, const Escalation& error);
+
+  // Starts the instance at start event `start` (a signal start event) with `vars`.
+  core::Status StartAtEvent(bpmn::Index start, const core::Json& vars);
+  // The child instance of call activity `key` threw escalation `code` that it
+  // did not catch: it is thrown at the call activity. No-op when it was left.
+  core::Status ChildEscalated(int64_t key, const std::string& code);
+  // Signals thrown in this command (broadcast by the engine after the flush),
+  // escalations not caught in this instance (handed to the parent instance).
+  const std::vector<ThrownSignal>& thrown_signals() const { return thrown_signals_; }
+  const std::vector<std::string>& uncaught_escalations() const { return uncaught_escalations_; }
 
   // After a command: whether it completed the instance, and the error that
   // left it (instances started by a call activity only).
@@ -125,7 +168,11 @@ class BpmnProcessor {
   core::Status ExecuteBody(ElementInstance& body);
   core::Status ActivateInner(int64_t body_key, int64_t index);
   core::Status CompleteInner(int64_t key);
-  void SetChildResult(ElementInstance& e, const core::Json& vars);
+  core::Status SetChildResult(ElementInstance& e, const core::Json& vars);
+  // Business rule task calling a DMN decision.
+  core::Status EvaluateDecisionTask(ElementInstance& e);
+  // camunda:out mappings of call activity `e` from the child's variables.
+  core::Status ApplyCallOutputs(ElementInstance& e, const core::Json& child_vars);
 
   // Waiting states and what an element owns.
   core::Status CreateJob(ElementInstance& e);
@@ -138,6 +185,30 @@ class BpmnProcessor {
   core::Status RaiseIncident(ElementInstance& e, const std::string& kind, const std::string& message,
                              const std::string& stage);
 
+  // Event semantics (event_processor.cc).
+  // Runs the event behaviour of element `key` when it has one (signal/escalation/link
+  // throws, signal and link catches, event-based gateways); *handled says whether it did.
+  core::Status ExecuteEvent(int64_t key, bool* handled);
+  // Opens the timers and subscriptions of the event sub-process starts of the
+  // scope `owner` opens (0 = the process scope, else a sub-process element).
+  core::Status OpenEventSubProcessStarts(int64_t owner, bool* failed);
+  // Closes them (all of them, or only those of the scope's event sub-process starts
+  // for a sub-process element, whose boundary events stay).
+  core::Status CloseEventSubProcessStarts(int64_t owner);
+  core::Status OpenSignalSubscription(ElementInstance& e, bpmn::Index event_node, bool* failed);
+  // An event sub-process start `start` of the scope `owner` opens was triggered.
+  core::Status TriggerEventSubProcess(int64_t owner, bpmn::Index start, const core::Json& vars);
+  // The event-based gateway `key` saw `event_node` occur.
+  core::Status TriggerEventGateway(int64_t key, bpmn::Index event_node, const core::Json& vars);
+  // The bpmn scope index of the element scope `scope_key` (kNoIndex: a multi-instance body).
+  bpmn::Index BpmnScopeOf(int64_t scope_key);
+  // The event sub-process start of bpmn scope `scope` matching `trigger` and `code` (errors, escalations).
+  bpmn::Index FindEventSubProcessStart(bpmn::Index scope, Trigger trigger, const std::string& code);
+  // Throws escalation `code` from element `thrower`; *interrupted: the thrower was terminated.
+  core::Status ThrowEscalation(int64_t thrower, const std::string& code, bool* interrupted);
+  // Drops every token of scope `scope` (interrupting event sub-process).
+  core::Status TerminateScopeContent(int64_t scope);
+
   Eval Evaluate(const Expr& e, int64_t scope);
   std::string NodeId(bpmn::Index n) const { return p_.node(n).id; }
 
@@ -147,6 +218,8 @@ class BpmnProcessor {
   CallContext* calls_;
   bool instance_completed_ = false;
   std::optional<Escalation> escalated_;
+  std::vector<ThrownSignal> thrown_signals_;
+  std::vector<std::string> uncaught_escalations_;
   std::deque<Work> queue_;
   // Activations queued but not yet run, per scope: tokens on their way, so a
   // scope is not taken for done while one is in flight.
@@ -155,5 +228,9 @@ class BpmnProcessor {
 
 // FEEL value of a JSON variable document, and back (feel/json_value.h).
 feel::Context ToFeelContext(const core::Json& vars);
+
+// The text of `e` (a literal, or FEEL evaluated with `vars`) where the model
+// expects text: timer values, message names. kInvalidArgument says why not.
+core::Result<std::string> EvaluateText(const Expr& e, const core::Json& vars);
 
 }  // namespace amtsweg::engine

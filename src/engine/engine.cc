@@ -9,6 +9,7 @@
 #include "core/id.h"
 #include "dmn/engine.h"
 #include "dmn/importer.h"
+#include "feel/json_value.h"
 #include "engine/bpmn_processor.h"
 #include "engine/instance_state.h"
 #include "engine/timer_spec.h"
@@ -147,6 +148,8 @@ core::Result<Deployment> Engine::Deploy(std::string_view tenant_view, const std:
           auto cp = CompiledProcess::Compile(*defs, i, def.definition_key, def.version);
           if (!cp.ok()) return WithName(std::move(cp).error(), r.name);
           AW_TRY(insert_definition(def, r, checksum));
+          if (def.is_new) AW_TRY(RegisterSignalStarts(tx, tenant, **cp));
+          if (def.is_new) AW_TRY(RegisterStartEvents(tx, tenant, **cp, now));
           compiled.push_back(*cp);
           d.definitions.push_back(def);
         }
@@ -239,14 +242,16 @@ core::Result<std::string> Engine::StartInTx(Tx& tx, const std::string& tenant, c
   auto state = InstanceState::Create(tenant, instance_id, *cp, Now());
   BpmnProcessor proc(tx, *state, *cp, this);
   AW_TRY(proc.Start(variables));
-  AW_TRY(state->Flush(tx));
+  AW_TRY(Finish(tx, *state, proc));
   return instance_id;
 }
 
 core::Status Engine::Finish(Tx& tx, InstanceState& st, const BpmnProcessor& proc) {
   AW_TRY(st.Flush(tx));
+  AW_TRY(BroadcastThrown(tx, st.tenant(), proc.thrown_signals()));
+  if (!st.active() && st.parent_instance_id().empty()) AW_TRY(ReleaseStartKey(tx, st));
   if (st.parent_instance_id().empty()) return core::OkStatus();
-  if (!proc.instance_completed() && !proc.escalated()) return core::OkStatus();
+  if (!proc.instance_completed() && !proc.escalated() && proc.uncaught_escalations().empty()) return core::OkStatus();
   // The parent is loaded only now, after the child is written, so each
   // instance row is written once per step and never from a stale copy.
   AW_ASSIGN_OR_RETURN(auto parent, InstanceState::Load(tx, st.tenant(), st.parent_instance_id()));
@@ -254,6 +259,7 @@ core::Status Engine::Finish(Tx& tx, InstanceState& st, const BpmnProcessor& proc
   parent->set_now(st.now());
   AW_ASSIGN_OR_RETURN(auto cp, Process(tx, st.tenant(), parent->definition_key()));
   BpmnProcessor pp(tx, *parent, *cp, this);
+  for (const std::string& code : proc.uncaught_escalations()) AW_TRY(pp.ChildEscalated(st.parent_element_key(), code));
   if (proc.instance_completed()) {
     AW_TRY(pp.ChildCompleted(st.parent_element_key(), st.LocalVariables(0)));
   } else {
@@ -289,6 +295,8 @@ core::Result<ChildOutcome> Engine::StartChild(Tx& tx, const InstanceState& paren
     out.error_message = proc.escalated()->message;
     out.variables = proc.escalated()->variables;
   }
+  out.signals = proc.thrown_signals();
+  out.escalations = proc.uncaught_escalations();
   AW_TRY(st->Flush(tx));
   return out;
 }
@@ -355,7 +363,8 @@ core::Status Engine::CancelInstance(std::string_view tenant, std::string_view in
     AW_ASSIGN_OR_RETURN(auto cp, Process(tx, t, st->definition_key()));
     BpmnProcessor proc(tx, *st, *cp, this);
     AW_TRY(proc.Cancel());
-    return st->Flush(tx);
+    AW_TRY(st->Flush(tx));
+    return ReleaseStartKey(tx, *st);
   });
 }
 
@@ -586,7 +595,12 @@ core::Status Engine::UnclaimUserTask(std::string_view tenant_view, std::string_v
 core::Status Engine::CompleteUserTask(std::string_view tenant_view, std::string_view task_view, const Json& variables) {
   AW_TRY(CheckVariables(variables));
   std::string tenant(tenant_view), task_id(task_view);
-  return db_.writer().Write([&](Tx& tx) -> core::Status {
+  return db_.writer().Write([&](Tx& tx) { return CompleteUserTaskInTx(tx, tenant, task_id, variables); });
+}
+
+core::Status Engine::CompleteUserTaskInTx(Tx& tx, const std::string& tenant, const std::string& task_id,
+                                          const Json& variables) {
+  {
     AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT instance_id, element_key, element_id, assignee FROM "
                                               "engine_user_tasks WHERE tenant_id = $1 AND task_id = $2",
                                               {tenant, task_id}));
@@ -599,7 +613,7 @@ core::Status Engine::CompleteUserTask(std::string_view tenant_view, std::string_
     BpmnProcessor proc(tx, *st, *cp, this);
     AW_TRY(proc.CompleteWaitingTask(row->Int(1), variables));
     return Finish(tx, *st, proc);
-  });
+  }
 }
 
 // --- Messages and timers -------------------------------------------------------
@@ -610,7 +624,13 @@ core::Result<PublishResult> Engine::PublishMessage(std::string_view tenant_view,
   AW_TRY(CheckVariables(variables));
   std::string tenant(tenant_view), name(name_view), key(key_view);
   if (name.empty()) return core::InvalidArgument("message name must not be empty");
-  return db_.writer().Write([&](Tx& tx) -> core::Result<PublishResult> {
+  return db_.writer().Write([&](Tx& tx) { return PublishInTx(tx, tenant, name, key, variables, ttl); });
+}
+
+core::Result<PublishResult> Engine::PublishInTx(Tx& tx, const std::string& tenant, const std::string& name,
+                                                const std::string& key, const Json& variables,
+                                                std::chrono::milliseconds ttl) {
+  {
     core::Timestamp now = Now();
     PublishResult result;
     result.message_id = core::NewId();
@@ -633,7 +653,18 @@ core::Result<PublishResult> Engine::PublishMessage(std::string_view tenant_view,
       AW_TRY(Finish(tx, *st, proc));
       result.correlated++;
     }
-    if (result.correlated == 0 && ttl.count() > 0) {
+    AW_ASSIGN_OR_RETURN(auto starts, tx.Query("SELECT definition_key, element_index FROM engine_subscriptions "
+                                              "WHERE tenant_id = $1 AND kind = 'message_start' AND name = $2 "
+                                              "AND correlation_key = '' ORDER BY subscription_id",
+                                              {tenant, name}));
+    for (const Row& sub : starts) {
+      AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, sub.Text(0)));
+      std::optional<std::string> started;
+      AW_TRY(StartByMessage(tx, tenant, *cp, static_cast<bpmn::Index>(sub.Int(1)), name, key, variables,
+                            result.message_id, false, &started));
+      if (started) result.started_instances.push_back(*started);
+    }
+    if (result.correlated == 0 && result.started_instances.empty() && ttl.count() > 0) {
       AW_TRY(tx.Exec("INSERT INTO engine_messages (tenant_id, message_id, name, correlation_key, variables, "
                      "published_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                      {tenant, result.message_id, name, key, core::DumpJson(variables), core::ToUnixMillis(now),
@@ -641,7 +672,7 @@ core::Result<PublishResult> Engine::PublishMessage(std::string_view tenant_view,
       result.buffered = true;
     }
     return result;
-  });
+  }
 }
 
 core::Result<int> Engine::FireDueTimers(int max_timers) {
@@ -668,14 +699,21 @@ core::Result<int> Engine::FireDueTimers(int max_timers) {
       AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(sql, {tenant, timer_id}));
       if (!row) return core::OkStatus();  // fired by another command or node, or its element left
       if (row->Int(5) > core::ToUnixMillis(now)) return core::OkStatus();
+      if (row->Text(0).empty()) {  // a timer start event
+        AW_TRY(FireStartTimer(tx, tenant, timer_id, *row, now));
+        fired->fetch_add(1);
+        return core::OkStatus();
+      }
       AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, tenant, row->Text(0)));
       st->set_now(now);
       AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, st->definition_key()));
       int64_t element_key = row->Int(1);
       auto node = static_cast<bpmn::Index>(row->Int(2));
       ElementInstance* owner = st->Element(element_key);
+      // Element key 0: an event sub-process start of the process scope.
+      bool live = element_key == 0 ? st->active() : owner != nullptr;
       int64_t repetitions = row->Int(3);
-      bool again = owner != nullptr && owner->node != node && !cp->node(node).interrupting &&
+      bool again = live && (owner == nullptr || owner->node != node) && !cp->node(node).interrupting &&
                    repetitions != 0 && !row->Text(4).empty();
       if (again) {
         AW_ASSIGN_OR_RETURN(IsoDuration every, ParseIsoDuration(row->Text(4)));
@@ -685,7 +723,7 @@ core::Result<int> Engine::FireDueTimers(int max_timers) {
       } else {
         AW_TRY(tx.Exec("DELETE FROM engine_timers WHERE tenant_id = $1 AND timer_id = $2", {tenant, timer_id}));
       }
-      if (owner == nullptr) return st->Flush(tx);
+      if (!live) return st->Flush(tx);
       st->Record("timer_fired", cp->node(node).id, element_key, Json{{"timerId", timer_id}});
       BpmnProcessor proc(tx, *st, *cp, this);
       AW_TRY(proc.TriggerEvent(element_key, node, Json::object()));
@@ -839,6 +877,522 @@ core::Result<std::vector<HistoryEvent>> Engine::History(std::string_view tenant,
     }
     return out;
   });
+}
+
+// --- REST API reads and asynchronous commands -------------------------------------
+
+namespace {
+
+DefinitionInfo DefinitionFromRow(const Row& r) {
+  DefinitionInfo d;
+  d.kind = r.Text(0);
+  d.id = r.Text(1);
+  d.version = static_cast<int>(r.Int(2));
+  d.definition_key = r.Text(3);
+  d.deployment_id = r.Text(4);
+  d.resource_name = r.Text(5);
+  d.created = core::FromUnixMillis(r.Int(6));
+  return d;
+}
+
+constexpr std::string_view kDefinitionCols =
+    "SELECT kind, definition_id, version, definition_key, deployment_id, resource_name, created_at "
+    "FROM engine_definitions ";
+
+core::Status CheckLimit(int limit) {
+  if (limit < 1 || limit > 1000) return core::InvalidArgument("limit must be between 1 and 1000");
+  return core::OkStatus();
+}
+
+core::Result<UserTask> UserTaskFromRow(const Row& r) {
+  UserTask t;
+  t.task_id = r.Text(0);
+  t.instance_id = r.Text(1);
+  t.element_id = r.Text(2);
+  t.name = r.Text(3);
+  if (!r.IsNull(4)) t.assignee = r.Text(4);
+  AW_ASSIGN_OR_RETURN(Json groups, ParseStoredJson(r.Text(5)));
+  AW_ASSIGN_OR_RETURN(Json users, ParseStoredJson(r.Text(6)));
+  t.candidate_groups = groups.get<std::vector<std::string>>();
+  t.candidate_users = users.get<std::vector<std::string>>();
+  if (!r.IsNull(7)) t.due = core::FromUnixMillis(r.Int(7));
+  if (!r.IsNull(8)) t.follow_up = core::FromUnixMillis(r.Int(8));
+  t.form_key = r.Text(9);
+  t.created = core::FromUnixMillis(r.Int(10));
+  return t;
+}
+
+constexpr std::string_view kUserTaskCols =
+    "SELECT task_id, instance_id, element_id, name, assignee, candidate_groups, candidate_users, "
+    "due_at, follow_up_at, form_key, created_at FROM engine_user_tasks ";
+
+// Rows were fetched with limit + 1: the extra row only says a next page exists.
+template <class T, class IdOf>
+std::string TrimPage(std::vector<T>& items, int limit, IdOf id_of) {
+  if (static_cast<int>(items.size()) <= limit) return "";
+  items.resize(static_cast<size_t>(limit));
+  return id_of(items.back());
+}
+
+}  // namespace
+
+core::Result<std::vector<DefinitionInfo>> Engine::ListDefinitions(std::string_view tenant,
+                                                                  const DefinitionFilter& filter) {
+  return db_.Read([&](Tx& tx) -> core::Result<std::vector<DefinitionInfo>> {
+    AW_ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kDefinitionCols) +
+                                                "WHERE tenant_id = $1 AND kind = $2 AND ($3 = '' OR definition_id = $3) "
+                                                "ORDER BY definition_id, version",
+                                            {tenant, filter.kind, filter.id}));
+    std::vector<DefinitionInfo> out;
+    for (const Row& r : rows) {
+      DefinitionInfo d = DefinitionFromRow(r);
+      // Rows come ordered by id and version: a later row of the same id replaces the earlier one.
+      if (filter.latest_only && !out.empty() && out.back().id == d.id) {
+        out.back() = std::move(d);
+      } else {
+        out.push_back(std::move(d));
+      }
+    }
+    return out;
+  });
+}
+
+core::Result<DefinitionInfo> Engine::GetDefinition(std::string_view tenant, std::string_view definition_key) {
+  return db_.Read([&](Tx& tx) -> core::Result<DefinitionInfo> {
+    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(std::string(kDefinitionCols) +
+                                                  "WHERE tenant_id = $1 AND definition_key = $2",
+                                              {tenant, definition_key}));
+    if (!row) return core::NotFound(fmt::format("no definition {}", definition_key));
+    return DefinitionFromRow(*row);
+  });
+}
+
+core::Result<std::string> Engine::DefinitionResource(std::string_view tenant, std::string_view definition_key) {
+  return db_.Read([&](Tx& tx) -> core::Result<std::string> {
+    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(
+        "SELECT r.content FROM engine_definitions d JOIN engine_resources r "
+        "ON r.tenant_id = d.tenant_id AND r.deployment_id = d.deployment_id AND r.name = d.resource_name "
+        "WHERE d.tenant_id = $1 AND d.definition_key = $2",
+        {tenant, definition_key}));
+    if (!row) return core::NotFound(fmt::format("no definition {}", definition_key));
+    return row->Text(0);
+  });
+}
+
+core::Result<InstancePage> Engine::ListInstances(std::string_view tenant, const InstanceFilter& filter) {
+  AW_TRY(CheckLimit(filter.limit));
+  return db_.Read([&](Tx& tx) -> core::Result<InstancePage> {
+    AW_ASSIGN_OR_RETURN(auto rows, tx.Query(
+        "SELECT instance_id, process_id, version, definition_key, state, parent_instance_id, started_at, ended_at "
+        "FROM engine_instances WHERE tenant_id = $1 AND instance_id > $2 AND ($3 = '' OR process_id = $3) "
+        "AND ($4 = '' OR state = $4) ORDER BY instance_id LIMIT $5",
+        {tenant, filter.after, filter.process_id, filter.state, filter.limit + 1}));
+    InstancePage page;
+    for (const Row& r : rows) {
+      InstanceSummary i;
+      i.instance_id = r.Text(0);
+      i.process_id = r.Text(1);
+      i.version = static_cast<int>(r.Int(2));
+      i.definition_key = r.Text(3);
+      i.state = r.Text(4);
+      if (!r.IsNull(5)) i.parent_instance_id = r.Text(5);
+      i.started = core::FromUnixMillis(r.Int(6));
+      if (!r.IsNull(7)) i.ended = core::FromUnixMillis(r.Int(7));
+      page.items.push_back(std::move(i));
+    }
+    page.next_after = TrimPage(page.items, filter.limit, [](const InstanceSummary& i) { return i.instance_id; });
+    return page;
+  });
+}
+
+core::Result<UserTaskPage> Engine::ListUserTasksPage(std::string_view tenant, const UserTaskFilter& filter) {
+  AW_TRY(CheckLimit(filter.limit));
+  return db_.Read([&](Tx& tx) -> core::Result<UserTaskPage> {
+    std::string_view group_test = IsPg(tx)
+        ? "candidate_groups::jsonb @> jsonb_build_array($4::text)"
+        : "EXISTS (SELECT 1 FROM json_each(candidate_groups) WHERE value = $4)";
+    std::string sql = fmt::format(
+        "{}WHERE tenant_id = $1 AND task_id > $2 AND ($3 = '' OR assignee = $3) AND ($4 = '' OR {}) "
+        "AND ($5 = '' OR instance_id = $5) ORDER BY task_id LIMIT $6",
+        kUserTaskCols, group_test);
+    AW_ASSIGN_OR_RETURN(auto rows, tx.Query(sql, {tenant, filter.after, filter.assignee, filter.candidate_group,
+                                                  filter.instance_id, filter.limit + 1}));
+    UserTaskPage page;
+    for (const Row& r : rows) {
+      AW_ASSIGN_OR_RETURN(UserTask t, UserTaskFromRow(r));
+      page.items.push_back(std::move(t));
+    }
+    page.next_after = TrimPage(page.items, filter.limit, [](const UserTask& t) { return t.task_id; });
+    return page;
+  });
+}
+
+core::Result<UserTask> Engine::GetUserTask(std::string_view tenant, std::string_view task_id) {
+  return db_.Read([&](Tx& tx) -> core::Result<UserTask> {
+    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(std::string(kUserTaskCols) + "WHERE tenant_id = $1 AND task_id = $2",
+                                              {tenant, task_id}));
+    if (!row) return core::NotFound(fmt::format("no user task {}", task_id));
+    return UserTaskFromRow(*row);
+  });
+}
+
+core::Result<IncidentPage> Engine::ListIncidentsPage(std::string_view tenant, const IncidentFilter& filter) {
+  AW_TRY(CheckLimit(filter.limit));
+  return db_.Read([&](Tx& tx) -> core::Result<IncidentPage> {
+    AW_ASSIGN_OR_RETURN(auto rows, tx.Query(
+        "SELECT incident_id, instance_id, element_id, kind, message, job_id FROM engine_incidents "
+        "WHERE tenant_id = $1 AND incident_id > $2 AND ($3 = '' OR instance_id = $3) ORDER BY incident_id LIMIT $4",
+        {tenant, filter.after, filter.instance_id, filter.limit + 1}));
+    IncidentPage page;
+    for (const Row& r : rows) {
+      Incident i{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), std::nullopt};
+      if (!r.IsNull(5)) i.job_id = r.Text(5);
+      page.items.push_back(std::move(i));
+    }
+    page.next_after = TrimPage(page.items, filter.limit, [](const Incident& i) { return i.incident_id; });
+    return page;
+  });
+}
+
+core::Result<std::vector<std::string>> Engine::TenantsWithAvailableJobs(const std::vector<std::string>& types) {
+  int64_t now = core::ToUnixMillis(Now());
+  return db_.Read([&](Tx& tx) -> core::Result<std::vector<std::string>> {
+    // Deliberately across tenants: the scheduler serves every tenant's
+    // in-process workers. The tenants come from the small definitions table,
+    // then one probe per tenant and type on engine_jobs_activatable
+    // (tenant_id, type, available_at): no scan of the jobs table every round.
+    AW_ASSIGN_OR_RETURN(auto tenant_rows, tx.Query("SELECT DISTINCT tenant_id FROM engine_definitions"));
+    std::vector<std::string> out;
+    for (const Row& t : tenant_rows) {
+      std::string tenant = t.Text(0);
+      for (const std::string& type : types) {
+        AW_ASSIGN_OR_RETURN(auto hit, tx.QueryOne("SELECT 1 FROM engine_jobs WHERE tenant_id = $1 AND type = $2 "
+                                                  "AND available_at <= $3 AND state <> 'failed' LIMIT 1",
+                                                  {tenant, type, now}));
+        if (hit) {
+          out.push_back(tenant);
+          break;
+        }
+      }
+    }
+    return out;
+  });
+}
+
+std::vector<std::string> Engine::WorkerTypes() {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [type, handler] : workers_) out.push_back(type);
+  return out;
+}
+
+void Engine::StartInstanceAsync(std::string tenant, std::string process_id, Json variables, std::optional<int> version,
+                                std::function<void(core::Result<std::string>)> done) {
+  auto out = std::make_shared<std::string>();
+  auto cmd = [this, tenant = std::move(tenant), process_id = std::move(process_id), variables = std::move(variables),
+              version, out](Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(*out, StartInTx(tx, tenant, process_id, variables, version));
+    return core::OkStatus();
+  };
+  db_.writer().Submit(std::move(cmd), [out, done = std::move(done)](core::Status s) {
+    if (s.ok()) {
+      done(std::move(*out));
+    } else {
+      done(std::move(s).error());
+    }
+  });
+}
+
+void Engine::CompleteUserTaskAsync(std::string tenant, std::string task_id, Json variables,
+                                   std::function<void(core::Status)> done) {
+  if (auto s = CheckVariables(variables); !s.ok()) return done(std::move(s));
+  db_.writer().Submit(
+      [this, tenant = std::move(tenant), task_id = std::move(task_id), variables = std::move(variables)](Tx& tx) {
+        return CompleteUserTaskInTx(tx, tenant, task_id, variables);
+      },
+      std::move(done));
+}
+
+void Engine::PublishMessageAsync(std::string tenant, std::string name, std::string correlation_key, Json variables,
+                                 std::chrono::milliseconds ttl,
+                                 std::function<void(core::Result<PublishResult>)> done) {
+  if (auto s = CheckVariables(variables); !s.ok()) return done(std::move(s).error());
+  if (name.empty()) return done(core::InvalidArgument("message name must not be empty"));
+  auto out = std::make_shared<PublishResult>();
+  auto cmd = [this, tenant = std::move(tenant), name = std::move(name), key = std::move(correlation_key),
+              variables = std::move(variables), ttl, out](Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(*out, PublishInTx(tx, tenant, name, key, variables, ttl));
+    return core::OkStatus();
+  };
+  db_.writer().Submit(std::move(cmd), [out, done = std::move(done)](core::Status s) {
+    if (s.ok()) {
+      done(std::move(*out));
+    } else {
+      done(std::move(s).error());
+    }
+  });
+}
+
+// --- Start events ----------------------------------------------------------------
+
+namespace {
+
+// The definition keys of every version of process `process_id` ($1 tenant, $2 process id).
+constexpr std::string_view kVersionsOf =
+    "SELECT definition_key FROM engine_definitions WHERE tenant_id = $1 AND kind = 'process' AND definition_id = $2";
+
+}  // namespace
+
+core::Status Engine::RegisterStartEvents(Tx& tx, const std::string& tenant, const CompiledProcess& cp,
+                                         core::Timestamp now) {
+  // The latest version alone starts on messages and timers (as Zeebe).
+  AW_TRY(tx.Exec(fmt::format("DELETE FROM engine_subscriptions WHERE tenant_id = $1 AND kind = 'message_start' "
+                             "AND definition_key IN ({})", kVersionsOf),
+                 {tenant, cp.process_id()}));
+  AW_TRY(tx.Exec(fmt::format("DELETE FROM engine_timers WHERE tenant_id = $1 AND instance_id = '' "
+                             "AND definition_key IN ({})", kVersionsOf),
+                 {tenant, cp.process_id()}));
+  std::set<std::string> names;
+  for (bpmn::Index node : cp.event_starts()) {
+    const bpmn::FlowNode& n = cp.node(node);
+    const NodeInfo& info = cp.info(node);
+    auto refuse = [&](const std::string& why) {
+      return core::Error(core::ErrorCode::kInvalidArgument,
+                         fmt::format("process '{}': {}: {}", cp.process_id(), n.id, why), {{n.id, why}});
+    };
+    if (info.trigger == Trigger::kMessage) {
+      // Evaluated once, without variables: a start event has no instance yet.
+      auto name = EvaluateText(info.message_name, Json::object());
+      if (!name.ok()) return refuse("message name: " + name.error().message());
+      if (!names.insert(*name).second) return refuse("two message start events wait for message '" + *name + "'");
+      AW_TRY(tx.Exec("INSERT INTO engine_subscriptions (tenant_id, subscription_id, kind, name, correlation_key, "
+                     "instance_id, element_key, element_index, element_id, definition_key) "
+                     "VALUES ($1, $2, 'message_start', $3, '', '', 0, $4, $5, $6)",
+                     {tenant, core::NewId(), *name, node, n.id, cp.definition_key()}));
+      continue;
+    }
+    auto text = EvaluateText(info.timer, Json::object());
+    if (!text.ok()) return refuse("timer: " + text.error().message());
+    core::Result<TimerSchedule> sched = core::InvalidArgument("timer without a definition");
+    switch (info.timer_kind) {
+      case bpmn::TimerKind::kDate: sched = ParseTimerDate(*text); break;
+      case bpmn::TimerKind::kDuration: sched = ParseTimerDuration(*text, now); break;
+      case bpmn::TimerKind::kCycle: sched = ParseTimerCycle(*text, now); break;
+      case bpmn::TimerKind::kNone: break;
+    }
+    if (!sched.ok()) return refuse("timer: " + sched.error().message());
+    AW_TRY(tx.Exec("INSERT INTO engine_timers (tenant_id, timer_id, instance_id, element_key, element_index, element_id, "
+                   "definition_key, due_at, repetitions, cycle) VALUES ($1, $2, '', 0, $3, $4, $5, $6, $7, $8)",
+                   {tenant, core::NewId(), node, n.id, cp.definition_key(), core::ToUnixMillis(sched->due),
+                    sched->repetitions,
+                    info.timer_kind == bpmn::TimerKind::kCycle ? FormatIsoDuration(sched->interval) : std::string()}));
+  }
+  return core::OkStatus();
+}
+
+core::Status Engine::StartByMessage(Tx& tx, const std::string& tenant, const CompiledProcess& cp, bpmn::Index node,
+                                    const std::string& name, const std::string& key, const Json& vars,
+                                    const std::string& message_id, bool buffered,
+                                    std::optional<std::string>* started) {
+  std::string instance_id = core::NewId();
+  if (!key.empty()) {
+    // One active instance per process and correlation key (as Zeebe).
+    AW_ASSIGN_OR_RETURN(auto holder, tx.QueryOne("SELECT k.instance_id, i.state FROM engine_message_start_keys k "
+                                                 "LEFT JOIN engine_instances i ON i.tenant_id = k.tenant_id AND "
+                                                 "i.instance_id = k.instance_id WHERE k.tenant_id = $1 AND "
+                                                 "k.process_id = $2 AND k.correlation_key = $3",
+                                                 {tenant, cp.process_id(), key}));
+    if (holder && !holder->IsNull(1) && holder->Text(1) == "active") return core::OkStatus();
+    if (holder) {
+      AW_TRY(tx.Exec("DELETE FROM engine_message_start_keys WHERE tenant_id = $1 AND process_id = $2 AND "
+                     "correlation_key = $3",
+                     {tenant, cp.process_id(), key}));
+    }
+    // Another node may take the key at the same moment: the primary key decides.
+    AW_ASSIGN_OR_RETURN(int64_t taken, tx.Exec("INSERT INTO engine_message_start_keys (tenant_id, process_id, "
+                                               "correlation_key, instance_id) VALUES ($1, $2, $3, $4) "
+                                               "ON CONFLICT DO NOTHING",
+                                               {tenant, cp.process_id(), key, instance_id}));
+    if (taken == 0) return core::OkStatus();
+  }
+  auto st = InstanceState::Create(tenant, instance_id, cp, Now());
+  BpmnProcessor proc(tx, *st, cp, this);
+  AW_TRY(proc.StartAt(node, vars,
+                      Json{{"trigger", "message"}, {"elementId", cp.node(node).id}, {"messageId", message_id},
+                           {"name", name}, {"correlationKey", key}, {"buffered", buffered}}));
+  AW_TRY(st->Flush(tx));
+  if (!key.empty() && !st->active()) {
+    AW_TRY(tx.Exec("DELETE FROM engine_message_start_keys WHERE tenant_id = $1 AND process_id = $2 AND "
+                   "correlation_key = $3",
+                   {tenant, cp.process_id(), key}));
+  }
+  *started = instance_id;
+  return core::OkStatus();
+}
+
+core::Status Engine::ReleaseStartKey(Tx& tx, const InstanceState& st) {
+  if (st.active()) return core::OkStatus();
+  AW_ASSIGN_OR_RETURN(auto cp, Process(tx, st.tenant(), st.definition_key()));
+  bool message_start = false;
+  for (bpmn::Index n : cp->event_starts()) message_start = message_start || cp->info(n).trigger == Trigger::kMessage;
+  if (!message_start) return core::OkStatus();
+  AW_ASSIGN_OR_RETURN(auto freed, tx.Query("DELETE FROM engine_message_start_keys WHERE tenant_id = $1 AND "
+                                           "instance_id = $2 RETURNING process_id, correlation_key",
+                                           {st.tenant(), st.instance_id()}));
+  for (const Row& f : freed) {
+    std::string process_id = f.Text(0), key = f.Text(1);
+    // A message buffered while the key was held starts the next instance (as
+    // Zeebe), now with the latest version; one that completes at once frees
+    // the key again for the next buffered message.
+    for (int i = 0; i < 1000; ++i) {
+      auto latest = FindProcess(tx, st.tenant(), process_id, std::nullopt);
+      if (!latest.ok()) break;
+      std::string_view sql = IsPg(tx)
+          ? "SELECT m.message_id, m.name, m.variables, s.element_index FROM engine_messages m JOIN "
+            "engine_subscriptions s ON s.tenant_id = m.tenant_id AND s.kind = 'message_start' AND s.name = m.name "
+            "WHERE m.tenant_id = $1 AND m.correlation_key = $2 AND m.expires_at > $3 AND s.definition_key = $4 "
+            "ORDER BY m.published_at, m.message_id LIMIT 1 FOR UPDATE OF m SKIP LOCKED"
+          : "SELECT m.message_id, m.name, m.variables, s.element_index FROM engine_messages m JOIN "
+            "engine_subscriptions s ON s.tenant_id = m.tenant_id AND s.kind = 'message_start' AND s.name = m.name "
+            "WHERE m.tenant_id = $1 AND m.correlation_key = $2 AND m.expires_at > $3 AND s.definition_key = $4 "
+            "ORDER BY m.published_at, m.message_id LIMIT 1";
+      AW_ASSIGN_OR_RETURN(auto msg, tx.QueryOne(sql, {st.tenant(), key, core::ToUnixMillis(st.now()),
+                                                      (*latest)->definition_key()}));
+      if (!msg) break;
+      AW_TRY(tx.Exec("DELETE FROM engine_messages WHERE tenant_id = $1 AND message_id = $2", {st.tenant(), msg->Text(0)}));
+      AW_ASSIGN_OR_RETURN(Json vars, ParseStoredJson(msg->Text(2)));
+      std::optional<std::string> started;
+      AW_TRY(StartByMessage(tx, st.tenant(), **latest, static_cast<bpmn::Index>(msg->Int(3)), msg->Text(1), key, vars,
+                            msg->Text(0), true, &started));
+      AW_ASSIGN_OR_RETURN(auto held, tx.QueryOne("SELECT instance_id FROM engine_message_start_keys WHERE "
+                                                 "tenant_id = $1 AND process_id = $2 AND correlation_key = $3",
+                                                 {st.tenant(), process_id, key}));
+      if (held) break;
+    }
+  }
+  return core::OkStatus();
+}
+
+core::Status Engine::FireStartTimer(Tx& tx, const std::string& tenant, const std::string& timer_id,
+                                    const Row& timer, core::Timestamp now) {
+  auto node = static_cast<bpmn::Index>(timer.Int(2));
+  int64_t repetitions = timer.Int(3);
+  std::string cycle = timer.Text(4);
+  AW_ASSIGN_OR_RETURN(auto def, tx.QueryOne("SELECT definition_key FROM engine_timers WHERE tenant_id = $1 AND "
+                                            "timer_id = $2",
+                                            {tenant, timer_id}));
+  if (!def) return core::OkStatus();
+  if (!cycle.empty() && repetitions != 0) {
+    // The next due time follows the previous one, so every due time fires once.
+    AW_ASSIGN_OR_RETURN(IsoDuration every, ParseIsoDuration(cycle));
+    core::Timestamp next = AddDuration(core::FromUnixMillis(timer.Int(5)), every);
+    AW_TRY(tx.Exec("UPDATE engine_timers SET due_at = $3, repetitions = $4 WHERE tenant_id = $1 AND timer_id = $2",
+                   {tenant, timer_id, core::ToUnixMillis(next), repetitions > 0 ? repetitions - 1 : repetitions}));
+  } else {
+    AW_TRY(tx.Exec("DELETE FROM engine_timers WHERE tenant_id = $1 AND timer_id = $2", {tenant, timer_id}));
+  }
+  AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, def->Text(0)));
+  auto st = InstanceState::Create(tenant, core::NewId(), *cp, now);
+  BpmnProcessor proc(tx, *st, *cp, this);
+  AW_TRY(proc.StartAt(node, Json::object(),
+                      Json{{"trigger", "timer"}, {"elementId", cp->node(node).id}, {"timerId", timer_id},
+                           {"dueAt", core::FormatIso8601(core::FromUnixMillis(timer.Int(5)))}}));
+  return st->Flush(tx);
+}
+
+// --- Decisions -------------------------------------------------------------------
+
+namespace {
+
+// Camunda 7's rule results of decision `d` from its DMN value: one object
+// (output name -> value) per matched rule; a non-table decision gives one
+// entry named after the decision.
+Json RuleResults(const dmn::Decision* d, const Json& value) {
+  Json rows = Json::array();
+  if (value.is_null()) return rows;
+  if (d == nullptr || !d->expression || d->expression->kind != dmn::ExpressionKind::kDecisionTable) {
+    rows.push_back(Json{{d != nullptr ? d->name : std::string("result"), value}});
+    return rows;
+  }
+  const dmn::DecisionTable& t = d->expression->table;
+  std::string single = t.outputs.size() == 1 && !t.outputs[0].name.empty() ? t.outputs[0].name : d->name;
+  auto row = [&](const Json& v) { return t.outputs.size() > 1 && v.is_object() ? v : Json{{single, v}}; };
+  bool list = t.hit_policy == dmn::HitPolicy::kRuleOrder || t.hit_policy == dmn::HitPolicy::kOutputOrder ||
+              (t.hit_policy == dmn::HitPolicy::kCollect && t.aggregation == dmn::Aggregation::kNone);
+  if (list && value.is_array()) {
+    for (const Json& v : value) rows.push_back(row(v));
+  } else {
+    rows.push_back(row(value));
+  }
+  return rows;
+}
+
+}  // namespace
+
+core::Result<DecisionOutcome> Engine::EvaluateDecision(Tx& tx, const std::string& tenant,
+                                                       const std::string& decision_id, const Json& vars) {
+  AW_ASSIGN_OR_RETURN(auto def, tx.QueryOne("SELECT definition_key, version, deployment_id, resource_name FROM "
+                                            "engine_definitions WHERE tenant_id = $1 AND kind = 'decision' AND "
+                                            "definition_id = $2 ORDER BY version DESC LIMIT 1",
+                                            {tenant, decision_id}));
+  if (!def) return core::NotFound(fmt::format("no decision '{}' deployed", decision_id));
+  DecisionOutcome out;
+  out.decision_id = decision_id;
+  out.version = static_cast<int>(def->Int(1));
+  out.definition_key = def->Text(0);
+  std::string cache_key = fmt::format("{}/{}", tenant, out.definition_key);
+  std::shared_ptr<const dmn::Engine> model;
+  {
+    std::lock_guard lock(mu_);
+    auto it = decisions_.find(cache_key);
+    if (it != decisions_.end()) model = it->second;
+  }
+  if (!model) {
+    // The other DMN files of the deployment serve the model's <import>s.
+    AW_ASSIGN_OR_RETURN(auto files, tx.Query("SELECT name, content FROM engine_resources WHERE tenant_id = $1 AND "
+                                             "deployment_id = $2 AND kind = 'dmn' ORDER BY name",
+                                             {tenant, def->Text(2)}));
+    std::string main;
+    std::vector<std::string> imported;
+    for (const Row& f : files) {
+      if (f.Text(0) == def->Text(3)) {
+        main = f.Text(1);
+      } else {
+        imported.push_back(f.Text(1));
+      }
+    }
+    auto compiled = dmn::ImportDmn(main, imported);
+    if (!compiled.ok()) {
+      out.ok = false;
+      out.failure = compiled.error().message();
+      return out;
+    }
+    model = std::shared_ptr<const dmn::Engine>(std::move(*compiled));
+    std::lock_guard lock(mu_);
+    decisions_.emplace(cache_key, model);
+  }
+  auto inputs = feel::JsonToContext(vars, [&model](const std::string& name) { return model->InputType(name); });
+  if (!inputs.ok()) {
+    out.ok = false;
+    out.failure = "input: " + inputs.error().message();
+    return out;
+  }
+  dmn::EvalResult r = model->EvaluateDecisionWithVariables(decision_id, *inputs);
+  std::string messages;
+  for (const std::string& m : r.messages) messages += (messages.empty() ? "" : "; ") + m;
+  // As the engine's FEEL: null with a warning is a failure, not a result.
+  if (!r.ok || (r.value.is_null() && !r.messages.empty())) {
+    out.ok = false;
+    out.failure = messages.empty() ? "evaluation failed" : messages;
+    return out;
+  }
+  out.value = feel::ValueToJson(r.value);
+  const dmn::Decision* decision = nullptr;
+  for (const dmn::Decision& d : model->main().decisions) {
+    if (d.id == decision_id) decision = &d;
+  }
+  out.rule_results = RuleResults(decision, out.value);
+  return out;
 }
 
 }  // namespace amtsweg::engine

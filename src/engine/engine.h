@@ -39,6 +39,10 @@
 #include "engine/model.h"
 #include "store/database.h"
 
+namespace amtsweg::dmn {
+class Engine;
+}  // namespace amtsweg::dmn
+
 namespace amtsweg::engine {
 
 // One file of a deployment; its kind comes from the name: *.bpmn, *.dmn, *.form.
@@ -90,7 +94,7 @@ struct Incident {
   std::string incident_id;
   std::string instance_id;
   std::string element_id;
-  std::string kind;  // job_no_retries | expression | no_outgoing_flow | unhandled_error | called_element | model
+  std::string kind;  // job_no_retries | expression | no_outgoing_flow | unhandled_error | called_element | model | decision
   std::string message;
   std::optional<std::string> job_id;
 };
@@ -117,6 +121,14 @@ struct PublishResult {
   int correlated = 0;     // waiting subscriptions the message completed
   bool buffered = false;  // kept for later subscriptions until its TTL
   std::string message_id;
+  // Instances the message started at message start events (one per process).
+  std::vector<std::string> started_instances;
+};
+
+// What a signal broadcast reached.
+struct SignalResult {
+  int triggered_catch_events = 0;  // catch events, boundary events, event sub-process starts
+  int started_instances = 0;       // new instances of processes with a matching signal start event
 };
 
 // What an in-process job handler decides.
@@ -128,6 +140,72 @@ struct JobResult {
   std::chrono::milliseconds retry_backoff{0};
 };
 using JobHandler = std::function<JobResult(const ActivatedJob&)>;
+
+// Listing for the REST API. Pages are ordered by id (UUIDv7, so by creation
+// time); `after` is the last id of the previous page ("" for the first page)
+// and `next_after` is empty on the last page.
+struct DefinitionInfo {
+  std::string kind;  // process | decision | form
+  std::string id;
+  int version = 0;
+  std::string definition_key;
+  std::string deployment_id;
+  std::string resource_name;
+  core::Timestamp created;
+};
+
+struct DefinitionFilter {
+  std::string kind = "process";
+  std::string id;            // "" : every id
+  bool latest_only = false;  // only the highest version of each id
+};
+
+struct InstanceSummary {
+  std::string instance_id;
+  std::string process_id;
+  int version = 0;
+  std::string definition_key;
+  std::string state;  // active | completed | terminated
+  std::string parent_instance_id;
+  core::Timestamp started;
+  std::optional<core::Timestamp> ended;
+};
+
+struct InstanceFilter {
+  std::string process_id;  // "" : any
+  std::string state;       // "" : any
+  std::string after;
+  int limit = 100;         // 1..1000
+};
+
+struct InstancePage {
+  std::vector<InstanceSummary> items;
+  std::string next_after;
+};
+
+struct UserTaskFilter {
+  std::string assignee;         // "" : any
+  std::string candidate_group;  // "" : any
+  std::string instance_id;      // "" : any
+  std::string after;
+  int limit = 100;
+};
+
+struct UserTaskPage {
+  std::vector<UserTask> items;
+  std::string next_after;
+};
+
+struct IncidentFilter {
+  std::string instance_id;
+  std::string after;
+  int limit = 100;
+};
+
+struct IncidentPage {
+  std::vector<Incident> items;
+  std::string next_after;
+};
 
 struct EngineOptions {
   core::Clock* clock = nullptr;  // borrowed; null: the system clock
@@ -221,6 +299,15 @@ class Engine : private CallContext {
                                              const core::Json& variables = core::Json::object(),
                                              std::chrono::milliseconds ttl = std::chrono::milliseconds(0));
 
+  // Broadcasts signal `name` to the tenant in one command: every waiting signal
+  // catch (intermediate, boundary, event sub-process start, event-based gateway)
+  // is triggered with `variables`, and the latest version of every process with a
+  // signal start event of that name starts a new instance with them. Signals
+  // thrown by the instances it reaches are broadcast in the same command.
+  // kInvalidArgument: empty name, variables not an object.
+  core::Result<SignalResult> BroadcastSignal(std::string_view tenant, std::string_view name,
+                                             const core::Json& variables = core::Json::object());
+
   // Fires timers due at the clock's now (all tenants), each in its own command
   // that deletes (or reschedules) its row, so a timer fires exactly once even
   // with several nodes. Also removes expired buffered messages. Returns how many fired.
@@ -237,6 +324,34 @@ class Engine : private CallContext {
   core::Result<std::vector<Incident>> ListIncidents(std::string_view tenant, std::string_view instance_id = {});
   core::Result<std::vector<HistoryEvent>> History(std::string_view tenant, std::string_view instance_id);
 
+  // Definitions of `filter.kind`, ordered by id and version.
+  core::Result<std::vector<DefinitionInfo>> ListDefinitions(std::string_view tenant, const DefinitionFilter& filter);
+  // One definition by key (any kind). kNotFound.
+  core::Result<DefinitionInfo> GetDefinition(std::string_view tenant, std::string_view definition_key);
+  // The file the definition was deployed from, byte for byte. kNotFound.
+  core::Result<std::string> DefinitionResource(std::string_view tenant, std::string_view definition_key);
+  // Instances of the tenant (root and child instances). kInvalidArgument: limit out of 1..1000.
+  core::Result<InstancePage> ListInstances(std::string_view tenant, const InstanceFilter& filter);
+  // Open user tasks matching every non-empty field of `filter`.
+  core::Result<UserTaskPage> ListUserTasksPage(std::string_view tenant, const UserTaskFilter& filter);
+  // One open user task. kNotFound (also once it is completed).
+  core::Result<UserTask> GetUserTask(std::string_view tenant, std::string_view task_id);
+  core::Result<IncidentPage> ListIncidentsPage(std::string_view tenant, const IncidentFilter& filter);
+  // Tenants that have jobs of one of `types` available now (all tenants: for
+  // the scheduler that runs the in-process workers).
+  core::Result<std::vector<std::string>> TenantsWithAvailableJobs(const std::vector<std::string>& types);
+  // Types registered with RegisterWorker.
+  std::vector<std::string> WorkerTypes();
+
+  // Non-blocking variants for the HTTP API: `done` runs on the writer thread
+  // after the commit (quick, no blocking calls of this Engine inside).
+  void StartInstanceAsync(std::string tenant, std::string process_id, core::Json variables,
+                          std::optional<int> version, std::function<void(core::Result<std::string>)> done);
+  void CompleteUserTaskAsync(std::string tenant, std::string task_id, core::Json variables,
+                             std::function<void(core::Status)> done);
+  void PublishMessageAsync(std::string tenant, std::string name, std::string correlation_key, core::Json variables,
+                           std::chrono::milliseconds ttl, std::function<void(core::Result<PublishResult>)> done);
+
   // The compiled model of `definition_key` (cached). kNotFound.
   core::Result<std::shared_ptr<const CompiledProcess>> Process(store::Tx& tx, std::string_view tenant,
                                                                 std::string_view definition_key);
@@ -250,6 +365,11 @@ class Engine : private CallContext {
   core::Result<std::shared_ptr<const CompiledProcess>> FindProcess(store::Tx& tx, const std::string& tenant,
                                                                    const std::string& process_id,
                                                                    std::optional<int> version);
+  core::Status CompleteUserTaskInTx(store::Tx& tx, const std::string& tenant, const std::string& task_id,
+                                    const core::Json& variables);
+  core::Result<PublishResult> PublishInTx(store::Tx& tx, const std::string& tenant, const std::string& name,
+                                          const std::string& key, const core::Json& variables,
+                                          std::chrono::milliseconds ttl);
   // Writes `st` after `proc` ran on it; when that ended a child instance, its
   // call activity in the parent continues (recursively) in the same command.
   core::Status Finish(store::Tx& tx, InstanceState& st, const BpmnProcessor& proc);
@@ -257,13 +377,40 @@ class Engine : private CallContext {
   core::Result<ChildOutcome> StartChild(store::Tx& tx, const InstanceState& parent, int64_t parent_key,
                                         const std::string& process_id, const core::Json& vars) override;
   core::Status CancelChild(store::Tx& tx, const std::string& tenant, const std::string& instance_id) override;
+  // Signals (engine_signals.cc). Broadcast inside the command's transaction;
+  // instances are locked in instance id order.
+  core::Status BroadcastInTx(store::Tx& tx, const std::string& tenant, const std::string& name,
+                             const core::Json& variables, SignalResult* result);
+  core::Status BroadcastThrown(store::Tx& tx, const std::string& tenant, const std::vector<ThrownSignal>& signals);
+  // Registers the signal start events of a newly deployed process version,
+  // replacing those of its earlier versions.
+  core::Status RegisterSignalStarts(store::Tx& tx, const std::string& tenant, const CompiledProcess& process);
+  core::Result<DecisionOutcome> EvaluateDecision(store::Tx& tx, const std::string& tenant,
+                                                 const std::string& decision_id, const core::Json& vars) override;
+  // Start events (engine.cc, "Start events"). Registers the message and timer
+  // start events of a newly deployed (latest) version, replacing older ones.
+  core::Status RegisterStartEvents(store::Tx& tx, const std::string& tenant, const CompiledProcess& cp,
+                                   core::Timestamp now);
+  // Starts an instance of `cp` at message start event `node` unless an active
+  // instance of the process holds correlation key `key`; `*started` gets its id.
+  core::Status StartByMessage(store::Tx& tx, const std::string& tenant, const CompiledProcess& cp, bpmn::Index node,
+                              const std::string& name, const std::string& key, const core::Json& vars,
+                              const std::string& message_id, bool buffered, std::optional<std::string>* started);
+  core::Status FireStartTimer(store::Tx& tx, const std::string& tenant, const std::string& timer_id,
+                              const store::Row& timer, core::Timestamp now);
+  // After root instance `st` ended: frees its message correlation key and
+  // starts the next instance from a message buffered for that key.
+  core::Status ReleaseStartKey(store::Tx& tx, const InstanceState& st);
 
   store::Database& db_;
   core::Clock* clock_;
   int call_depth_ = 0;  // nesting of StartChild; touched by the writer thread only
+  int signal_depth_ = 0;  // nesting of signal broadcasts; writer thread only
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<const CompiledProcess>, std::less<>> cache_;  // GUARDED_BY(mu_)
   std::map<std::string, JobHandler, std::less<>> workers_;                          // GUARDED_BY(mu_)
+  // Compiled DMN models by tenant/definition key of a decision.
+  std::map<std::string, std::shared_ptr<const dmn::Engine>, std::less<>> decisions_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace amtsweg::engine

@@ -69,7 +69,7 @@ TEST_P(EngineScenario, DeploymentStoresDmnAndFormsWithVersions) {
 TEST_P(EngineScenario, RefusesElementsItDoesNotExecuteNamingThem) {
   auto d = engine_->Deploy("t1", {{"c.bpmn", Model("calls", R"(
     <bpmn:startEvent id="start"/>
-    <bpmn:eventBasedGateway id="call_it"/>
+    <bpmn:complexGateway id="call_it"/>
     <bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
     <bpmn:intermediateCatchEvent id="wait2"><bpmn:timerEventDefinition><bpmn:timeDuration>PT2M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
     <bpmn:endEvent id="end"/><bpmn:endEvent id="end2"/>

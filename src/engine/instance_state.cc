@@ -247,9 +247,10 @@ void InstanceState::Record(std::string_view event, const std::string& element_id
                                   element_key, data.is_null() ? std::string() : core::DumpJson(data)});
 }
 
-void InstanceState::ApplyInstanceStarted(const CompiledProcess& p) {
-  Record("instance_started", p.process_id(), 0,
-         Json{{"definitionKey", p.definition_key()}, {"version", p.version()}});
+void InstanceState::ApplyInstanceStarted(const CompiledProcess& p, const Json& trigger) {
+  Json data{{"definitionKey", p.definition_key()}, {"version", p.version()}};
+  if (trigger.is_object()) data.update(trigger);
+  Record("instance_started", p.process_id(), 0, std::move(data));
 }
 
 void InstanceState::ApplyInstanceCompleted() {

@@ -90,7 +90,8 @@ class InstanceState {
   core::Json& JoinState() { return joins_; }
 
   // --- Appliers: each applies one event and appends it to the history. ---
-  void ApplyInstanceStarted(const CompiledProcess& p);
+  // `trigger` (an object, e.g. {"trigger": "message", ...}) is added to the event's data.
+  void ApplyInstanceStarted(const CompiledProcess& p, const core::Json& trigger = nullptr);
   void ApplyInstanceCompleted();
   void ApplyInstanceTerminated();
   ElementInstance& ApplyElementActivated(bpmn::Index node, const std::string& element_id, int64_t scope_key);

@@ -41,6 +41,29 @@ Trigger TriggerOf(EventDefinitionKind k) {
   }
 }
 
+// Message throw and end events run as a job (as Zeebe), so they need a job type.
+std::string MessageThrowProblem(const bpmn::FlowNode& n) {
+  if (!n.ext.task_type.empty()) return "";
+  return "a message throw/end event needs a job type (zeebe:taskDefinition type) to send it";
+}
+
+// What Camunda 7's camunda:in / camunda:out this engine runs: source, a FEEL or
+// literal sourceExpression, "${name}", variables="all", local.
+std::string CallMappingProblem(const bpmn::Mapping& m, const char* what) {
+  if (m.business_key) return fmt::format("camunda:{} businessKey is not supported (there is no business key)", what);
+  if (m.all_variables) return "";
+  if (m.target.empty()) return fmt::format("camunda:{} needs a target", what);
+  if (m.source.kind == bpmn::ExprKind::kJuel && m.source.JuelVariable().empty()) {
+    return fmt::format("camunda:{} sourceExpression '{}' is a JUEL expression; only a variable name ('${{name}}') "
+                       "or FEEL ('=...') is executed",
+                       what, m.source.text);
+  }
+  if (m.source.kind == bpmn::ExprKind::kOther || m.source.empty()) {
+    return fmt::format("camunda:{} to '{}' needs a source or a sourceExpression", what, m.target);
+  }
+  return "";
+}
+
 // What this version of the engine executes. Everything else is refused at
 // deployment with the element id, never ignored.
 std::string Unsupported(const bpmn::FlowNode& n, Trigger t, const bpmn::Process& p) {
@@ -58,21 +81,33 @@ std::string Unsupported(const bpmn::FlowNode& n, Trigger t, const bpmn::Process&
   switch (n.kind) {
     case NodeKind::kStartEvent:
       if (n.scope != 0 && p.nodes[static_cast<size_t>(p.scopes[static_cast<size_t>(n.scope)].node)].triggered_by_event) {
-        return "event sub-processes are not executed yet";
+        if (t == Trigger::kTimer || t == Trigger::kMessage || t == Trigger::kError || t == Trigger::kEscalation ||
+            t == Trigger::kSignal) {
+          return "";
+        }
+        return "this event sub-process start event definition is not executed";
       }
-      if (t != Trigger::kNone) return "start events with an event definition are not executed yet";
-      return "";
+      if (t == Trigger::kNone) return "";
+      if (n.scope == 0 && (t == Trigger::kMessage || t == Trigger::kTimer || t == Trigger::kSignal)) return "";
+      if (n.scope != 0) return "a sub-process starts at a none start event only";
+      return "start events with this event definition are not executed yet";
     case NodeKind::kEndEvent:
+      if (t == Trigger::kMessage) return MessageThrowProblem(n);
       if (t == Trigger::kNone || t == Trigger::kTerminate || t == Trigger::kError) return "";
+      if (t == Trigger::kSignal || t == Trigger::kEscalation) return "";
       return "this end event definition is not executed yet";
     case NodeKind::kIntermediateCatchEvent:
       if (t == Trigger::kTimer || t == Trigger::kMessage) return "";
+      if (t == Trigger::kSignal || t == Trigger::kLink) return "";
       return "this intermediate catch event definition is not executed yet";
     case NodeKind::kIntermediateThrowEvent:
+      if (t == Trigger::kMessage) return MessageThrowProblem(n);
       if (t == Trigger::kNone) return "";
+      if (t == Trigger::kSignal || t == Trigger::kEscalation || t == Trigger::kLink) return "";
       return "this intermediate throw event definition is not executed yet";
     case NodeKind::kBoundaryEvent:
       if (t == Trigger::kTimer || t == Trigger::kMessage || t == Trigger::kError) return "";
+      if (t == Trigger::kSignal || t == Trigger::kEscalation) return "";
       return "this boundary event definition is not executed yet";
     case NodeKind::kTask:
     case NodeKind::kManualTask:
@@ -83,20 +118,22 @@ std::string Unsupported(const bpmn::FlowNode& n, Trigger t, const bpmn::Process&
     case NodeKind::kScriptTask:
       return "";
     case NodeKind::kBusinessRuleTask:
-      if (!n.ext.task_type.empty()) return "";
-      return "business rule tasks calling a DMN decision are not executed yet (a job type works)";
+      if (!n.ext.task_type.empty() || !n.ext.called_decision.empty()) return "";
+      return "a business rule task needs a decision (zeebe:calledDecision, camunda:decisionRef) or a job type";
     case NodeKind::kSubProcess:
-      if (n.triggered_by_event) return "event sub-processes are not executed yet";
       return "";
     case NodeKind::kExclusiveGateway:
     case NodeKind::kParallelGateway:
     case NodeKind::kInclusiveGateway:
       return "";
-    case NodeKind::kEventBasedGateway: return "event-based gateways are not executed yet";
+    case NodeKind::kEventBasedGateway: return "";
     case NodeKind::kCallActivity:
       if (n.ext.called_process.empty()) return "a call activity needs a called process id";
-      if (!n.ext.call_inputs.empty() || !n.ext.call_outputs.empty()) {
-        return "camunda:in/out mappings are not executed yet (use zeebe:ioMapping)";
+      for (const bpmn::Mapping& m : n.ext.call_inputs) {
+        if (std::string why = CallMappingProblem(m, "in"); !why.empty()) return why;
+      }
+      for (const bpmn::Mapping& m : n.ext.call_outputs) {
+        if (std::string why = CallMappingProblem(m, "out"); !why.empty()) return why;
       }
       return "";
     default: return "not executed";
@@ -148,6 +185,19 @@ core::Result<std::shared_ptr<const CompiledProcess>> CompiledProcess::Compile(
       if (info.trigger == Trigger::kError && def->ref_index != bpmn::kNoIndex) {
         info.error_code = cp->defs_->errors[static_cast<size_t>(def->ref_index)].error_code;
       }
+      if (info.trigger == Trigger::kSignal && def->ref_index != bpmn::kNoIndex) {
+        const bpmn::Signal& sig = cp->defs_->signals[static_cast<size_t>(def->ref_index)];
+        info.signal_name = compile(bpmn::Expression::Parse(sig.name), n.id, "signal name");
+        if (n.kind == NodeKind::kStartEvent && n.scope == 0 && info.signal_name.is_feel()) {
+          invalid.push_back({n.id, fmt::format("{}: a signal start event needs a literal signal name", n.id)});
+        }
+      }
+      if (info.trigger == Trigger::kSignal && !info.signal_name.present()) {
+        invalid.push_back({n.id, fmt::format("{}: a signal event needs a signal (signalRef) with a name", n.id)});
+      }
+      if (info.trigger == Trigger::kEscalation && def->ref_index != bpmn::kNoIndex) {
+        info.escalation_code = cp->defs_->escalations[static_cast<size_t>(def->ref_index)].escalation_code;
+      }
     }
     if (n.kind == NodeKind::kReceiveTask && n.message_index != bpmn::kNoIndex) {
       const bpmn::Message& m = cp->defs_->messages[static_cast<size_t>(n.message_index)];
@@ -155,7 +205,11 @@ core::Result<std::shared_ptr<const CompiledProcess>> CompiledProcess::Compile(
       info.message_name = compile(bpmn::Expression::Parse(m.name), n.id, "message name");
       info.correlation_key = compile(m.correlation_key, n.id, "correlation key");
     }
+    if (info.trigger == Trigger::kMessage && n.kind == NodeKind::kStartEvent && !info.message_name.present()) {
+      unsupported.push_back({n.id, fmt::format("{}: a message start event needs a message with a name", n.id)});
+    }
     if (info.trigger == Trigger::kMessage && n.kind != NodeKind::kEndEvent &&
+        n.kind != NodeKind::kIntermediateThrowEvent && n.kind != NodeKind::kStartEvent &&
         (!info.message_name.present() || !info.correlation_key.present())) {
       unsupported.push_back({n.id, fmt::format("{}: a message catch needs a message name and a correlation key", n.id)});
     }
@@ -190,8 +244,41 @@ core::Result<std::shared_ptr<const CompiledProcess>> CompiledProcess::Compile(
         unsupported.push_back({n.id, fmt::format("{}: script task without a FEEL script or a job type", n.id)});
       }
     }
+    if (n.kind == NodeKind::kBusinessRuleTask && !info.task_type.present()) {
+      info.called_decision = compile(x.called_decision, n.id, "called decision");
+      if (x.dialect == bpmn::Dialect::kCamunda7 || !x.map_decision_result.empty()) {
+        info.decision_result_mapping = x.map_decision_result.empty() ? "resultList" : x.map_decision_result;
+        const std::string& m = info.decision_result_mapping;
+        if (m != "resultList" && m != "singleResult" && m != "singleEntry" && m != "collectEntries") {
+          invalid.push_back({n.id, fmt::format("{}: camunda:mapDecisionResult '{}' is not one of singleEntry, "
+                                               "singleResult, collectEntries, resultList", n.id, m)});
+        }
+      } else if (info.result_variable.empty()) {
+        invalid.push_back({n.id, fmt::format("{}: zeebe:calledDecision needs a resultVariable", n.id)});
+      }
+    }
+    if (n.kind == NodeKind::kCallActivity) {
+      for (auto [from, to] : {std::pair{&x.call_inputs, &info.call_inputs}, std::pair{&x.call_outputs, &info.call_outputs}}) {
+        for (const bpmn::Mapping& m : *from) {
+          CallMapping cm;
+          cm.all = m.all_variables;
+          cm.local = m.local;
+          cm.target = m.target;
+          if (!cm.all) {
+            if (m.source_is_variable) {
+              cm.variable = m.source.text;
+            } else if (std::string_view v = m.source.JuelVariable(); !v.empty()) {
+              cm.variable = std::string(v);
+            } else {
+              cm.source = compile(m.source, n.id, "camunda:in/out sourceExpression");
+            }
+          }
+          to->push_back(std::move(cm));
+        }
+      }
+    }
     if ((n.kind == NodeKind::kServiceTask || n.kind == NodeKind::kSendTask ||
-         n.kind == NodeKind::kBusinessRuleTask) && !info.task_type.present()) {
+         n.kind == NodeKind::kBusinessRuleTask) && !info.task_type.present() && !info.called_decision.present()) {
       unsupported.push_back({n.id, fmt::format("{}: {} without a job type", n.id, bpmn::NodeKindName(n.kind))});
     }
     for (const bpmn::Mapping& m : x.inputs) info.inputs.push_back({compile(m.source, n.id, "input mapping"), m.target});
@@ -200,6 +287,34 @@ core::Result<std::shared_ptr<const CompiledProcess>> CompiledProcess::Compile(
   cp->conditions_.resize(p.flows.size());
   for (size_t f = 0; f < p.flows.size(); ++f) {
     cp->conditions_[f] = compile(p.flows[f].condition, p.flows[f].id, "condition");
+  }
+  // Link events pair by name within one scope; event sub-processes know their start.
+  for (size_t i = 0; i < p.nodes.size(); ++i) {
+    const bpmn::FlowNode& n = p.nodes[i];
+    if (n.kind == NodeKind::kSubProcess && n.triggered_by_event && n.inner_scope != bpmn::kNoIndex) {
+      const auto& starts = p.scopes[static_cast<size_t>(n.inner_scope)].start_events;
+      if (starts.size() == 1) {
+        cp->nodes_[i].esp_start = starts[0];
+      } else {
+        invalid.push_back({n.id, fmt::format("{}: an event sub-process needs exactly one start event", n.id)});
+      }
+    }
+    if (n.kind == NodeKind::kStartEvent && n.scope == 0 && cp->nodes_[i].trigger == Trigger::kSignal) {
+      cp->signal_starts_.push_back(static_cast<Index>(i));
+    }
+    if (n.kind != NodeKind::kIntermediateThrowEvent || cp->nodes_[i].trigger != Trigger::kLink) continue;
+    const std::string& name = n.event_definitions[0].link_name;
+    for (Index c : p.scopes[static_cast<size_t>(n.scope)].nodes) {
+      const bpmn::FlowNode& cn = p.nodes[static_cast<size_t>(c)];
+      if (cn.kind == NodeKind::kIntermediateCatchEvent && cp->nodes_[static_cast<size_t>(c)].trigger == Trigger::kLink &&
+          cn.event_definitions[0].link_name == name) {
+        cp->nodes_[i].link_target = c;
+      }
+    }
+    if (cp->nodes_[i].link_target == bpmn::kNoIndex) {
+      invalid.push_back({n.id, fmt::format("{}: link throw event has no link catch event named '{}' in its scope",
+                                           n.id, name)});
+    }
   }
   if (!unsupported.empty()) {
     std::string msg = fmt::format("process '{}' uses elements this engine does not execute yet:", p.id);
@@ -210,6 +325,10 @@ core::Result<std::shared_ptr<const CompiledProcess>> CompiledProcess::Compile(
   if (!invalid.empty()) {
     return core::Error(core::ErrorCode::kInvalidArgument,
                        fmt::format("process '{}': {}", p.id, invalid.front().message), invalid);
+  }
+  for (Index st : p.scopes[0].start_events) {
+    Trigger t = cp->nodes_[static_cast<size_t>(st)].trigger;
+    if (t == Trigger::kMessage || t == Trigger::kTimer) cp->event_starts_.push_back(st);
   }
   cp->none_start_.assign(p.scopes.size(), bpmn::kNoIndex);
   for (size_t s = 0; s < p.scopes.size(); ++s) {
@@ -237,6 +356,9 @@ core::Result<std::shared_ptr<const CompiledProcess>> CompiledProcess::Compile(
           next.push_back(p.flows[static_cast<size_t>(f)].target);
         }
         for (Index b : node.boundary_events) next.push_back(b);
+        if (cp->nodes_[static_cast<size_t>(n)].link_target != bpmn::kNoIndex) {
+          next.push_back(cp->nodes_[static_cast<size_t>(n)].link_target);
+        }
         for (Index t : next) {
           if (!seen[static_cast<size_t>(t)]) {
             seen[static_cast<size_t>(t)] = true;
@@ -247,6 +369,13 @@ core::Result<std::shared_ptr<const CompiledProcess>> CompiledProcess::Compile(
     }
   }
   return std::shared_ptr<const CompiledProcess>(std::move(cp));
+}
+
+bool CompiledProcess::IsEventSubProcessStart(Index node) const {
+  const bpmn::FlowNode& n = process_->nodes[static_cast<size_t>(node)];
+  if (n.kind != NodeKind::kStartEvent || n.scope == 0) return false;
+  Index container = process_->scopes[static_cast<size_t>(n.scope)].node;
+  return container != bpmn::kNoIndex && process_->nodes[static_cast<size_t>(container)].triggered_by_event;
 }
 
 bool CompiledProcess::CanReach(Index node, Index flow) const {

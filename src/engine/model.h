@@ -33,6 +33,15 @@ struct CompiledMapping {
   std::string target;
 };
 
+// camunda:in / camunda:out of a call activity, compiled.
+struct CallMapping {
+  bool all = false;      // variables="all"
+  bool local = false;    // local="true"
+  std::string variable;  // source="x" or sourceExpression="${x}": copy variable x
+  Expr source;           // sourceExpression as FEEL ("=...") or a literal
+  std::string target;
+};
+
 // What the engine does at a node: the event definition that matters, compiled.
 enum class Trigger { kNone, kMessage, kTimer, kSignal, kError, kEscalation, kTerminate, kLink };
 
@@ -62,6 +71,22 @@ struct NodeInfo {
   Expr mi_cardinality;
   Expr mi_output_element;
   Expr mi_completion;
+  // Signal events: the signal's name (FEEL allowed, literal on start events).
+  Expr signal_name;
+  // Escalation events: the code; empty on a catch = catch all.
+  std::string escalation_code;
+  // Link throw events: the link catch event of the same name in the same scope.
+  bpmn::Index link_target = bpmn::kNoIndex;
+  // Event sub-processes: their one start event.
+  bpmn::Index esp_start = bpmn::kNoIndex;
+  // Business rule tasks calling a DMN decision (zeebe:calledDecision, camunda:decisionRef).
+  Expr called_decision;
+  // "" for Zeebe (the decision's value as DMN defines it); Camunda 7's
+  // mapDecisionResult otherwise (resultList when not given).
+  std::string decision_result_mapping;
+  // Call activities: camunda:in / camunda:out (empty: Zeebe's propagation).
+  std::vector<CallMapping> call_inputs;
+  std::vector<CallMapping> call_outputs;
 };
 
 class CompiledProcess {
@@ -87,6 +112,12 @@ class CompiledProcess {
   // Whether a token at `node` can still reach sequence flow `flow` (same scope,
   // through outgoing flows and boundary events). For inclusive joins.
   bool CanReach(bpmn::Index node, bpmn::Index flow) const;
+  // Whether `node` is the start event of an event sub-process.
+  bool IsEventSubProcessStart(bpmn::Index node) const;
+  // The signal start events of the process scope.
+  const std::vector<bpmn::Index>& SignalStarts() const { return signal_starts_; }
+  // Message and timer start events of the process level, in document order.
+  const std::vector<bpmn::Index>& event_starts() const { return event_starts_; }
 
  private:
   CompiledProcess() = default;
@@ -100,6 +131,8 @@ class CompiledProcess {
   std::vector<bpmn::Index> none_start_;
   size_t flow_count_ = 0;
   std::vector<bool> reach_;  // node * flow_count_ + flow
+  std::vector<bpmn::Index> signal_starts_;
+  std::vector<bpmn::Index> event_starts_;
 };
 
 // Compiles `text` as FEEL when it starts with '=' (or kind says FEEL), else a literal.

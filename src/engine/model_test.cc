@@ -32,18 +32,16 @@ TEST(CompiledProcess, CompilesConditionsOnce) {
 
 TEST(CompiledProcess, RefusesEveryUnsupportedElementById) {
   auto defs = Import(Model("p", R"(<bpmn:startEvent id="s"/>
-    <bpmn:eventBasedGateway id="ebg"/>
-    <bpmn:intermediateCatchEvent id="sig"><bpmn:signalEventDefinition signalRef="sg"/></bpmn:intermediateCatchEvent>
-    <bpmn:intermediateCatchEvent id="tm"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
-    <bpmn:endEvent id="e1"/><bpmn:endEvent id="e2"/>)" + Flow("f1", "s", "ebg") + Flow("f2", "ebg", "sig") +
-                           Flow("f3", "ebg", "tm") + Flow("f4", "sig", "e1") + Flow("f5", "tm", "e2"),
-                           R"(<bpmn:signal id="sg" name="alarm"/>)"));
+    <bpmn:intermediateThrowEvent id="mt"><bpmn:messageEventDefinition messageRef="m"/></bpmn:intermediateThrowEvent>
+    <bpmn:intermediateCatchEvent id="multi"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1M</bpmn:timeDuration></bpmn:timerEventDefinition><bpmn:signalEventDefinition signalRef="sg"/></bpmn:intermediateCatchEvent>
+    <bpmn:endEvent id="e1"/>)" + Flow("f1", "s", "mt") + Flow("f2", "mt", "multi") + Flow("f3", "multi", "e1"),
+                           R"(<bpmn:signal id="sg" name="alarm"/><bpmn:message id="m" name="note"/>)"));
   auto cp = CompiledProcess::Compile(defs, 0, "key", 1);
   ASSERT_FALSE(cp.ok());
   EXPECT_EQ(cp.error().code(), core::ErrorCode::kUnimplemented);
   std::vector<std::string> ids;
   for (const auto& d : cp.error().details()) ids.push_back(d.pointer);
-  EXPECT_EQ(ids, (std::vector<std::string>{"ebg", "sig"}));
+  EXPECT_EQ(ids, (std::vector<std::string>{"mt", "multi"}));
 }
 
 TEST(CompiledProcess, ReachabilityFollowsFlowsAndBoundaryEvents) {
@@ -61,6 +59,27 @@ TEST(CompiledProcess, ReachabilityFollowsFlowsAndBoundaryEvents) {
   EXPECT_FALSE((*cp)->CanReach(p.FindNode("a"), p.FindFlow("jb")));
   EXPECT_FALSE((*cp)->CanReach(p.FindNode("bt"), p.FindFlow("jb")));
   EXPECT_TRUE((*cp)->CanReach(p.FindNode("b"), p.FindFlow("fx")));
+}
+
+TEST(CompiledProcess, PairsLinksAndFindsEventSubProcessStarts) {
+  auto defs = Import(Model("p", R"(<bpmn:startEvent id="s"/>
+    <bpmn:intermediateThrowEvent id="go"><bpmn:linkEventDefinition name="L"/></bpmn:intermediateThrowEvent>
+    <bpmn:intermediateCatchEvent id="land"><bpmn:linkEventDefinition name="L"/></bpmn:intermediateCatchEvent>
+    <bpmn:endEvent id="e"/>
+    <bpmn:subProcess id="esp" triggeredByEvent="true">
+      <bpmn:startEvent id="esp_s" isInterrupting="false"><bpmn:signalEventDefinition signalRef="sg"/></bpmn:startEvent>
+      <bpmn:endEvent id="esp_e"/>
+      )" + Flow("f3", "esp_s", "esp_e") + R"(
+    </bpmn:subProcess>)" + Flow("f1", "s", "go") + Flow("f2", "land", "e"),
+                           R"(<bpmn:signal id="sg" name="alarm"/>)"));
+  auto cp = CompiledProcess::Compile(defs, 0, "key", 1);
+  ASSERT_TRUE(cp.ok()) << cp.error().ToString();
+  const auto& p = (*cp)->process();
+  EXPECT_EQ((*cp)->info(p.FindNode("go")).link_target, p.FindNode("land"));
+  EXPECT_EQ((*cp)->info(p.FindNode("esp")).esp_start, p.FindNode("esp_s"));
+  EXPECT_TRUE((*cp)->IsEventSubProcessStart(p.FindNode("esp_s")));
+  EXPECT_FALSE((*cp)->IsEventSubProcessStart(p.FindNode("s")));
+  EXPECT_EQ((*cp)->info(p.FindNode("esp_s")).signal_name.text, "alarm");
 }
 
 }  // namespace

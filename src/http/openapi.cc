@@ -74,7 +74,9 @@ core::Json Operation(const Route& r) {
   }
   if (!params.empty()) op["parameters"] = std::move(params);
 
-  if (doc.request_schema) {
+  if (doc.request_content) {
+    op["requestBody"] = {{"required", true}, {"content", *doc.request_content}};
+  } else if (doc.request_schema) {
     op["requestBody"] = {{"required", true},
                          {"content", {{"application/json", {{"schema", *doc.request_schema}}}}}};
   }

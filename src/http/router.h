@@ -80,6 +80,9 @@ struct RouteDoc {
   std::optional<core::Json> response_schema{};  // JSON Schema of the success body
   int success_status = 200;
   std::string success_content_type = "application/json";
+  // The request body's OpenAPI `content` map when it is more than one JSON
+  // schema (a multipart upload that also takes JSON); wins over request_schema.
+  std::optional<core::Json> request_content{};
 };
 
 struct RouteOptions {
