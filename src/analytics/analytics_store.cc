@@ -12,6 +12,7 @@
 #include "bpmn/model.h"
 #include "core/id.h"
 #include "core/json.h"
+#include "core/time.h"
 
 namespace amtsweg::analytics {
 namespace {
@@ -267,7 +268,10 @@ core::Result<Log> LoadLog(store::Database& db, const LogQuery& q) {
               auto data = core::ParseJson(r.Text(5));
               if (data.ok() && data->is_object()) {
                 auto due = data->find("dueAt");
-                if (due != data->end() && due->is_number_integer()) e.due_ms = due->get<int64_t>();
+                if (due != data->end() && due->is_string()) {
+                auto t = core::ParseIso8601(due->get<std::string>());
+                if (t.ok()) e.due_ms = core::ToUnixMillis(*t);
+              }
               }
             }
             break;
@@ -297,6 +301,31 @@ core::Result<Log> LoadLog(store::Database& db, const LogQuery& q) {
           }
         }
       }
+    }
+    // Open user tasks: the departments' inboxes (candidate groups).
+    AW_ASSIGN_OR_RETURN(
+        auto tasks,
+        tx.Query("SELECT t.instance_id, t.element_id, t.candidate_groups, t.assignee, t.created_at, t.due_at "
+                 "FROM engine_user_tasks t JOIN engine_instances i ON i.tenant_id = t.tenant_id AND "
+                 "i.instance_id = t.instance_id WHERE t.tenant_id = $1 AND i.process_id = $2 AND "
+                 "i.started_at >= $3 AND i.started_at < $4 AND ($5 = 0 OR i.version = $5) "
+                 "ORDER BY t.created_at, t.task_id",
+                 {q.tenant, q.process_id, from, to, version}));
+    for (const Row& r : tasks) {
+      OpenTask t;
+      t.case_id = r.Text(0);
+      auto m = meta.find(r.Text(1));
+      t.activity = m != meta.end() && m->second.activity >= 0 ? m->second.activity : log.Intern(r.Text(1));
+      auto groups = core::ParseJson(r.Text(2));
+      if (groups.ok() && groups->is_array()) {
+        for (const auto& g : *groups) {
+          if (g.is_string()) t.groups.push_back(g.get<std::string>());
+        }
+      }
+      t.assigned = !r.IsNull(3);
+      t.created_ms = r.Int(4);
+      if (!r.IsNull(5)) t.due_ms = r.Int(5);
+      log.open_tasks.push_back(std::move(t));
     }
     return log;
   });

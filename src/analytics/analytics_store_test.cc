@@ -174,6 +174,36 @@ TEST_P(AnalyticsStore, MultiInstanceBodyIsNotAnActivityInstance) {
   for (const auto& e : log.cases[0].events) EXPECT_GE(e.end_ms, 0);
 }
 
+TEST_P(AnalyticsStore, DepartmentBacklogFromOpenUserTasks) {
+  Deploy(Model("inbox", R"(
+    <bpmn:startEvent id="start"/>
+    <bpmn:userTask id="check"><bpmn:extensionElements>
+      <zeebe:assignmentDefinition candidateGroups="bauamt, ordnungsamt"/>
+      <zeebe:taskSchedule dueDate="=due"/>
+    </bpmn:extensionElements></bpmn:userTask>
+    <bpmn:endEvent id="end"/>
+    )" + Flow("f1", "start", "check") + Flow("f2", "check", "end")));
+  At(0);
+  std::string a = Start("inbox", {{"due", core::FormatIso8601(T0() + minutes(30))}});
+  At(20);
+  std::string b = Start("inbox", {{"due", core::FormatIso8601(T0() + minutes(120))}});
+  ASSERT_TRUE(engine_->ClaimUserTask("t1", TaskOf(b), "anna").ok());
+  Log log = Load({.process_id = "inbox"});
+  ASSERT_EQ(log.open_tasks.size(), 2u);
+  // At 60: both tasks in both inboxes; a's is overdue (due 30), b's is claimed.
+  OpenReport r = ComputeOpen(log, Ms(60));
+  ASSERT_EQ(r.departments.size(), 2u);
+  for (const auto& d : r.departments) {
+    EXPECT_EQ(d.open, 2);
+    EXPECT_EQ(d.unassigned, 1);
+    EXPECT_EQ(d.overdue, 1);
+    EXPECT_EQ(d.age.max_ms, 60 * kMin);
+    EXPECT_EQ(d.age.min_ms, 40 * kMin);
+  }
+  EXPECT_EQ(r.departments[0].group, "bauamt");
+  EXPECT_EQ(r.departments[1].group, "ordnungsamt");
+}
+
 AW_STORE_INSTANTIATE(AnalyticsStore);
 
 }  // namespace

@@ -293,6 +293,25 @@ OpenReport ComputeOpen(const Log& log, int64_t now_ms) {
     if (x.open != y.open) return x.open > y.open;
     return ActivityId(log, x.activity) < ActivityId(log, y.activity);
   });
+
+  std::map<std::string, std::pair<DepartmentBacklog, std::vector<int64_t>>> groups;
+  static const std::vector<std::string> kNoGroup{""};
+  for (const OpenTask& t : log.open_tasks) {
+    for (const std::string& g : t.groups.empty() ? kNoGroup : t.groups) {
+      auto& [b, ages] = groups[g];
+      b.group = g;
+      b.open++;
+      if (!t.assigned) b.unassigned++;
+      if (t.due_ms && *t.due_ms < now_ms) b.overdue++;
+      ages.push_back(std::max<int64_t>(0, now_ms - t.created_ms));
+    }
+  }
+  for (auto& [g, entry] : groups) {
+    entry.first.age = Summarize(entry.second);
+    r.departments.push_back(std::move(entry.first));
+  }
+  std::stable_sort(r.departments.begin(), r.departments.end(),
+                   [](const DepartmentBacklog& x, const DepartmentBacklog& y) { return x.open > y.open; });
   return r;
 }
 
@@ -395,8 +414,16 @@ Json OpenJson(const Log& log, const OpenReport& r) {
     j["oldestCaseId"] = e.oldest_case;
     elements.push_back(std::move(j));
   }
+  Json departments = Json::array();
+  for (const DepartmentBacklog& d : r.departments) {
+    departments.push_back(Json{{"group", d.group.empty() ? Json(nullptr) : Json(d.group)},
+                               {"open", d.open},
+                               {"unassigned", d.unassigned},
+                               {"overdue", d.overdue},
+                               {"age", StatsJson(d.age)}});
+  }
   return Json{{"processId", log.process_id}, {"openCases", r.open_cases}, {"caseAge", StatsJson(r.case_age)},
-              {"elements", std::move(elements)}};
+              {"elements", std::move(elements)}, {"departments", std::move(departments)}};
 }
 
 }  // namespace amtsweg::analytics

@@ -45,10 +45,22 @@ struct ActivityInfo {
   std::string kind;  // BPMN local name: userTask, serviceTask, subProcess, ...
 };
 
+// An open user task (engine_user_tasks) of an active case: the inbox of its
+// candidate groups (departments).
+struct OpenTask {
+  std::string case_id;
+  int activity = 0;
+  std::vector<std::string> groups;  // candidate groups; empty: none
+  bool assigned = false;
+  int64_t created_ms = 0;
+  std::optional<int64_t> due_ms;
+};
+
 struct Log {
   std::string process_id;
   std::vector<ActivityInfo> activities;
   std::vector<Case> cases;
+  std::vector<OpenTask> open_tasks;
   // Index of `id` in activities, appending it (with kind "") when new.
   int Intern(const std::string& id);
 };
@@ -143,10 +155,18 @@ struct OpenElement {
   Stats age;                // now - activation
   std::string oldest_case;  // case id of the oldest open instance
 };
+// Backlog of one department: its open user tasks (a task with several
+// candidate groups counts in each; group "" collects tasks without one).
+struct DepartmentBacklog {
+  std::string group;
+  int64_t open = 0, unassigned = 0, overdue = 0;  // overdue: due date before now
+  Stats age;                                       // now - task creation
+};
 struct OpenReport {
   int64_t open_cases = 0;
   Stats case_age;                   // now - instance start of active cases
   std::vector<OpenElement> elements;  // by descending open count, then id
+  std::vector<DepartmentBacklog> departments;  // by descending open count, then group
 };
 OpenReport ComputeOpen(const Log& log, int64_t now_ms);
 

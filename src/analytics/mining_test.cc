@@ -186,6 +186,28 @@ TEST(Open, ElementsAndAges) {
   EXPECT_EQ(OpenJson(log, r)["elements"][0]["name"], "Prüfen");
 }
 
+TEST(Open, DepartmentBacklogFromOpenUserTasks) {
+  Log log = SmallLog();
+  log.open_tasks = {OpenTask{"c4", 1, {"bauamt", "ordnungsamt"}, false, 100, 350},
+                    OpenTask{"c4", 1, {"bauamt"}, true, 300, std::nullopt},
+                    OpenTask{"c4", 1, {}, false, 390, std::nullopt}};
+  OpenReport r = ComputeOpen(log, 400);
+  ASSERT_EQ(r.departments.size(), 3u);
+  EXPECT_EQ(r.departments[0].group, "bauamt");
+  EXPECT_EQ(r.departments[0].open, 2);
+  EXPECT_EQ(r.departments[0].unassigned, 1);
+  EXPECT_EQ(r.departments[0].overdue, 1);  // due 350 < now 400
+  EXPECT_EQ(r.departments[0].age.max_ms, 300);
+  EXPECT_EQ(r.departments[0].age.min_ms, 100);
+  EXPECT_EQ(r.departments[1].group, "");  // no candidate group
+  EXPECT_EQ(r.departments[1].age.max_ms, 10);
+  EXPECT_EQ(r.departments[2].group, "ordnungsamt");
+  EXPECT_EQ(r.departments[2].overdue, 1);
+  core::Json j = OpenJson(log, r);
+  EXPECT_TRUE(j["departments"][1]["group"].is_null());
+  EXPECT_EQ(j["departments"][0]["unassigned"], 1);
+}
+
 TEST(Json, DfgUsesNullForStartAndEnd) {
   Log log = SmallLog();
   core::Json j = DfgJson(log, ComputeDfg(log));

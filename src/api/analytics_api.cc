@@ -239,7 +239,7 @@ void RegisterAnalyticsRoutes(http::Router& router, const AnalyticsDeps& deps) {
         int64_t now = core::ToUnixMillis(d.clock->Now());
         return http::Response::Json(analytics::OpenJson(log, analytics::ComputeOpen(log, now)));
       },
-      {.summary = "Open cases and open activity instances with their age",
+      {.summary = "Open cases, open activity instances and department backlogs with their age",
        .tag = "analytics",
        .operation_id = "getProcessOpenWork",
        .path_params = path,
@@ -253,7 +253,17 @@ void RegisterAnalyticsRoutes(http::Router& router, const AnalyticsDeps& deps) {
                   {"elements", {{"type", "array"},
                                 {"items", ObjectWith(ActivityRefProps(), {{"open", integer},
                                                                           {"age", stats},
-                                                                          {"oldestCaseId", str}})}}}}}}});
+                                                                          {"oldestCaseId", str}})}}},
+                  {"departments",
+                   {{"type", "array"},
+                    {"description", "open user tasks per candidate group (department inbox); group null: none"},
+                    {"items", {{"type", "object"},
+                               {"properties",
+                                {{"group", nullable_str},
+                                 {"open", integer},
+                                 {"unassigned", integer},
+                                 {"overdue", integer},
+                                 {"age", stats}}}}}}}}}}});
 
   router.Get(
       base + "export.xes",

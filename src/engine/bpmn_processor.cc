@@ -942,7 +942,8 @@ core::Status BpmnProcessor::CreateUserTask(ElementInstance& e) {
   e.data["task"] = task_id;
   e.dirty = true;
   Json created{{"taskId", task_id}, {"candidateGroups", groups}, {"candidateUsers", users}};
-  if (!due.is_null()) created["dueAt"] = due.AsInt();  // Unix ms; analytics/ finds deadline breaches with it
+  // analytics/ finds deadline breaches with it after the task row is gone.
+  if (!due.is_null()) created["dueAt"] = core::FormatIso8601(core::FromUnixMillis(due.AsInt()));
   st_.Record("user_task_created", n.id, e.key, std::move(created));
   if (!assignee.is_null()) st_.Record("user_task_assigned", n.id, e.key, Json{{"taskId", task_id}, {"assignee", assignee.AsText()}});
   return core::OkStatus();
