@@ -52,6 +52,14 @@ core::Result<analytics::Log> LoadFor(const AnalyticsDeps& deps, const http::Requ
   return analytics::LoadLog(*deps.db, q);
 }
 
+core::Status CheckExportSize(const analytics::Log& log, size_t max_events) {
+  size_t events = 0;
+  for (const auto& c : log.cases) events += 2 * c.events.size();
+  if (events <= max_events) return core::OkStatus();
+  return BadParam("from", "selects about " + std::to_string(events) + " events; exports are limited to " +
+                              std::to_string(max_events) + ": narrow the period with 'from' and 'to'");
+}
+
 Json StatsSchema() {
   Json ms = {{"type", "integer"}};
   return {{"type", "object"},
@@ -269,13 +277,15 @@ void RegisterAnalyticsRoutes(http::Router& router, const AnalyticsDeps& deps) {
       base + "export.xes",
       [d](http::Request& req) -> core::Result<http::Response> {
         AW_ASSIGN_OR_RETURN(auto log, LoadFor(d, req));
+        AW_TRY(CheckExportSize(log, d.max_export_events));
         http::Response r = http::Response::Bytes(analytics::ToXes(log), "application/xml; charset=utf-8");
         r.headers.Set("Content-Disposition", "attachment; filename=\"" + log.process_id + ".xes\"");
         return r;
       },
       {.summary = "Event log of a process as XES (IEEE 1849-2016)",
        .description = "One trace per case, start and complete (or ate_abort) events per activity instance, "
-                      "with concept, time, lifecycle and org extensions; opens in PM4Py and ProM.",
+                      "with concept, time, lifecycle and org extensions; opens in PM4Py and ProM. "
+                      "At most 1,000,000 events per export (else a problem asks to narrow the period).",
        .tag = "analytics",
        .operation_id = "exportProcessXes",
        .path_params = path,
@@ -286,13 +296,14 @@ void RegisterAnalyticsRoutes(http::Router& router, const AnalyticsDeps& deps) {
       base + "export.csv",
       [d](http::Request& req) -> core::Result<http::Response> {
         AW_ASSIGN_OR_RETURN(auto log, LoadFor(d, req));
+        AW_TRY(CheckExportSize(log, d.max_export_events));
         http::Response r = http::Response::Bytes(analytics::ToCsv(log), "text/csv; charset=utf-8; header=present");
         r.headers.Set("Content-Disposition", "attachment; filename=\"" + log.process_id + ".csv\"");
         return r;
       },
       {.summary = "Event log of a process as CSV (RFC 4180)",
        .description = "Columns case:concept:name, concept:name, lifecycle:transition, time:timestamp, "
-                      "org:resource, elementId, processVersion; CRLF line ends.",
+                      "org:resource, elementId, processVersion; CRLF line ends. At most 1,000,000 events per export.",
        .tag = "analytics",
        .operation_id = "exportProcessCsv",
        .path_params = path,

@@ -1,6 +1,8 @@
 // Process analytics routes: what the dashboards read, and event-log exports.
 #pragma once
 
+#include <cstddef>
+
 #include "core/time.h"
 #include "http/router.h"
 
@@ -13,6 +15,7 @@ namespace amtsweg::api {
 struct AnalyticsDeps {
   store::Database* db = nullptr;  // borrowed; outlives the server
   core::Clock* clock = nullptr;   // borrowed; "now" for the age of open work (null: system clock)
+  size_t max_export_events = 1'000'000;  // exports are built in memory (~250 bytes of XES per event)
 };
 
 // Registers on `router`, each under
@@ -26,7 +29,8 @@ struct AnalyticsDeps {
 //   GET open         active cases and open activity instances with their age
 //   GET export.xes   the event log as XES (IEEE 1849-2016)
 //   GET export.csv   the event log as CSV (RFC 4180)
-// 404 problem+json for an unknown process (version), 422 naming the parameter for bad input.
+// 404 problem+json for an unknown process (version), 422 naming the parameter for bad input;
+// exports of more than 1,000,000 events are refused (422 on 'from') asking for a shorter period.
 void RegisterAnalyticsRoutes(http::Router& router, const AnalyticsDeps& deps);
 
 }  // namespace amtsweg::api

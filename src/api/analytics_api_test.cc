@@ -151,6 +151,23 @@ TEST_P(AnalyticsRoutes, ProblemsNameTheParameter) {
   EXPECT_EQ(s_order, 422);
 }
 
+TEST_P(AnalyticsRoutes, ExportsAboveTheLimitAskForAShorterPeriod) {
+  http::Router small;
+  RegisterAnalyticsRoutes(small, {db_.get(), &clock_, /*max_export_events=*/4});
+  http::Request req;
+  req.method = "GET";
+  req.path = base_ + "export.csv";
+  auto m = small.Find("GET", req.path, &req.path_params);
+  ASSERT_EQ(m.kind, http::RouteMatch::Kind::kFound);
+  auto r = m.route->handler(req);  // 2 events per activity instance: c1 2, c2 1 -> 6 > 4
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), core::ErrorCode::kInvalidArgument);
+  ASSERT_EQ(r.error().details().size(), 1u);
+  EXPECT_EQ(r.error().details()[0].pointer, "from");
+  req.query = "from=2026-01-05T08:15:00Z";  // only c2: 2 <= 4
+  EXPECT_TRUE(m.route->handler(req).ok());
+}
+
 TEST_P(AnalyticsRoutes, EveryRouteIsInOpenApi) {
   Json doc = http::RenderOpenApi(router_, {});
   const Json& paths = doc["paths"];
