@@ -304,12 +304,14 @@ core::Result<std::vector<engine::Resource>> DeploymentResources(const http::Requ
   std::vector<engine::Resource> out;
   std::string_view content_type = req.Header("Content-Type").value_or("");
   if (content_type.substr(0, 10) == "multipart/") {
-    AW_ASSIGN_OR_RETURN(auto parts, ParseMultipart(content_type, req.body));
-    for (FormPart& p : parts) {
-      if (p.filename.empty()) {
+    std::optional<std::string> boundary = MultipartBoundary(content_type);
+    if (!boundary) return core::InvalidArgument("Content-Type: multipart/form-data needs a boundary parameter");
+    AW_ASSIGN_OR_RETURN(auto parts, ParseMultipart(req.body, *boundary));
+    for (MultipartPart& p : parts) {
+      if (!p.filename || p.filename->empty()) {
         return core::InvalidArgument(fmt::format("multipart part '{}' is not a file (it has no filename)", p.name));
       }
-      out.push_back({std::move(p.filename), std::move(p.content)});
+      out.push_back({std::move(*p.filename), std::move(p.body)});
     }
   } else {
     AW_ASSIGN_OR_RETURN(Json body, JsonBody(req));

@@ -1,17 +1,11 @@
 #include "api/multipart.h"
 
-#include <cctype>
+#include <fmt/format.h>
+
+#include "http/request.h"
 
 namespace amtsweg::api {
 namespace {
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -19,91 +13,102 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-}  // namespace
-
-std::string HeaderParam(std::string_view value, std::string_view name) {
-  size_t i = value.find(';');
-  while (i != std::string_view::npos && i < value.size()) {
-    ++i;  // past ';'
-    while (i < value.size() && (value[i] == ' ' || value[i] == '\t')) ++i;
-    size_t eq = value.find('=', i);
-    if (eq == std::string_view::npos) return "";
-    std::string_view key = Trim(value.substr(i, eq - i));
+// The value of parameter `key` in "form-data; name=\"x\"; filename=\"y\"".
+// Quoted values may contain ';' and backslash escapes.
+std::optional<std::string> Param(std::string_view header, std::string_view key) {
+  size_t i = header.find(';');
+  while (i != std::string_view::npos && i < header.size()) {
+    ++i;  // after ';'
+    size_t eq = header.find('=', i);
+    if (eq == std::string_view::npos) return std::nullopt;
+    std::string_view k = Trim(header.substr(i, eq - i));
     size_t j = eq + 1;
-    std::string out;
-    if (j < value.size() && value[j] == '"') {
+    while (j < header.size() && header[j] == ' ') ++j;
+    std::string value;
+    if (j < header.size() && header[j] == '"') {
       ++j;
-      while (j < value.size() && value[j] != '"') {
-        if (value[j] == '\\' && j + 1 < value.size()) ++j;
-        out += value[j++];
+      for (; j < header.size() && header[j] != '"'; ++j) {
+        if (header[j] == '\\' && j + 1 < header.size()) ++j;
+        value += header[j];
       }
-      ++j;  // closing quote
-      i = value.find(';', j);
+      if (j >= header.size()) return std::nullopt;  // unterminated quote
+      ++j;
     } else {
-      size_t end = value.find(';', j);
-      out = std::string(Trim(value.substr(j, end == std::string_view::npos ? std::string_view::npos : end - j)));
-      i = end;
+      size_t stop = header.find(';', j);
+      if (stop == std::string_view::npos) stop = header.size();
+      value = std::string(Trim(header.substr(j, stop - j)));
+      j = stop;
     }
-    if (IEquals(key, name)) return out;
+    if (http::EqualsIgnoreCase(k, key)) return value;
+    i = header.find(';', j);
   }
-  return "";
+  return std::nullopt;
 }
 
-core::Result<std::vector<FormPart>> ParseMultipart(std::string_view content_type, std::string_view body) {
-  std::string_view media = Trim(content_type.substr(0, content_type.find(';')));
-  if (!IEquals(media, "multipart/form-data")) {
-    return core::InvalidArgument("Content-Type: expected multipart/form-data, got '" + std::string(media) + "'");
-  }
-  std::string boundary = HeaderParam(content_type, "boundary");
-  if (boundary.empty() || boundary.size() > 70) {
-    return core::InvalidArgument("Content-Type: multipart/form-data needs a boundary of 1 to 70 characters");
-  }
-  const std::string delimiter = "--" + boundary;
-  // The first delimiter may be preceded by a preamble; later ones follow a CRLF.
-  size_t pos = body.find(delimiter);
-  if (pos == std::string_view::npos) return core::InvalidArgument("multipart body: no part delimiter found");
-  std::vector<FormPart> parts;
-  const std::string next_delimiter = "\r\n" + delimiter;
-  while (true) {
-    pos += delimiter.size();
-    if (body.substr(pos, 2) == "--") return parts;  // the close delimiter
-    size_t line_end = body.find("\r\n", pos);
-    if (line_end == std::string_view::npos) return core::InvalidArgument("multipart body: truncated after a delimiter");
-    pos = line_end + 2;
+}  // namespace
+
+std::optional<std::string> MultipartBoundary(std::string_view content_type) {
+  std::string_view type = Trim(content_type.substr(0, content_type.find(';')));
+  if (!http::EqualsIgnoreCase(type, "multipart/form-data")) return std::nullopt;
+  auto b = Param(content_type, "boundary");
+  if (!b || b->empty() || b->size() > 70) return std::nullopt;
+  return b;
+}
+
+core::Result<std::vector<MultipartPart>> ParseMultipart(std::string_view body, std::string_view boundary,
+                                                        size_t max_parts) {
+  std::string delim = "--" + std::string(boundary);
+  auto bad = [](std::string what) { return core::InvalidArgument("malformed multipart body: " + what); };
+  if (!body.starts_with(delim)) return bad("it does not start with the boundary");
+  std::vector<MultipartPart> parts;
+  size_t pos = delim.size();
+  std::string next_delim = "\r\n" + delim;
+  for (;;) {
+    if (body.substr(pos).starts_with("--")) break;  // closing delimiter
+    if (!body.substr(pos).starts_with("\r\n")) return bad("no line break after a boundary");
+    pos += 2;
     size_t head_end = body.find("\r\n\r\n", pos);
-    FormPart part;
-    std::string disposition;
-    if (body.substr(pos, 2) == "\r\n") {
-      head_end = pos - 2;  // no header lines at all
-    } else if (head_end == std::string_view::npos) {
-      return core::InvalidArgument("multipart body: part " + std::to_string(parts.size() + 1) + " has no end of headers");
+    if (head_end == std::string_view::npos) return bad("a part has no end of headers");
+    // A delimiter is CRLF--boundary followed by CRLF or "--"; the same bytes
+    // followed by anything else belong to the content.
+    size_t end = body.find(next_delim, head_end + 4);
+    while (end != std::string_view::npos) {
+      std::string_view after = body.substr(end + next_delim.size());
+      if (after.starts_with("\r\n") || after.starts_with("--")) break;
+      end = body.find(next_delim, end + 1);
     }
-    for (size_t line = pos; line < head_end + 2;) {
-      size_t eol = body.find("\r\n", line);
-      std::string_view h = body.substr(line, eol - line);
-      line = eol + 2;
-      size_t colon = h.find(':');
-      if (colon == std::string_view::npos) continue;
-      std::string_view key = Trim(h.substr(0, colon));
-      std::string_view value = Trim(h.substr(colon + 1));
-      if (IEquals(key, "Content-Disposition")) disposition = std::string(value);
-      if (IEquals(key, "Content-Type")) part.content_type = std::string(value);
+    if (end == std::string_view::npos) return bad("the closing boundary is missing");
+    if (parts.size() >= max_parts) return bad(fmt::format("more than {} parts", max_parts));
+    MultipartPart part;
+    std::string_view head = body.substr(pos, head_end - pos);
+    bool disposition = false;
+    while (!head.empty()) {
+      size_t eol = head.find("\r\n");
+      std::string_view line = head.substr(0, eol);
+      head = eol == std::string_view::npos ? std::string_view() : head.substr(eol + 2);
+      size_t colon = line.find(':');
+      if (colon == std::string_view::npos) return bad("a part header has no ':'");
+      std::string_view name = Trim(line.substr(0, colon));
+      std::string_view value = Trim(line.substr(colon + 1));
+      if (http::EqualsIgnoreCase(name, "Content-Disposition")) {
+        if (!http::EqualsIgnoreCase(Trim(value.substr(0, value.find(';'))), "form-data")) {
+          return bad("a part is not form-data");
+        }
+        auto n = Param(value, "name");
+        if (!n || n->empty()) return bad("a part has no name");
+        part.name = *n;
+        part.filename = Param(value, "filename");
+        disposition = true;
+      } else if (http::EqualsIgnoreCase(name, "Content-Type")) {
+        part.content_type = std::string(value);
+      }
     }
-    if (disposition.empty()) {
-      return core::InvalidArgument("multipart body: part " + std::to_string(parts.size() + 1) +
-                                   " has no Content-Disposition header");
-    }
-    part.name = HeaderParam(disposition, "name");
-    part.filename = HeaderParam(disposition, "filename");
-    size_t content_begin = head_end + 4;
-    size_t content_end = body.find(next_delimiter, content_begin);
-    if (content_end == std::string_view::npos) {
-      return core::InvalidArgument("multipart body: the closing delimiter --" + boundary + "-- is missing");
-    }
-    part.content = std::string(body.substr(content_begin, content_end - content_begin));
+    if (!disposition) return bad("a part has no Content-Disposition");
+    part.body = std::string(body.substr(head_end + 4, end - head_end - 4));
     parts.push_back(std::move(part));
-    pos = content_end + 2;  // at the delimiter
+    pos = end + next_delim.size();
   }
+  return parts;
 }
 
 }  // namespace amtsweg::api

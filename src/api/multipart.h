@@ -1,8 +1,8 @@
-// multipart/form-data (RFC 7578) bodies: the file parts of an upload.
-//
-// Thread-safety: pure functions.
+// multipart/form-data (RFC 7578) bodies: the parts of a submission with files.
+// Pure parsing, no I/O. Thread-safety: pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,21 +11,22 @@
 
 namespace amtsweg::api {
 
-struct FormPart {
-  std::string name;      // the form field name
-  std::string filename;  // "" when the part is not a file
-  std::string content_type;
-  std::string content;   // byte for byte
+struct MultipartPart {
+  std::string name;                     // Content-Disposition name
+  std::optional<std::string> filename;  // present for file parts
+  std::string content_type;             // as sent ("" when absent); never trusted
+  std::string body;
 };
 
-// Splits `body` sent with `content_type` ("multipart/form-data; boundary=...").
-// kInvalidArgument naming what is wrong: not multipart, no boundary, a part
-// without Content-Disposition, a missing closing delimiter.
-core::Result<std::vector<FormPart>> ParseMultipart(std::string_view content_type, std::string_view body);
+// The boundary parameter of a `multipart/form-data; boundary=...` Content-Type;
+// nullopt when the type is not multipart/form-data or the boundary is missing
+// or malformed (RFC 2046: 1-70 characters).
+std::optional<std::string> MultipartBoundary(std::string_view content_type);
 
-// The value of parameter `name` in a header value such as
-// `form-data; name="file"; filename="a.bpmn"` (quotes removed, \" unescaped);
-// "" when absent. Parameter names are case-insensitive.
-std::string HeaderParam(std::string_view header_value, std::string_view name);
+// Splits `body` at `boundary`. kInvalidArgument naming what is wrong: missing
+// delimiters, a part without `Content-Disposition: form-data; name=...`,
+// header lines without ':', more than `max_parts` parts.
+core::Result<std::vector<MultipartPart>> ParseMultipart(std::string_view body, std::string_view boundary,
+                                                        size_t max_parts = 100);
 
 }  // namespace amtsweg::api

@@ -198,6 +198,7 @@ int RunBench(const BenchFlags& flags) {
   if (flags.name == "http" || flags.name == "all") rc |= BenchHttp(flags, out);
   if (flags.name == "serve" || flags.name == "all") rc |= BenchServe(out);
   if (flags.name == "mining" || flags.name == "all") rc |= BenchMining(flags, out);
+  if (flags.name == "intake" || flags.name == "all") rc |= BenchIntake(flags, out);
   out.flush();
   return rc;
 }

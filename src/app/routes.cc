@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include "api/analytics_api.h"
+#include "api/catalog_api.h"
 #include "api/engine_api.h"
+#include "api/intake_api.h"
 #include "api/models_api.h"
 #include "api/ops.h"
 #include "app/build_info.h"
@@ -17,6 +19,8 @@ void RegisterRoutes(http::Router& router, const RouteDeps& deps) {
   api::RegisterModelRoutes(router);
   if (deps.engine != nullptr) api::RegisterEngineRoutes(router, *deps.engine);
   api::RegisterAnalyticsRoutes(router, {deps.db, nullptr});
+  if (deps.catalog != nullptr) api::RegisterCatalogRoutes(router, *deps.catalog);
+  if (deps.intake != nullptr) api::RegisterIntakeRoutes(router, *deps.intake);
 }
 
 }  // namespace amtsweg::app

@@ -12,6 +12,12 @@ class Database;
 namespace amtsweg::engine {
 class Engine;
 }
+namespace amtsweg::catalog {
+class Catalog;
+}
+namespace amtsweg::intake {
+class Intake;
+}
 
 namespace amtsweg::app {
 
@@ -19,6 +25,8 @@ struct RouteDeps {
   store::Database* db = nullptr;               // borrowed
   core::metrics::Registry* metrics = nullptr;  // borrowed
   engine::Engine* engine = nullptr;            // borrowed; null: no engine routes
+  catalog::Catalog* catalog = nullptr;         // borrowed; catalogue routes when set
+  intake::Intake* intake = nullptr;            // borrowed; citizen routes when set
 };
 
 // Registers every route of the API on `router` (ops today; domains add theirs here).

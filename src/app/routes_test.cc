@@ -6,8 +6,10 @@
 #include <set>
 
 #include "app/process_test_util.h"
-#include "core/json.h"
+#include "catalog/catalog.h"
 #include "engine/engine.h"
+#include "intake/intake.h"
+#include "core/json.h"
 #include "http/openapi.h"
 #include "store/database.h"
 
@@ -24,8 +26,10 @@ TEST(Routes, EveryRegisteredRouteIsInTheOpenApiDocument) {
   ASSERT_TRUE(db.ok()) << db.error().ToString();
   core::metrics::Registry metrics;
   engine::Engine engine(**db);
+  catalog::Catalog catalog(**db);
+  intake::Intake intake(**db, catalog, engine, {.files_dir = dir.path() / "files"});
   http::Router router;
-  RegisterRoutes(router, {db->get(), &metrics, &engine});
+  RegisterRoutes(router, {db->get(), &metrics, &engine, &catalog, &intake});
   ASSERT_FALSE(router.routes().empty());
 
   core::Json doc = http::RenderOpenApi(router, {});

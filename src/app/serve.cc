@@ -10,8 +10,10 @@
 #include "app/database.h"
 #include "app/http_connector.h"
 #include "app/routes.h"
-#include "core/log.h"
+#include "catalog/catalog.h"
 #include "engine/engine.h"
+#include "intake/intake.h"
+#include "core/log.h"
 #include "engine/scheduler.h"
 #include "http/server.h"
 
@@ -94,9 +96,11 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   RegisterHttpConnector(engine);
   engine::Scheduler scheduler(engine);
   scheduler.Start();
+  catalog::Catalog catalog(*db);
+  intake::Intake intake(*db, catalog, engine, {.files_dir = cfg->storage.files_dir});
 
   http::Router router;
-  RegisterRoutes(router, {db.get(), &metrics, &engine});
+  RegisterRoutes(router, {db.get(), &metrics, &engine, &catalog, &intake});
   auto server = http::Server::Start(HttpOptions(cfg->server, cfg->log), router, metrics);
   if (!server.ok()) {
     ReportError(server.error());

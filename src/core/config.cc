@@ -59,6 +59,8 @@ const std::vector<Key>& Keys() {
        [](Config& c) -> void* { return &c.database.busy_timeout_ms; }},
       {"database", "max_batch", Kind::kInt, 1, 100'000, "group-commit batch limit",
        [](Config& c) -> void* { return &c.database.max_batch; }},
+      {"storage", "files_dir", Kind::kString, 0, 0, "folder of uploaded attachments",
+       [](Config& c) -> void* { return &c.storage.files_dir; }},
       {"log", "level", Kind::kLevel, 0, 0, "trace, debug, info, warn, error or off",
        [](Config& c) -> void* { return &c.log.level; }},
       {"log", "format", Kind::kFormat, 0, 0, "human or json",
@@ -200,7 +202,7 @@ std::string Lower(std::string s) {
 
 Status ApplyEnv(const std::map<std::string, std::string>& env, Config& cfg) {
   for (const auto& [var, value] : env) {
-    for (const char* section : {"server", "database", "log"}) {
+    for (const char* section : {"server", "database", "log", "storage"}) {
       std::string prefix = "AMTSWEG_" + std::string(section) + "_";
       for (auto& c : prefix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       if (!var.starts_with(prefix)) continue;

@@ -40,6 +40,10 @@ struct DatabaseConfig {
   int max_batch = 1'024;     // group-commit batch limit
 };
 
+struct StorageConfig {
+  std::string files_dir = "./data/files";  // attachments, content-addressed
+};
+
 struct LogConfig {
   LogLevel level = LogLevel::kInfo;
   LogFormat format = LogFormat::kHuman;
@@ -50,6 +54,7 @@ struct Config {
   ServerConfig server;
   DatabaseConfig database;
   LogConfig log;
+  StorageConfig storage;
 };
 
 // Loads `path` if given (it must exist), else ./amtsweg.toml if it exists,

@@ -1395,4 +1395,21 @@ core::Result<DecisionOutcome> Engine::EvaluateDecision(Tx& tx, const std::string
   return out;
 }
 
+// --- For other layers' write commands -------------------------------------------
+
+core::Result<std::string> Engine::StartInstanceInTx(Tx& tx, std::string_view tenant, std::string_view process_id,
+                                                    const Json& variables, std::optional<int> version) {
+  return StartInTx(tx, std::string(tenant), std::string(process_id), variables, version);
+}
+
+core::Result<Json> Engine::EvaluateDecisionInTx(Tx& tx, std::string_view tenant, std::string_view decision_id,
+                                                const Json& input) {
+  // The same lookup, cache and evaluation as a business rule task.
+  AW_ASSIGN_OR_RETURN(DecisionOutcome out,
+                      EvaluateDecision(tx, std::string(tenant), std::string(decision_id), input));
+  Json messages = Json::array();
+  if (!out.ok) messages.push_back(out.failure);
+  return Json{{"result", out.ok ? out.value : Json()}, {"messages", std::move(messages)}};
+}
+
 }  // namespace amtsweg::engine

@@ -37,6 +37,7 @@
 #include "core/time.h"
 #include "engine/bpmn_processor.h"
 #include "engine/model.h"
+#include "dmn/engine.h"
 #include "store/database.h"
 
 namespace amtsweg::dmn {
@@ -355,6 +356,21 @@ class Engine : private CallContext {
   // The compiled model of `definition_key` (cached). kNotFound.
   core::Result<std::shared_ptr<const CompiledProcess>> Process(store::Tx& tx, std::string_view tenant,
                                                                 std::string_view definition_key);
+
+  // StartInstance inside the caller's write command (store::Writer), so that
+  // the instance commits or rolls back with the caller's other writes (intake:
+  // case, form data and process start in one transaction). Writer thread only.
+  // Errors as StartInstance.
+  core::Result<std::string> StartInstanceInTx(store::Tx& tx, std::string_view tenant, std::string_view process_id,
+                                              const core::Json& variables,
+                                              std::optional<int> version = std::nullopt);
+  // Evaluates the latest deployed version of DMN decision `decision_id` of
+  // `tenant` with `input` (a JSON object of input data by name):
+  // {"result": <json>, "messages": [...]} as dmn::EvaluateDecisionJson. Works in
+  // any transaction (read or write). The compiled DMN is cached per definition.
+  // kNotFound: no such decision; kInvalidArgument: input not convertible.
+  core::Result<core::Json> EvaluateDecisionInTx(store::Tx& tx, std::string_view tenant, std::string_view decision_id,
+                                                const core::Json& input);
 
  private:
   core::Timestamp Now() const { return clock_->Now(); }

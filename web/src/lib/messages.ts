@@ -139,6 +139,10 @@ export const messages = {
     caseData: 'Daten des Vorgangs',
     completeTask: 'Aufgabe abschließen',
     formHasErrors: 'Bitte prüfen Sie die markierten Felder.',
+    stageReceived: 'Eingegangen – liegt bei der zuständigen Stelle',
+    stageInProgress: 'In Bearbeitung',
+    stageCompleted: 'Abgeschlossen',
+    stageClosed: 'Beendet',
     networkError: 'Keine Verbindung zum Server. Ihre Eingaben bleiben erhalten; bitte versuchen Sie es erneut.',
   },
   en: {
@@ -279,6 +283,10 @@ export const messages = {
     caseData: 'Case data',
     completeTask: 'Complete task',
     formHasErrors: 'Please check the marked fields.',
+    stageReceived: 'Received – with the office responsible',
+    stageInProgress: 'In progress',
+    stageCompleted: 'Completed',
+    stageClosed: 'Closed',
     networkError: 'No connection to the server. Your entries are kept; please try again.',
   },
 } as const satisfies Record<'de' | 'en', Record<string, string>>;

@@ -50,7 +50,6 @@ export function ApplyPage() {
   const { route } = useLocation();
   const tenant = useTenant(tenantId);
   const service = useApi<Service>(servicePath(serviceId));
-  const form = useApi<{ schema?: Record<string, unknown> } & Record<string, unknown>>(`${servicePath(serviceId)}/form`);
   const draftToken = query['entwurf'] ?? '';
   const draft = useApi<{ data: Record<string, unknown> }>(draftToken ? `/api/v1/drafts/${encodeURIComponent(draftToken)}` : null);
   const [step, setStep] = useState<Step>('fill');
@@ -69,7 +68,7 @@ export function ApplyPage() {
     if (draft.data?.data) setData(draft.data.data);
   }, [draft.data]);
 
-  const rawSchema = form.data ? (form.data['schema'] as Record<string, unknown> | undefined) ?? form.data : null;
+  const rawSchema = service.data?.formSchema ?? null;
   const schema = rawSchema ? localizeSchema(rawSchema, lang) : null;
 
   const toReview = () => {
@@ -144,8 +143,8 @@ export function ApplyPage() {
   };
 
   const title = service.data ? t('applicationFor', { name: pick(lang, service.data.name) }) : t('loading');
-  const loading = service.loading || form.loading || draft.loading;
-  const failed = service.problem ?? form.problem ?? draft.problem;
+  const loading = service.loading || draft.loading;
+  const failed = service.problem ?? draft.problem;
   return (
     <Layout title={title} theme={themeOf(tenant.data)} home={`/${tenantId}`}>
       <nav aria-label={t('breadcrumb')} class="breadcrumb">

@@ -3,10 +3,20 @@
 import { useRoute } from 'preact-iso';
 import { Layout } from '../components/Layout';
 import { LoadError, Loading } from '../components/Loading';
-import { pick, useLang } from '../lib/i18n';
+import { pick, useLang, type T } from '../lib/i18n';
 import { useApi } from '../lib/useApi';
 import type { SubmissionStatus } from './portal_api';
 import { themeOf, useTenant } from './TenantPage';
+
+export function stageLabel(stage: string, t: T): string {
+  switch (stage) {
+    case 'received': return t('stageReceived');
+    case 'in_progress': return t('stageInProgress');
+    case 'completed': return t('stageCompleted');
+    case 'closed': return t('stageClosed');
+    default: return stage;
+  }
+}
 
 export function StatusPage() {
   const { params } = useRoute();
@@ -26,10 +36,10 @@ export function StatusPage() {
         <dl class="facts" id="submission-status">
           {s.service?.name ? (<><dt>{t('service')}</dt><dd>{pick(lang, s.service.name)}</dd></>) : null}
           <dt>{t('stage')}</dt>
-          <dd data-stage={s.stage ?? s.status}>{typeof s.stageLabel === 'object' ? pick(lang, s.stageLabel) : s.stageLabel ?? s.stage ?? s.status}</dd>
+          <dd data-stage={s.stage}>{stageLabel(s.stage, t)}</dd>
           {s.submittedAt ? (<><dt>{t('submittedAt')}</dt><dd>{date(s.submittedAt)}</dd></>) : null}
           {s.expectedBy ? (<><dt>{t('expectedBy')}</dt><dd>{date(s.expectedBy)}</dd></>)
-            : s.processingTimeDays ? (<><dt>{t('processingTime')}</dt><dd>{t('processingDays', { n: s.processingTimeDays })}</dd></>) : null}
+            : s.expectedProcessingDays ? (<><dt>{t('processingTime')}</dt><dd>{t('processingDays', { n: s.expectedProcessingDays })}</dd></>) : null}
         </dl>
       )}
     </Layout>

@@ -24,6 +24,7 @@ export interface Service {
   requiredDocuments?: string[];
   processingTimeDays?: number;
   form?: { id: string; version: number };
+  formSchema?: Record<string, unknown>;  // in the public service document
   tenant?: string | Tenant;
   tenantId?: string;
 }
@@ -37,13 +38,11 @@ export interface SubmissionReceipt {
 
 export interface SubmissionStatus {
   trackingCode: string;
-  stage?: string;
-  stageLabel?: I18nText | string;
-  status?: string;
+  stage: string;                 // received | in_progress | completed | closed
   submittedAt?: string;
-  expectedBy?: string;
-  processingTimeDays?: number;
-  service?: { name?: I18nText };
+  expectedBy?: string;           // YYYY-MM-DD
+  expectedProcessingDays?: number;
+  service?: { id?: string; name?: I18nText };
 }
 
 // Lists come as an array or as {items: [...]}.

@@ -171,8 +171,11 @@ function TaskPage({ tenant, taskId, me }: { tenant: string; taskId: string; me: 
   const { route } = useLocation();
   const task = useApi<Task>(`${base(tenant)}/user-tasks/${encodeURIComponent(taskId)}`);
   const vars = useApi<Record<string, unknown>>(task.data ? `${base(tenant)}/process-instances/${encodeURIComponent(task.data.processInstanceId)}/variables` : null);
-  const form = useApi<{ schema?: Record<string, unknown> } & Record<string, unknown>>(
-    task.data?.formKey ? `${base(tenant)}/forms/${encodeURIComponent(task.data.formKey)}` : null);
+  // The task's form: the latest version of the catalogue form named by formKey.
+  const forms = useApi<{ id: string; latestVersion: number }[]>(task.data?.formKey ? `${base(tenant)}/forms` : null);
+  const latestForm = task.data?.formKey && forms.data ? forms.data.find((f) => f.id === task.data?.formKey) : undefined;
+  const form = useApi<{ schema?: Record<string, unknown> } & Record<string, unknown>>(latestForm
+    ? `${base(tenant)}/forms/${encodeURIComponent(latestForm.id)}/versions/${latestForm.latestVersion}` : null);
   const [handle, setHandle] = useState<FormHandle | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [summary, setSummary] = useState<{ text: string; href?: string }[]>([]);
