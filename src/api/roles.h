@@ -30,4 +30,9 @@ inline std::vector<std::string> Starters() {
   return {std::string(auth::kAdministrator), std::string(auth::kProcessDesigner), std::string(auth::kCaseWorker)};
 }
 
+// Read process analytics and dashboards.
+inline std::vector<std::string> Analysts() {
+  return {std::string(auth::kAdministrator), std::string(auth::kManager), std::string(auth::kProcessDesigner)};
+}
+
 }  // namespace amtsweg::api::roles

@@ -297,6 +297,7 @@ int RunBench(const BenchFlags& flags) {
   if (flags.name == "engine" || flags.name == "all") rc |= BenchEngine(flags, out);
   if (flags.name == "http" || flags.name == "all") rc |= BenchHttp(flags, out);
   if (flags.name == "serve" || flags.name == "all") rc |= BenchServe(out);
+  if (flags.name == "mining" || flags.name == "all") rc |= BenchMining(flags, out);
   if (flags.name == "intake" || flags.name == "all") rc |= BenchIntake(flags, out);
   out.flush();
   return rc;

@@ -42,13 +42,15 @@ int RunFormsImportXdf(const std::string& file, const std::vector<std::string>& c
                       const std::optional<std::string>& report_file);
 
 struct BenchFlags {
-  std::string name;  // store, feel, engine, http, serve, all
+  std::string name;  // store, feel, engine, http, serve, intake, mining, all
   std::optional<std::string> pg_url;
   int seconds = 0;   // 0: the benchmark's default
 };
 int RunBench(const BenchFlags& flags);
 // `amtsweg bench feel` (bench_feel.cc): FEEL and feelin side by side, the 100x5 table.
 int BenchFeel(std::ostream& out);
+// `amtsweg bench mining` (bench_mining.cc): DFG and variants of 1,000,000 events from the store.
+int BenchMining(const BenchFlags& flags, std::ostream& out);
 // `amtsweg bench intake` (bench_intake.cc): submissions over HTTP, SQLite and with --pg PostgreSQL.
 int BenchIntake(const BenchFlags& flags, std::ostream& out);
 

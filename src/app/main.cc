@@ -67,9 +67,9 @@ int main(int argc, char** argv) {
 
   BenchFlags bench;
   auto* bench_cmd = cli.add_subcommand("bench", "Run a benchmark and print its figures");
-  bench_cmd->add_option("NAME", bench.name, "store, feel, engine, http, serve, intake or all")
+  bench_cmd->add_option("NAME", bench.name, "store, feel, engine, http, serve, intake, mining or all")
       ->required()
-      ->check(CLI::IsMember({"store", "feel", "engine", "http", "serve", "intake", "all"}));
+      ->check(CLI::IsMember({"store", "feel", "engine", "http", "serve", "intake", "mining", "all"}));
   bench_cmd->add_option("--pg", bench.pg_url, "Also run against this PostgreSQL URL");
   bench_cmd->add_option("--seconds", bench.seconds, "Duration of timed phases");
 

@@ -4,6 +4,7 @@
 
 #include "api/audit_api.h"
 #include "api/auth_api.h"
+#include "api/analytics_api.h"
 #include "api/catalog_api.h"
 #include "api/engine_api.h"
 #include "api/intake_api.h"
@@ -19,6 +20,7 @@ void RegisterRoutes(http::Router& router, const RouteDeps& deps) {
   api::RegisterOpsRoutes(router, {deps.db, deps.metrics, VersionString()});
   api::RegisterModelRoutes(router);
   if (deps.engine != nullptr) api::RegisterEngineRoutes(router, *deps.engine);
+  api::RegisterAnalyticsRoutes(router, {deps.db, nullptr});
   if (deps.catalog != nullptr) api::RegisterCatalogRoutes(router, *deps.catalog);
   if (deps.intake != nullptr) api::RegisterIntakeRoutes(router, *deps.intake);
   core::Clock& clock = deps.clock != nullptr ? *deps.clock : core::SystemClock::Instance();

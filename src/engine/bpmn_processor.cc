@@ -941,8 +941,10 @@ core::Status BpmnProcessor::CreateUserTask(ElementInstance& e) {
                    core::DumpJson(users), due, follow_up, form_key, core::ToUnixMillis(st_.now())}));
   e.data["task"] = task_id;
   e.dirty = true;
-  st_.Record("user_task_created", n.id, e.key,
-             Json{{"taskId", task_id}, {"candidateGroups", groups}, {"candidateUsers", users}});
+  Json created{{"taskId", task_id}, {"candidateGroups", groups}, {"candidateUsers", users}};
+  // analytics/ finds deadline breaches with it after the task row is gone.
+  if (!due.is_null()) created["dueAt"] = core::FormatIso8601(core::FromUnixMillis(due.AsInt()));
+  st_.Record("user_task_created", n.id, e.key, std::move(created));
   if (!assignee.is_null()) st_.Record("user_task_assigned", n.id, e.key, Json{{"taskId", task_id}, {"assignee", assignee.AsText()}});
   return core::OkStatus();
 }
