@@ -5,6 +5,7 @@ import { Layout } from '../components/Layout';
 import { Loading } from '../components/Loading';
 import { useLang } from '../lib/i18n';
 import { useApi } from '../lib/useApi';
+import { items } from './portal_api';
 
 export interface TenantSummary { id: string; name: string; type?: string }
 
@@ -27,8 +28,8 @@ function useReadiness(): Readiness | null | 'checking' {
 export function StartPage() {
   const { t } = useLang();
   const ready = useReadiness();
-  const tenants = useApi<{ items: TenantSummary[] }>('/api/v1/tenants');
-  const list = tenants.data?.items ?? [];
+  const tenants = useApi<unknown>('/api/v1/tenants');
+  const list = items<TenantSummary>(tenants.data);
   let status = t('statusChecking');
   let state = 'checking';
   if (ready === null) { status = t('statusUnreachable'); state = 'unreachable'; }
