@@ -24,9 +24,12 @@ build-web:
 	@cd web && npm run --silent build >/dev/null
 
 # Serves the web app and API on http://localhost:8080 with the embedded SQLite
-# database under ./data (created and migrated on start).
+# database under ./data (created and migrated on start). The first time, the
+# demo municipality Amt Musterland is created with its three services and
+# staff accounts (their passwords are printed then, once).
 run: build
 	@mkdir -p data
+	@$(AMTSWEG) demo seed --db sqlite:./data/amtsweg.db --dir demo/services
 	$(AMTSWEG) serve
 
 # Every test: unit, conformance, integration on SQLite and a throwaway

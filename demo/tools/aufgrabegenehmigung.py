@@ -16,7 +16,7 @@ nodes = [
     N('start', 'startEvent', 0, 1, 'Antrag eingegangen'),
     N('parameter', 'scriptTask', 1, 1, 'Satzungswerte setzen', ext=script(PARAMS, 'params')),
     N('bewerten', 'businessRuleTask', 2, 1, 'Gebühr, Sicherheit und Anordnung bestimmen',
-      ext=decision('bewertung', 'bewertung', {'antrag': ANTRAG})),
+      ext=decision('aufgrabung_bewertung', 'bewertung', {'antrag': ANTRAG})),
     N('merge', 'exclusiveGateway', 3, 1),
     N('vollstaendigkeit', 'userTask', 4, 1, 'Vollständigkeit prüfen',
       ext=user_task('=responsibleDepartment', 'aufgrabe-vollstaendigkeit', '=string(today() + duration("P3D")) + "T16:00:00Z"')),

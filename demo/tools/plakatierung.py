@@ -14,7 +14,7 @@ nodes = [
     N('start', 'startEvent', 0, 1, 'Antrag eingegangen'),
     N('parameter', 'scriptTask', 1, 1, 'Satzungswerte setzen', ext=script(PARAMS, 'params')),
     N('bewerten', 'businessRuleTask', 2, 1, 'Hinweise und Gebühr bestimmen',
-      ext=decision('bewertung', 'bewertung', {'antrag': ANTRAG})),
+      ext=decision('plakatierung_bewertung', 'bewertung', {'antrag': ANTRAG})),
     N('merge', 'exclusiveGateway', 3, 1),
     N('pruefen', 'userTask', 4, 1, 'Antrag prüfen',
       ext=user_task('=responsibleDepartment', 'plakatierung-pruefung')),

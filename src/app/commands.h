@@ -67,6 +67,10 @@ int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags);
 // `amtsweg audit verify [--tenant T]`: checks the audit hash chains; exit 1
 // naming the first altered or removed entry.
 int RunAuditVerify(const CommonFlags& common, const std::optional<std::string>& tenant);
+// `amtsweg demo seed [--dir demo/services]`: creates Amt Musterland with its
+// departments, staff accounts (passwords printed once) and the three services.
+// Does nothing when it exists.
+int RunDemoSeed(const CommonFlags& common, const std::string& dir);
 
 // Loads the configuration (file, environment) and applies --db. Prints the
 // error and returns nullopt when it is invalid.

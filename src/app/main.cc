@@ -95,6 +95,13 @@ int main(int argc, char** argv) {
   add_common(audit_verify_cmd);
   audit_verify_cmd->add_option("--tenant", audit_tenant, "Only this tenant's chain");
 
+  std::string demo_dir = "demo/services";
+  auto* demo_cmd = cli.add_subcommand("demo", "The demo municipality");
+  demo_cmd->require_subcommand(1);
+  auto* demo_seed_cmd = demo_cmd->add_subcommand("seed", "Create Amt Musterland with its services and staff (once)");
+  add_common(demo_seed_cmd);
+  demo_seed_cmd->add_option("--dir", demo_dir, "Folder of the demo services");
+
   // CLI11 only says "A subcommand is required" for a mistyped command: name it.
   if (argc > 1 && argv[1][0] != '-') {
     std::string word = argv[1];
@@ -121,6 +128,7 @@ int main(int argc, char** argv) {
   if (*tck_cmd) return RunDmnTck(tck_dir);
   if (*xdf_cmd) return RunFormsImportXdf(xdf_file, xdf_code_lists, xdf_report);
   if (*user_add_cmd) return RunUserAdd(common, user_add);
+  if (*demo_seed_cmd) return RunDemoSeed(common, demo_dir);
   if (*audit_verify_cmd) return RunAuditVerify(common, audit_tenant);
   return 2;
 }

@@ -20,8 +20,17 @@ export function ServicePage() {
   return (
     <Layout title={title} theme={themeOf(tenant.data)} home={`/${tenantId}`}>
       <nav aria-label={t('breadcrumb')} class="breadcrumb"><a href={`/${tenantId}`}>{t('allServices')}</a></nav>
-      {service.loading ? <Loading /> : service.problem || !s ? (
-        <LoadError message={service.problem?.status === 404 ? t('serviceUnknown') : t('servicesLoadFailed')} retry={service.reload} />
+      {service.loading ? <Loading /> : service.problem?.status === 404 ? (
+        <>
+          <h1>{t('notFoundHeading')}</h1>
+          <p>{t('serviceUnknown')}</p>
+          <p><a href={`/${tenantId}`}>{t('allServices')}</a></p>
+        </>
+      ) : service.problem || !s ? (
+        <>
+          <h1>{t('servicesLoadFailed')}</h1>
+          <LoadError message={t('servicesLoadFailed')} retry={service.reload} />
+        </>
       ) : (
         <>
           <h1>{pick(lang, s.name)}</h1>

@@ -1,0 +1,95 @@
+// `amtsweg demo seed` with the real binary, then a citizen's application to
+// the seeded Plakatierung over HTTP: it must land, through the service's DMN
+// (fees, notes) and process, in the Ordnungsamt's inbox.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "app/process_test_util.h"
+#include "core/json.h"
+#include "http/client.h"
+
+namespace amtsweg::app {
+namespace {
+
+using core::Json;
+using testutil::RunAmtsweg;
+
+const std::string kDemoDir = std::string(AMTSWEG_SOURCE_DIR) + "/demo/services";
+
+TEST(Demo, SeedCreatesAmtMusterlandOnceAndItsServicesTakeApplications) {
+  testutil::TempDir dir;
+  std::string db = "sqlite:" + (dir.path() / "demo.db").string();
+  auto first = RunAmtsweg({"demo", "seed", "--db", db, "--dir", kDemoDir});
+  ASSERT_EQ(first.exit_code, 0) << first.out;
+  EXPECT_NE(first.out.find("Amt Musterland created"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("ordnung"), std::string::npos) << first.out;
+  auto second = RunAmtsweg({"demo", "seed", "--db", db, "--dir", kDemoDir});
+  ASSERT_EQ(second.exit_code, 0) << second.out;
+  EXPECT_NE(second.out.find("exists already"), std::string::npos) << second.out;
+
+  auto server = testutil::ServerProcess::Start({"--db", db});
+  ASSERT_TRUE(server);
+  ASSERT_GT(server->port(), 0) << server->Output();
+  std::string base = fmt::format("http://127.0.0.1:{}", server->port());
+
+  auto list = http::Fetch({.url = base + "/api/v1/services?tenant=amt-musterland"});
+  ASSERT_TRUE(list.ok() && list->status == 200) << (list.ok() ? list->body : list.error().ToString());
+  auto services = core::ParseJson(list->body);
+  ASSERT_TRUE(services.ok());
+  ASSERT_EQ((*services)["items"].size(), 3u) << list->body;
+
+  Json data = {
+      {"antragsteller",
+       {{"name", "Heimatverein Musterdorf e. V."}, {"strasse", "Dorfstraße 3"}, {"plz", "24999"}, {"ort", "Musterdorf"},
+        {"email", "vorstand@heimatverein.example"}, {"telefon", "+49 4600 1234"}}},
+      {"zweck", "gewerblich"},
+      {"veranstaltung", "Hoffest mit Flohmarkt"},
+      {"zeitraum", {{"von", "2027-05-01"}, {"bis", "2027-05-10"}}},
+      {"plakate", {{"anzahl", 20}, {"groesse", "A1"}}},
+      {"standorte", {{{"strasse", "Dorfstraße"}, {"anzahl", 12}}, {{"strasse", "Am Markt"}, {"anzahl", 8}}}},
+      {"verantwortlich", {{"name", "Jürgen Jäger"}, {"telefon", "+49 170 1234567"}}},
+      {"bestaetigung", true}};
+  http::FetchRequest post{.method = "POST", .url = base + "/api/v1/services/musterland-plakatierung/submissions"};
+  post.headers.Add("Content-Type", "application/json");
+  post.body = core::DumpJson(data);
+  auto submitted = http::Fetch(post);
+  ASSERT_TRUE(submitted.ok()) << submitted.error().ToString();
+  ASSERT_EQ(submitted->status, 201) << submitted->body;
+  auto receipt = core::ParseJson(submitted->body);
+  ASSERT_TRUE(receipt.ok());
+  std::string code = (*receipt)["trackingCode"].get<std::string>();
+
+  auto status = http::Fetch({.url = base + "/api/v1/submissions/" + code});
+  ASSERT_TRUE(status.ok() && status->status == 200) << (status.ok() ? status->body : "");
+  EXPECT_NE(status->body.find("\"stage\":\"received\""), std::string::npos) << status->body;
+  EXPECT_EQ(status->body.find("Heimatverein"), std::string::npos) << "no personal data in the status";
+
+  // The process ran its script and DMN task and waits in the Ordnungsamt's inbox.
+  std::string token = testutil::AdminApiToken(db, server->port(), "amt-musterland");
+  ASSERT_FALSE(token.empty());
+  http::FetchRequest tasks{.url = base + "/api/v1/tenants/amt-musterland/user-tasks?candidateGroup=ordnungsamt"};
+  tasks.headers.Add("Authorization", "Bearer " + token);
+  auto inbox = http::Fetch(tasks);
+  ASSERT_TRUE(inbox.ok() && inbox->status == 200) << (inbox.ok() ? inbox->body : "");
+  auto page = core::ParseJson(inbox->body);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ((*page)["items"].size(), 1u) << inbox->body;
+  EXPECT_EQ((*page)["items"][0]["name"], "Antrag prüfen");
+  std::string instance = (*page)["items"][0]["processInstanceId"].get<std::string>();
+  http::FetchRequest vars{.url = base + "/api/v1/tenants/amt-musterland/process-instances/" + instance + "/variables"};
+  vars.headers.Add("Authorization", "Bearer " + token);
+  auto v = http::Fetch(vars);
+  ASSERT_TRUE(v.ok() && v->status == 200) << (v.ok() ? v->body : "");
+  auto variables = core::ParseJson(v->body);
+  ASSERT_TRUE(variables.ok()) << v->body;
+  // 20 posters x 10 days x 0.10 EUR = 20 EUR, below the minimum fee of 25 EUR.
+  const Json& bewertung = variables->contains("variables") ? (*variables)["variables"]["bewertung"]
+                                                            : (*variables)["bewertung"];
+  EXPECT_EQ(bewertung["gebuehr"], 25) << v->body;
+  EXPECT_EQ(bewertung["tage"], 10) << v->body;
+  EXPECT_EQ(server->Signal(SIGTERM), 0) << server->Output();
+}
+
+}  // namespace
+}  // namespace amtsweg::app
