@@ -19,20 +19,33 @@
 namespace amtsweg::app {
 namespace {
 
+// Every route of the app on one router, over an (unmigrated) SQLite file.
+class AppRoutes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::Options options;
+    options.url = "sqlite:" + (dir.path() / "r.db").string();
+    auto opened = store::Database::Open(options);
+    ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+    db = std::move(*opened);
+    engine_ = std::make_unique<engine::Engine>(*db);
+    catalog_ = std::make_unique<catalog::Catalog>(*db);
+    intake_ = std::make_unique<intake::Intake>(*db, *catalog_, *engine_,
+                                               intake::IntakeOptions{.files_dir = dir.path() / "files"});
+    RegisterRoutes(router, {db.get(), &metrics, engine_.get(), catalog_.get(), intake_.get()});
+  }
+  testutil::TempDir dir;
+  std::unique_ptr<store::Database> db;
+  core::metrics::Registry metrics;
+  std::unique_ptr<engine::Engine> engine_;
+  std::unique_ptr<catalog::Catalog> catalog_;
+  std::unique_ptr<intake::Intake> intake_;
+  http::Router router;
+};
+
 // Every route the app registers must be described in the OpenAPI document:
 // integrators generate clients from it, so an undocumented route is a bug.
-TEST(Routes, EveryRegisteredRouteIsInTheOpenApiDocument) {
-  testutil::TempDir dir;
-  store::Options options;
-  options.url = "sqlite:" + (dir.path() / "r.db").string();
-  auto db = store::Database::Open(options);
-  ASSERT_TRUE(db.ok()) << db.error().ToString();
-  core::metrics::Registry metrics;
-  engine::Engine engine(**db);
-  catalog::Catalog catalog(**db);
-  intake::Intake intake(**db, catalog, engine, {.files_dir = dir.path() / "files"});
-  http::Router router;
-  RegisterRoutes(router, {db->get(), &metrics, &engine, &catalog, &intake});
+TEST_F(AppRoutes, EveryRegisteredRouteIsInTheOpenApiDocument) {
   ASSERT_FALSE(router.routes().empty());
 
   core::Json doc = http::RenderOpenApi(router, {});
@@ -61,18 +74,7 @@ TEST(Routes, EveryRegisteredRouteIsInTheOpenApiDocument) {
 
 // The engine API's routes are all there, and the whole document is valid
 // OpenAPI 3.1 by the official JSON schema (tools/openapi-check, npm).
-TEST(Routes, OpenApiDocumentIsValidAndListsTheEngineApi) {
-  testutil::TempDir dir;
-  store::Options options;
-  options.url = "sqlite:" + (dir.path() / "r.db").string();
-  auto db = store::Database::Open(options);
-  ASSERT_TRUE(db.ok()) << db.error().ToString();
-  core::metrics::Registry metrics;
-  engine::Engine engine(**db);
-  catalog::Catalog catalog(**db);
-  intake::Intake intake(**db, catalog, engine, {.files_dir = dir.path() / "files"});
-  http::Router router;
-  RegisterRoutes(router, {db->get(), &metrics, &engine, &catalog, &intake});
+TEST_F(AppRoutes, OpenApiDocumentIsValidAndListsTheEngineApi) {
   core::Json doc = http::RenderOpenApi(router, {});
   for (const char* path : {"/api/v1/tenants/{tenant}/deployments", "/api/v1/tenants/{tenant}/process-instances",
                            "/api/v1/tenants/{tenant}/user-tasks/{id}/completion",
@@ -98,18 +100,7 @@ TEST(Routes, OpenApiDocumentIsValidAndListsTheEngineApi) {
 
 // Every route says who may call it: public, or a list of roles. A route added
 // without either fails here (and is refused at run time, 403 for everybody).
-TEST(Routes, EveryRouteDeclaresRolesOrIsPublic) {
-  testutil::TempDir dir;
-  store::Options options;
-  options.url = "sqlite:" + (dir.path() / "r.db").string();
-  auto db = store::Database::Open(options);
-  ASSERT_TRUE(db.ok()) << db.error().ToString();
-  core::metrics::Registry metrics;
-  engine::Engine engine(**db);
-  catalog::Catalog catalog(**db);
-  intake::Intake intake(**db, catalog, engine, {.files_dir = dir.path() / "files"});
-  http::Router router;
-  RegisterRoutes(router, {db->get(), &metrics, &engine, &catalog, &intake});
+TEST_F(AppRoutes, EveryRouteDeclaresRolesOrIsPublic) {
   for (const auto& route : router.routes()) {
     const auto& doc = route->doc;
     std::string name = route->method + " " + route->pattern;

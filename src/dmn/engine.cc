@@ -609,7 +609,9 @@ core::Result<std::unique_ptr<Engine>> Engine::Create(std::vector<Definitions> mo
 const Definitions& Engine::main() const { return impl_->defs[0]; }
 const std::vector<std::string>& Engine::problems() const { return impl_->problems; }
 
-EvalResult Engine::EvaluateDecision(std::string_view name, const feel::Context& inputs) const {
+// `variables`, when given, are the caller's whole scope (process variables):
+// decisions may read names they do not declare as input data.
+EvalResult Engine::Evaluate(std::string_view name, const feel::Context& inputs, bool as_variables) const {
   EvalResult r;
   const Impl::Model& m = *impl_->models[0];
   std::string id;
@@ -627,35 +629,19 @@ EvalResult Engine::EvaluateDecision(std::string_view name, const feel::Context& 
   s.st = &st;
   s.messages = &r.messages;
   s.inputs = &inputs;
+  if (as_variables) s.variables = feel::ScopeOf(inputs, m.base);
   r.value = impl_->EvalDecision(s, 0, id);
   r.ok = !s.failed;
   r.messages.insert(r.messages.end(), st.warnings().begin(), st.warnings().end());
   return r;
 }
 
+EvalResult Engine::EvaluateDecision(std::string_view name, const feel::Context& inputs) const {
+  return Evaluate(name, inputs, false);
+}
+
 EvalResult Engine::EvaluateDecisionWithVariables(std::string_view name, const feel::Context& variables) const {
-  EvalResult r;
-  const Impl::Model& m = *impl_->models[0];
-  std::string id;
-  for (const auto& d : m.defs->decisions) {
-    if (d.name == name || d.id == name) id = d.id;
-  }
-  if (id.empty()) {
-    r.ok = false;
-    r.messages.push_back("no decision named '" + std::string(name) + "'");
-    return r;
-  }
-  EvalState st;
-  st.budget = kEvaluationBudget;
-  Impl::Session s;
-  s.st = &st;
-  s.messages = &r.messages;
-  s.inputs = &variables;
-  s.variables = feel::ScopeOf(variables, m.base);
-  r.value = impl_->EvalDecision(s, 0, id);
-  r.ok = !s.failed;
-  r.messages.insert(r.messages.end(), st.warnings().begin(), st.warnings().end());
-  return r;
+  return Evaluate(name, variables, true);
 }
 
 EvalResult Engine::EvaluateAll(const feel::Context& inputs) const {

@@ -79,6 +79,7 @@ class Engine {
   struct Impl;
 
  private:
+  EvalResult Evaluate(std::string_view name, const feel::Context& inputs, bool as_variables) const;
   explicit Engine(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -68,6 +68,28 @@ core::Result<JobRow> LoadJob(Tx& tx, const std::string& tenant, const std::strin
   return j;
 }
 
+constexpr std::string_view kUserTaskCols =
+    "SELECT task_id, instance_id, element_id, name, assignee, candidate_groups, candidate_users, "
+    "due_at, follow_up_at, form_key, created_at FROM engine_user_tasks ";
+
+core::Result<UserTask> UserTaskFromRow(const Row& r) {
+  UserTask t;
+  t.task_id = r.Text(0);
+  t.instance_id = r.Text(1);
+  t.element_id = r.Text(2);
+  t.name = r.Text(3);
+  if (!r.IsNull(4)) t.assignee = r.Text(4);
+  AW_ASSIGN_OR_RETURN(Json groups, ParseStoredJson(r.Text(5)));
+  AW_ASSIGN_OR_RETURN(Json users, ParseStoredJson(r.Text(6)));
+  t.candidate_groups = groups.get<std::vector<std::string>>();
+  t.candidate_users = users.get<std::vector<std::string>>();
+  if (!r.IsNull(7)) t.due = core::FromUnixMillis(r.Int(7));
+  if (!r.IsNull(8)) t.follow_up = core::FromUnixMillis(r.Int(8));
+  t.form_key = r.Text(9);
+  t.created = core::FromUnixMillis(r.Int(10));
+  return t;
+}
+
 }  // namespace
 
 Engine::Engine(store::Database& db, EngineOptions options)
@@ -831,31 +853,17 @@ core::Result<InstanceInfo> Engine::GetInstance(std::string_view tenant, std::str
 
 core::Result<std::vector<UserTask>> Engine::ListUserTasks(std::string_view tenant, std::string_view instance_id) {
   return db_.Read([&](Tx& tx) -> core::Result<std::vector<UserTask>> {
-    std::string_view cols = "SELECT task_id, instance_id, element_id, name, assignee, candidate_groups, candidate_users, "
-                            "due_at, follow_up_at, form_key, created_at FROM engine_user_tasks ";
+    std::string cols(kUserTaskCols);
     std::vector<Row> rows;
     if (instance_id.empty()) {
-      AW_ASSIGN_OR_RETURN(rows, tx.Query(std::string(cols) + "WHERE tenant_id = $1 ORDER BY task_id", {tenant}));
+      AW_ASSIGN_OR_RETURN(rows, tx.Query(cols + "WHERE tenant_id = $1 ORDER BY task_id", {tenant}));
     } else {
-      AW_ASSIGN_OR_RETURN(rows, tx.Query(std::string(cols) + "WHERE tenant_id = $1 AND instance_id = $2 ORDER BY task_id",
+      AW_ASSIGN_OR_RETURN(rows, tx.Query(cols + "WHERE tenant_id = $1 AND instance_id = $2 ORDER BY task_id",
                                          {tenant, instance_id}));
     }
     std::vector<UserTask> out;
     for (const Row& r : rows) {
-      UserTask t;
-      t.task_id = r.Text(0);
-      t.instance_id = r.Text(1);
-      t.element_id = r.Text(2);
-      t.name = r.Text(3);
-      if (!r.IsNull(4)) t.assignee = r.Text(4);
-      AW_ASSIGN_OR_RETURN(Json groups, ParseStoredJson(r.Text(5)));
-      AW_ASSIGN_OR_RETURN(Json users, ParseStoredJson(r.Text(6)));
-      t.candidate_groups = groups.get<std::vector<std::string>>();
-      t.candidate_users = users.get<std::vector<std::string>>();
-      if (!r.IsNull(7)) t.due = core::FromUnixMillis(r.Int(7));
-      if (!r.IsNull(8)) t.follow_up = core::FromUnixMillis(r.Int(8));
-      t.form_key = r.Text(9);
-      t.created = core::FromUnixMillis(r.Int(10));
+      AW_ASSIGN_OR_RETURN(UserTask t, UserTaskFromRow(r));
       out.push_back(std::move(t));
     }
     return out;
@@ -929,27 +937,6 @@ core::Status CheckLimit(int limit) {
   return core::OkStatus();
 }
 
-core::Result<UserTask> UserTaskFromRow(const Row& r) {
-  UserTask t;
-  t.task_id = r.Text(0);
-  t.instance_id = r.Text(1);
-  t.element_id = r.Text(2);
-  t.name = r.Text(3);
-  if (!r.IsNull(4)) t.assignee = r.Text(4);
-  AW_ASSIGN_OR_RETURN(Json groups, ParseStoredJson(r.Text(5)));
-  AW_ASSIGN_OR_RETURN(Json users, ParseStoredJson(r.Text(6)));
-  t.candidate_groups = groups.get<std::vector<std::string>>();
-  t.candidate_users = users.get<std::vector<std::string>>();
-  if (!r.IsNull(7)) t.due = core::FromUnixMillis(r.Int(7));
-  if (!r.IsNull(8)) t.follow_up = core::FromUnixMillis(r.Int(8));
-  t.form_key = r.Text(9);
-  t.created = core::FromUnixMillis(r.Int(10));
-  return t;
-}
-
-constexpr std::string_view kUserTaskCols =
-    "SELECT task_id, instance_id, element_id, name, assignee, candidate_groups, candidate_users, "
-    "due_at, follow_up_at, form_key, created_at FROM engine_user_tasks ";
 
 // Rows were fetched with limit + 1: the extra row only says a next page exists.
 template <class T, class IdOf>
