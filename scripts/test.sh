@@ -86,6 +86,14 @@ fi
 e2e_db=$run_dir/e2e/amtsweg.db
 mkdir -p "$run_dir/e2e"
 port_file=$run_dir/e2e/port
+# The browser tests run against the demo municipality (as `make run` shows it);
+# the seed prints the staff passwords once, the tests sign in with them.
+if "$AMTSWEG_BINARY" demo seed --db "sqlite:$e2e_db" --dir "$root/demo/services" >"$run_dir/e2e/demo.txt" 2>&1; then
+  AMTSWEG_E2E_ORDNUNG_PASSWORD=$(awk '$1 == "ordnung" { print $3 }' "$run_dir/e2e/demo.txt")
+  export AMTSWEG_E2E_ORDNUNG_PASSWORD
+else
+  echo "  demo seed failed:"; sed 's/^/    /' "$run_dir/e2e/demo.txt"
+fi
 AMTSWEG_LOG_LEVEL=warn "$AMTSWEG_BINARY" serve --db "sqlite:$e2e_db" --port 0 --port-file "$port_file" \
   --static-dir "$root/web/dist" >"$run_dir/e2e/server.log" 2>&1 &
 server_pid=$!

@@ -82,7 +82,20 @@ def form(id_, components, **props):
     return s
 
 
+def unique_ids(components, prefix=()):
+    """form-js needs ids unique in the whole form: qualify them by the path of
+    the groups and lists they sit in."""
+    for c in components:
+        path = prefix + ((c['path'],) if c.get('path') else ())
+        if 'key' in c:
+            c['id'] = 'f_' + '_'.join(prefix + (c['key'].replace('.', '_'),))
+        elif c.get('type') in ('group', 'dynamiclist'):
+            c['id'] = ('g_' if c['type'] == 'group' else 'd_') + '_'.join(path)
+        unique_ids(c.get('components', []), path)
+
+
 def write(service, schema):
+    unique_ids(schema['components'])
     d = os.path.join(OUT, service)
     os.makedirs(d, exist_ok=True)
     with open(os.path.join(d, schema['id'] + '.form'), 'w', encoding='utf-8') as fh:

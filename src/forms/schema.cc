@@ -102,6 +102,7 @@ class Compiler {
 
  private:
   void Fail(const std::string& ptr, std::string msg) { errors.push_back({ptr, std::move(msg)}); }
+  std::set<std::string> seen_ids_;
 
   std::string Who(const Component& c) const {
     return c.id.empty() ? "component at " + c.schema_pointer : "component '" + c.id + "'";
@@ -251,7 +252,14 @@ class Compiler {
       return false;
     }
     c.raw = j;
-    if (auto id = j.find("id"); id != j.end() && id->is_string()) c.id = *id;
+    if (auto id = j.find("id"); id != j.end() && id->is_string()) {
+      c.id = *id;
+      // form-js refuses a form whose component ids repeat ("form field with id
+      // <x> already exists"); refuse it here too, before a citizen sees it.
+      if (!c.id.empty() && !seen_ids_.insert(c.id).second) {
+        Fail(ptr + "/id", "component id '" + c.id + "' is used twice; ids must be unique in the form");
+      }
+    }
     auto type_it = j.find("type");
     if (type_it == j.end() || !type_it->is_string()) {
       Fail(ptr + "/type", Who(c) + ": \"type\" missing or not a string");

@@ -62,6 +62,16 @@ TEST(FormSchema, UnknownComponentTypeNamesTheComponent) {
   EXPECT_NE(form.error().details()[0].message.find("slider"), std::string::npos);
 }
 
+TEST(FormSchema, RepeatedComponentIdsAreRefusedAsFormJsRefusesThem) {
+  auto f = ParseForm(R"({"type":"default","components":[
+    {"type":"group","id":"g1","path":"a","components":[{"type":"textfield","id":"f_strasse","key":"strasse"}]},
+    {"type":"group","id":"g2","path":"b","components":[{"type":"textfield","id":"f_strasse","key":"strasse"}]}]})");
+  ASSERT_FALSE(f.ok());
+  ASSERT_EQ(f.error().details().size(), 1u) << f.error().ToString();
+  EXPECT_EQ(f.error().details()[0].pointer, "/components/1/components/0/id");
+  EXPECT_NE(f.error().details()[0].message.find("f_strasse"), std::string::npos);
+}
+
 TEST(FormSchema, UnknownPropertiesAreKeptButIgnored) {
   auto form = ParseForm(Wrap(R"({"type":"textfield","id":"a","key":"a","layout":{"columns":8},"x-custom":1})"));
   ASSERT_TRUE(form.ok()) << form.error().ToString();

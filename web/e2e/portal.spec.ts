@@ -1,0 +1,111 @@
+import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+// The citizen portal and the staff workspace of the demo municipality
+// (scripts/test.sh seeds "Amt Musterland" before the server starts).
+
+async function noAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+
+const plakatierung = {
+  antragsteller: { name: 'Heimatverein Musterdorf e. V.', strasse: 'Dorfstraße 3', plz: '24999', ort: 'Musterdorf', email: 'vorstand@heimatverein.example', telefon: '+49 4600 1234' },
+  zweck: 'gewerblich',
+  veranstaltung: 'Hoffest mit Flohmarkt',
+  zeitraum: { von: '2027-05-01', bis: '2027-05-10' },
+  plakate: { anzahl: 20, groesse: 'A1' },
+  standorte: [{ strasse: 'Dorfstraße', anzahl: 20 }],
+  verantwortlich: { name: 'Jürgen Jäger', telefon: '+49 170 1234567' },
+  bestaetigung: true,
+};
+
+test('the start page lists Amt Musterland and leads to its services', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Amt Musterland' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Online-Dienste: Amt Musterland');
+  await expect(page.locator('.service-list > li')).toHaveCount(3);
+  await noAxeViolations(page);
+});
+
+test('the service finder narrows the list as one types, umlauts and case ignored', async ({ page }) => {
+  await page.goto('/amt-musterland');
+  await expect(page.locator('.service-list > li')).toHaveCount(3);
+  await page.getByLabel('Leistung suchen').fill('aufgrabe');
+  await expect(page.locator('.service-list > li')).toHaveCount(1);
+  await expect(page.getByRole('status').filter({ hasText: 'Leistungen' })).toHaveText('1 Leistungen');
+  await page.getByLabel('Leistung suchen').fill('VORKAUFSRECHT');
+  await expect(page.locator('.service-list > li')).toHaveCount(1);
+});
+
+test('a service page states fees, legal basis and time, then opens the form', async ({ page }) => {
+  await page.goto('/amt-musterland');
+  await page.getByRole('link', { name: 'Plakatierung (Sondernutzung)' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Plakatierung (Sondernutzung)');
+  await expect(page.locator('.facts')).toContainText('§ 21 Straßen- und Wegegesetz');
+  await expect(page.locator('.facts')).toContainText('etwa 10 Tage');
+  await noAxeViolations(page);
+  await page.getByRole('link', { name: 'Antrag stellen' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Antrag: Plakatierung (Sondernutzung)');
+  await expect(page.getByLabel('Veranstaltung oder Wahl')).toBeVisible();
+  await noAxeViolations(page);
+  // Going on without answers: the browser-side check lists what is missing.
+  await page.getByRole('button', { name: 'Weiter zur Prüfung' }).click();
+  await expect(page.locator('.error-summary')).toBeFocused();
+  await expect(page.locator('.error-summary li').first()).toBeVisible();
+});
+
+test('in English the form shows its English labels', async ({ page }) => {
+  await page.goto('/amt-musterland/leistungen/musterland-plakatierung/antrag');
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByLabel('Event or election')).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+});
+
+test('a submission shows its status by tracking code, without personal data', async ({ page, request }) => {
+  const r = await request.post('/api/v1/services/musterland-plakatierung/submissions', { data: plakatierung });
+  expect(r.status()).toBe(201);
+  const receipt = (await r.json()) as { trackingCode: string };
+  await page.goto('/amt-musterland');
+  await page.getByLabel('Vorgangsnummer').fill(receipt.trackingCode.toLowerCase());
+  await page.getByRole('button', { name: 'Stand anzeigen' }).click();
+  await expect(page.locator('#submission-status dd[data-stage]')).toHaveAttribute('data-stage', 'received');
+  await expect(page.locator('main')).not.toContainText('Heimatverein');
+  await noAxeViolations(page);
+});
+
+test('an unknown tracking code is reported, not an error page', async ({ page }) => {
+  await page.goto('/amt-musterland/status/ABCD-EFGH-JKMN');
+  await expect(page.getByRole('alert')).toContainText('keinen Antrag');
+});
+
+test('a case worker signs in and finds the application in the Ordnungsamt inbox', async ({ page, request }) => {
+  const password = process.env['AMTSWEG_E2E_ORDNUNG_PASSWORD'];
+  expect(password, 'scripts/test.sh passes the demo password').toBeTruthy();
+  const r = await request.post('/api/v1/services/musterland-plakatierung/submissions', { data: plakatierung });
+  expect(r.status()).toBe(201);
+
+  await page.goto('/arbeitsplatz/amt-musterland');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Anmeldung für Mitarbeitende');
+  await noAxeViolations(page);
+  await page.getByLabel('Passwort').fill('falsch');
+  await page.getByLabel('Benutzername').fill('ordnung');
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await expect(page.locator('.error-summary')).toContainText('stimmen nicht');
+
+  await page.getByLabel('Passwort').fill(password ?? '');
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Posteingang');
+  await page.getByRole('button', { name: 'Meine Fachbereiche' }).click();
+  const task = page.getByRole('link', { name: 'Antrag prüfen' }).first();
+  await expect(task).toBeVisible();
+  await noAxeViolations(page);
+  await task.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Antrag prüfen');
+  await page.getByRole('button', { name: 'Übernehmen' }).click();
+  await expect(page.locator('#task-assignee')).toHaveText('ordnung');
+  // The case data the process carries, with the fee from the DMN decision.
+  await expect(page.locator('pre.result')).toContainText('"gebuehr": 25');
+});
