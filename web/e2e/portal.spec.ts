@@ -109,3 +109,23 @@ test('a case worker signs in and finds the application in the Ordnungsamt inbox'
   // The case data the process carries, with the fee from the DMN decision.
   await expect(page.locator('pre.result')).toContainText('"gebuehr": 25');
 });
+
+test('the designer asks for a sign-in, then opens a deployed process in bpmn-js', async ({ page }) => {
+  await page.goto('/designer/amt-musterland');
+  await expect(page.getByRole('status').filter({ hasText: 'Bitte melden Sie sich an' })).toBeVisible();
+  await noAxeViolations(page);
+  await page.getByRole('link', { name: 'Anmeldung für Mitarbeitende' }).click();
+  await page.getByLabel('Benutzername').fill('ordnung');
+  await page.getByLabel('Passwort').fill(process.env['AMTSWEG_E2E_ORDNUNG_PASSWORD'] ?? '');
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Posteingang');
+
+  await page.goto('/designer/amt-musterland');
+  const processes = page.locator('section', { has: page.getByRole('heading', { name: 'Prozesse (BPMN)' }) });
+  await expect(processes.getByRole('link')).toHaveCount(3);
+  await noAxeViolations(page);
+  await processes.getByRole('link', { name: 'aufgrabegenehmigung' }).click();
+  // The deployed file, byte for byte from the server, rendered by bpmn-js.
+  await expect(page.locator('[data-element-id="vollstaendigkeit"]')).toBeVisible({ timeout: 15_000 });
+  await expect(page.locator('[data-element-id="warten"]')).toBeVisible();
+});

@@ -5,6 +5,7 @@ import { lazy, useLocation, useRoute } from 'preact-iso';
 import { useEffect, useState } from 'preact/hooks';
 import { Layout } from '../components/Layout';
 import { LoadError, Loading } from '../components/Loading';
+import { ApiError } from '../lib/api';
 import { useLang } from '../lib/i18n';
 import { definitionXml, latest, listDefinitions, type Definition } from './model_api';
 
@@ -34,18 +35,28 @@ function DesignerHome({ tenant }: { tenant: string }) {
   const { route } = useLocation();
   const [defs, setDefs] = useState<Definition[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [signedOut, setSignedOut] = useState(false);
   const [newName, setNewName] = useState('');
   const [newKind, setNewKind] = useState<Kind>('process');
   const load = () => {
     setError(null);
-    listDefinitions(tenant).then((d) => setDefs(latest(d)), (e: unknown) => setError(String(e)));
+    listDefinitions(tenant).then((d) => setDefs(latest(d)), (e: unknown) => {
+      // The designer shares the staff session of the workspace.
+      if (e instanceof ApiError && (e.problem.status === 401 || e.problem.status === 403)) setSignedOut(true);
+      else setError(String(e));
+    });
   };
   useEffect(load, [tenant]);
   const groups: [Kind, string][] = [['process', t('designerProcesses')], ['decision', t('designerDecisions')], ['form', t('designerForms')]];
   return (
     <Layout title={t('designerTitle')} home={`/${tenant}`}>
       <h1>{t('designerTitle')}</h1>
-      {error ? <LoadError message={t('designerLoadFailed')} retry={load} /> : defs === null ? <Loading /> : (
+      {signedOut ? (
+        <div class="notice" role="status">
+          <p>{t('designerSignIn')}</p>
+          <p><a href={`/arbeitsplatz/${tenant}`}>{t('loginTitle')}</a></p>
+        </div>
+      ) : error ? <LoadError message={t('designerLoadFailed')} retry={load} /> : defs === null ? <Loading /> : (
         groups.map(([k, label]) => (
           <section key={k} aria-labelledby={`h-${k}`}>
             <h2 id={`h-${k}`}>{label}</h2>

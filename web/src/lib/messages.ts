@@ -143,6 +143,7 @@ export const messages = {
     stageInProgress: 'In Bearbeitung',
     stageCompleted: 'Abgeschlossen',
     stageClosed: 'Beendet',
+    designerSignIn: 'Der Designer ist für angemeldete Prozessdesignerinnen und -designer. Bitte melden Sie sich an und kehren Sie dann hierher zurück.',
     networkError: 'Keine Verbindung zum Server. Ihre Eingaben bleiben erhalten; bitte versuchen Sie es erneut.',
   },
   en: {
@@ -287,6 +288,7 @@ export const messages = {
     stageInProgress: 'In progress',
     stageCompleted: 'Completed',
     stageClosed: 'Closed',
+    designerSignIn: 'The designer is for signed-in process designers. Please sign in, then come back here.',
     networkError: 'No connection to the server. Your entries are kept; please try again.',
   },
 } as const satisfies Record<'de' | 'en', Record<string, string>>;
