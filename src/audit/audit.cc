@@ -1,5 +1,7 @@
 #include "audit/audit.h"
 
+#include "core/hash.h"
+
 #include <sodium.h>
 
 #include <fmt/format.h>
@@ -9,17 +11,6 @@ namespace {
 
 const std::string kZeroHash(64, '0');
 constexpr int kVerifyPage = 2000;
-
-std::string Hex(const unsigned char* p, size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * n);
-  for (size_t i = 0; i < n; ++i) {
-    out += kHex[p[i] >> 4];
-    out += kHex[p[i] & 15];
-  }
-  return out;
-}
 
 // "<len>:<bytes>," so that a field's end can never be mistaken for another's start.
 void Field(crypto_hash_sha256_state& st, std::string_view v) {
@@ -112,7 +103,7 @@ std::string EntryHash(const StoredEntry& e) {
   Field(st, e.prev_hash);
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&st, digest);
-  return Hex(digest, sizeof(digest));
+  return core::HexLower(digest, sizeof(digest));
 }
 
 core::Result<int64_t> Append(store::Tx& tx, const Entry& entry, core::Timestamp at) {

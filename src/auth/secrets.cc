@@ -37,24 +37,6 @@ std::string Sha256Raw(std::string_view data) {
 }
 }  // namespace
 
-std::string Sha256Hex(std::string_view data) {
-  std::string digest = Sha256Raw(data);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(64);
-  for (unsigned char b : digest) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
-
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  if (a.empty()) return true;
-  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 std::string CsrfTokenFor(std::string_view session_secret) {
   std::string input = "amtsweg-csrf-v1:";
   input += session_secret;

@@ -2,6 +2,8 @@
 // tokens, on libsodium. Thread-safe (libsodium's RNG is).
 #pragma once
 
+#include "core/hash.h"
+
 #include <string>
 #include <string_view>
 
@@ -16,13 +18,11 @@ void EnsureSodium();
 
 // `bytes` random bytes as unpadded base64url (32 bytes → 43 characters).
 std::string RandomSecret(size_t bytes = 32);
-// Lower-case hex SHA-256 of `data`.
-std::string Sha256Hex(std::string_view data);
 // Unpadded base64url of `data`.
 std::string Base64Url(std::string_view data);
-// Equality in time independent of where the inputs differ (sodium_memcmp);
-// different lengths compare unequal at once (lengths are not secret here).
-bool ConstantTimeEquals(std::string_view a, std::string_view b);
+// SHA-256 hex and constant-time comparison are core's.
+using core::ConstantTimeEquals;
+using core::Sha256Hex;
 
 // The CSRF token of a session: derived from the session's secret, so it is
 // bound to the session, changes with it, and needs no storage; the stored

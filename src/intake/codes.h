@@ -3,6 +3,8 @@
 // from libsodium (randombytes_buf). Thread-safe.
 #pragma once
 
+#include "core/hash.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,10 +23,8 @@ std::optional<std::string> NormalizeTrackingCode(std::string_view input);
 // `bytes` random bytes in Crockford base32 (lower-case): secrets for links.
 std::string NewSecret(size_t bytes = 20);
 
-// Lower-case hex SHA-256 of `data`.
-std::string Sha256Hex(std::string_view data);
-
-// Constant-time comparison of two strings of equal length (false otherwise).
-bool ConstantTimeEquals(std::string_view a, std::string_view b);
+// SHA-256 hex and constant-time comparison are core's.
+using core::ConstantTimeEquals;
+using core::Sha256Hex;
 
 }  // namespace amtsweg::intake

@@ -1,5 +1,7 @@
 #include "store/migrations.h"
 
+#include "core/hash.h"
+
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -81,18 +83,7 @@ core::Status BeginLocked(internal::Connection& c) {
 
 }  // namespace
 
-std::string MigrationChecksum(std::string_view sql) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(sql.data()), sql.size());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * sizeof(digest));
-  for (unsigned char b : digest) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
+std::string MigrationChecksum(std::string_view sql) { return core::Sha256Hex(sql); }
 
 core::Result<std::vector<Migration>> EmbeddedMigrations(Dialect dialect) {
   std::vector<Migration> out;
