@@ -5,7 +5,14 @@ import preact from '@preact/preset-vite';
 // under /assets/ get long-lived immutable caching there.
 export default defineConfig({
   plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false })],
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022' },
+  build: {
+    outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022',
+    // terser with two compress passes ships about 4% less than esbuild's
+    // minifier (the form renderer: 116.6 -> 111.6 KB brotli), which matters
+    // for a citizen's first form on a phone.
+    minify: 'terser',
+    terserOptions: { module: true, compress: { passes: 2 }, format: { comments: false } },
+  },
   server: { proxy: { '/api': 'http://127.0.0.1:8080', '/healthz': 'http://127.0.0.1:8080', '/readyz': 'http://127.0.0.1:8080' } },
   test: { include: ['src/**/*.test.{ts,tsx}'], environment: 'node' },
 });

@@ -633,7 +633,8 @@ class Session : public std::enable_shared_from_this<Session> {
         const StaticFiles* files = server_.static_files();
         std::optional<Response> file;
         if (files && (request_.method == "HEAD" || request_.method == "GET")) {
-          file = files->Serve(request_.path, request_.headers.Get("If-None-Match").value_or(""));
+          file = files->Serve(request_.path, request_.headers.Get("If-None-Match").value_or(""),
+                              request_.headers.Get("Accept-Encoding").value_or(""));
         }
         if (file) {
           metrics_ = &server_.static_metrics();

@@ -91,6 +91,37 @@ bool NoneMatchHits(std::string_view header, std::string_view etag) {
 
 }  // namespace
 
+bool AcceptsCoding(std::string_view header, std::string_view wanted) {
+  bool named = false, refused = false, star = false;
+  while (!header.empty()) {
+    size_t comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    size_t semi = item.find(';');
+    std::string_view coding = item.substr(0, semi);
+    std::string_view params = semi == std::string_view::npos ? std::string_view() : item.substr(semi + 1);
+    auto trim = [](std::string_view t) {
+      while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+      while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+      return t;
+    };
+    coding = trim(coding);
+    // q=0, q=0.0, q=0.000 refuse; any other weight accepts.
+    bool zero = false;
+    params = trim(params);
+    if (params.size() >= 2 && (params[0] == 'q' || params[0] == 'Q') && params[1] == '=') {
+      std::string_view q = trim(params.substr(2));
+      zero = !q.empty() && q[0] == '0' && q.find_first_not_of("0.", 0) == std::string_view::npos;
+    }
+    if (EqualsIgnoreCase(coding, wanted) || (wanted == "gzip" && EqualsIgnoreCase(coding, "x-gzip"))) {
+      (zero ? refused : named) = true;
+    } else if (coding == "*" && !zero) {
+      star = true;
+    }
+  }
+  return !refused && (named || star);
+}
+
 std::string_view ContentTypeFor(std::string_view path) {
   size_t slash = path.rfind('/');
   std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
@@ -161,22 +192,43 @@ std::optional<StaticFiles::Entry> StaticFiles::Load(const std::string& rel) cons
   return e;
 }
 
-Response StaticFiles::Answer(const Entry& e, std::string_view rel, bool immutable,
-                             std::string_view if_none_match) const {
+Response StaticFiles::Answer(const Entry& e, std::string_view rel, bool immutable, std::string_view if_none_match,
+                             std::string_view accept_encoding) const {
+  // The precompressed twin the client takes, brotli first, if it is current.
+  struct Twin {
+    std::string_view coding, suffix;
+  };
+  static constexpr Twin kTwins[] = {{"br", ".br"}, {"gzip", ".gz"}};
+  std::optional<Entry> gz;
+  std::string_view coding;
+  for (const Twin& t : kTwins) {
+    if (accept_encoding.empty() || !AcceptsCoding(accept_encoding, t.coding)) continue;
+    gz = Load(std::string(rel).append(t.suffix));
+    if (gz && gz->mtime_ns >= e.mtime_ns) {
+      coding = t.coding;
+      break;
+    }
+    gz.reset();
+  }
   Response r;
-  r.headers.Add("ETag", e.etag);
+  std::string etag = e.etag;
+  if (gz) etag.insert(etag.size() - 1, "-" + std::string(coding));
+  r.headers.Add("ETag", etag);
   r.headers.Add("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
-  if (!if_none_match.empty() && NoneMatchHits(if_none_match, e.etag)) {
+  r.headers.Add("Vary", "Accept-Encoding");
+  if (!if_none_match.empty() && NoneMatchHits(if_none_match, etag)) {
     r.status = 304;
     return r;
   }
   r.status = 200;
   r.headers.Add("Content-Type", std::string(ContentTypeFor(rel)));
-  r.shared_body = e.content;
+  if (gz) r.headers.Add("Content-Encoding", std::string(coding));
+  r.shared_body = gz ? gz->content : e.content;
   return r;
 }
 
-std::optional<Response> StaticFiles::Serve(std::string_view path, std::string_view if_none_match) const {
+std::optional<Response> StaticFiles::Serve(std::string_view path, std::string_view if_none_match,
+                                           std::string_view accept_encoding) const {
   if (path.empty() || path[0] != '/') return std::nullopt;
   // Rebuild the relative path from its segments, refusing anything that could
   // climb out of the root or confuse the file system.
@@ -198,12 +250,12 @@ std::optional<Response> StaticFiles::Serve(std::string_view path, std::string_vi
   }
   bool under_assets = path.starts_with("/assets/");
   if (rel.empty()) rel = options_.index;
-  if (auto e = Load(rel)) return Answer(*e, rel, under_assets, if_none_match);
+  if (auto e = Load(rel)) return Answer(*e, rel, under_assets, if_none_match, accept_encoding);
 
   std::string_view api = options_.api_prefix;
   bool is_api = !api.empty() && (path.starts_with(api) || (api.back() == '/' && path == api.substr(0, api.size() - 1)));
   if (is_api || under_assets || last.find('.') != std::string_view::npos) return std::nullopt;
-  if (auto e = Load(options_.index)) return Answer(*e, options_.index, false, if_none_match);
+  if (auto e = Load(options_.index)) return Answer(*e, options_.index, false, if_none_match, accept_encoding);
   return std::nullopt;
 }
 

@@ -10,6 +10,12 @@
 // - No escape from the root: a decoded ".." or "." segment, a NUL or backslash
 //   is refused, and the resolved real path (symlinks followed) must lie inside
 //   the real root; otherwise nothing is served (the server answers 404).
+// - Precompressed files (like nginx's gzip_static/brotli_static): when the
+//   client accepts br (or gzip) and `<file>.br` (or `.gz`) exists beside the
+//   file and is not older than it, its bytes are sent with that
+//   Content-Encoding, the original's Content-Type and an ETag of its own;
+//   every answer says `Vary: Accept-Encoding`. The web build writes the twins
+//   (web/scripts/compress.mjs), so nothing is compressed per request.
 // - SPA fallback: a path that matches no file, is not under the API prefix or
 //   /assets/ and whose last segment has no '.' gets index.html (client routes
 //   like /portal/services/abc).
@@ -45,6 +51,10 @@ struct StaticFilesOptions {
 // "text/html; charset=utf-8" for "x/index.html"; "application/octet-stream" if unknown.
 std::string_view ContentTypeFor(std::string_view path);
 
+// Whether an Accept-Encoding value allows `coding` ("gzip", "br"; RFC 9110
+// 12.5.3): a member naming it or "*" whose q is not 0, and none with q=0.
+bool AcceptsCoding(std::string_view accept_encoding, std::string_view coding);
+
 class StaticFiles {
  public:
   // kNotFound: `root` does not exist. kInvalidArgument: not a directory.
@@ -52,8 +62,10 @@ class StaticFiles {
 
   // The answer for a GET/HEAD of the decoded `path` ("/assets/app.js") given
   // the request's If-None-Match value (may be empty): 200 with body, 304, or
-  // nullopt when there is nothing to serve.
-  std::optional<Response> Serve(std::string_view path, std::string_view if_none_match) const;
+  // nullopt when there is nothing to serve. `accept_encoding` is the request's
+  // Accept-Encoding value (may be empty).
+  std::optional<Response> Serve(std::string_view path, std::string_view if_none_match,
+                                std::string_view accept_encoding = {}) const;
 
   const std::string& root() const { return root_; }
 
@@ -69,7 +81,8 @@ class StaticFiles {
   StaticFiles(std::string root, StaticFilesOptions options) : root_(std::move(root)), options_(std::move(options)) {}
   // The file at `rel` (no leading '/') as a cache entry; nullopt if absent or outside the root.
   std::optional<Entry> Load(const std::string& rel) const;
-  Response Answer(const Entry& e, std::string_view rel, bool immutable, std::string_view if_none_match) const;
+  Response Answer(const Entry& e, std::string_view rel, bool immutable, std::string_view if_none_match,
+                  std::string_view accept_encoding) const;
 
   std::string root_;  // real path, no trailing '/'
   StaticFilesOptions options_;

@@ -137,5 +137,75 @@ TEST_F(StaticFilesTest, ChangedFileIsReloadedWithNewEtag) {
   EXPECT_EQ(before->Body(), "User-agent: *");  // a response in flight keeps its content
 }
 
+TEST(AcceptEncoding, CodingOnlyWhenOfferedWithNonZeroWeight) {
+  EXPECT_TRUE(AcceptsCoding("gzip", "gzip"));
+  EXPECT_TRUE(AcceptsCoding("gzip, deflate, br, zstd", "gzip"));
+  EXPECT_TRUE(AcceptsCoding("gzip, deflate, br, zstd", "br"));
+  EXPECT_TRUE(AcceptsCoding("br;q=1.0, GZIP;q=0.5", "gzip"));
+  EXPECT_TRUE(AcceptsCoding("*", "br"));
+  EXPECT_TRUE(AcceptsCoding("x-gzip", "gzip"));
+  EXPECT_FALSE(AcceptsCoding("", "gzip"));
+  EXPECT_FALSE(AcceptsCoding("identity", "gzip"));
+  EXPECT_FALSE(AcceptsCoding("br, deflate", "gzip"));
+  EXPECT_FALSE(AcceptsCoding("gzip, deflate", "br"));
+  EXPECT_FALSE(AcceptsCoding("gzip;q=0", "gzip"));
+  EXPECT_FALSE(AcceptsCoding("gzip; q=0.000, *", "gzip"));
+  EXPECT_FALSE(AcceptsCoding("*;q=0", "gzip"));
+  EXPECT_FALSE(AcceptsCoding("gzipper", "gzip"));
+}
+
+TEST_F(StaticFilesTest, PrecompressedTwinServedOnlyToGzipClients) {
+  Write(root_ / "assets" / "main-abc123.js.gz", "GZ-BYTES");
+  auto plain = files_->Serve("/assets/main-abc123.js", "", "br");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->Body(), "js");
+  EXPECT_FALSE(plain->headers.Get("Content-Encoding").has_value());
+  EXPECT_EQ(plain->headers.Get("Vary"), "Accept-Encoding");
+
+  auto gz = files_->Serve("/assets/main-abc123.js", "", "gzip, deflate");
+  ASSERT_TRUE(gz);
+  EXPECT_EQ(gz->status, 200);
+  EXPECT_EQ(gz->Body(), "GZ-BYTES");
+  EXPECT_EQ(gz->headers.Get("Content-Encoding"), "gzip");
+  EXPECT_EQ(gz->headers.Get("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(gz->headers.Get("Vary"), "Accept-Encoding");
+  // The two representations have different validators.
+  std::string gz_etag(*gz->headers.Get("ETag"));
+  EXPECT_NE(gz_etag, *plain->headers.Get("ETag"));
+  EXPECT_EQ(files_->Serve("/assets/main-abc123.js", gz_etag, "gzip")->status, 304);
+  EXPECT_EQ(files_->Serve("/assets/main-abc123.js", gz_etag, "")->status, 200);
+}
+
+TEST_F(StaticFilesTest, BrotliPreferredOverGzipWhenBothAreAccepted) {
+  Write(root_ / "assets" / "main-abc123.js.gz", "GZ-BYTES");
+  Write(root_ / "assets" / "main-abc123.js.br", "BR-BYTES");
+  auto br = files_->Serve("/assets/main-abc123.js", "", "gzip, deflate, br");
+  ASSERT_TRUE(br);
+  EXPECT_EQ(br->Body(), "BR-BYTES");
+  EXPECT_EQ(br->headers.Get("Content-Encoding"), "br");
+  auto gz = files_->Serve("/assets/main-abc123.js", "", "gzip");
+  ASSERT_TRUE(gz);
+  EXPECT_EQ(gz->Body(), "GZ-BYTES");
+  EXPECT_NE(*gz->headers.Get("ETag"), *br->headers.Get("ETag"));
+  auto refused = files_->Serve("/assets/main-abc123.js", "", "br;q=0, gzip");
+  EXPECT_EQ(refused->headers.Get("Content-Encoding"), "gzip");
+}
+
+TEST_F(StaticFilesTest, StaleTwinAndSpaFallbackTwin) {
+  // A .gz older than its file (a rebuild that did not compress) is ignored.
+  Write(root_ / "robots.txt.gz", "OLD");
+  fs::last_write_time(root_ / "robots.txt.gz", fs::last_write_time(root_ / "robots.txt") - std::chrono::hours(1));
+  auto r = files_->Serve("/robots.txt", "", "gzip");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->Body(), "User-agent: *");
+  EXPECT_FALSE(r->headers.Get("Content-Encoding").has_value());
+  // Client routes get index.html and, for gzip clients, its twin.
+  Write(root_ / "index.html.gz", "GZ-INDEX");
+  auto page = files_->Serve("/amt/leistungen/x", "", "gzip");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->Body(), "GZ-INDEX");
+  EXPECT_EQ(page->headers.Get("Content-Type"), "text/html; charset=utf-8");
+}
+
 }  // namespace
 }  // namespace amtsweg::http

@@ -1,0 +1,138 @@
+// Page-load figures of the portal (issue 8), measured in Debian's chromium
+// with the browser's own performance timing under a throttled mobile profile:
+// JavaScript shipped (bytes on the wire, i.e. gzip, and decoded), first
+// contentful paint, time to interactive and the moment the page's content is
+// usable. Run by `make bench` (scripts/bench.sh) against a real `amtsweg serve`
+// with the demo municipality.
+//
+// Profile: Lighthouse's "Slow 4G, mid-tier mobile" as DevTools applies it —
+// 562.5 ms request latency, 1,474.56 kbit/s down, 607.5 kbit/s up, CPU slowed
+// down 4x — and a 412x823 viewport. Every run starts with an empty cache.
+//
+// Time to interactive follows Lighthouse's definition: after FCP, the first
+// window of 5 s without long tasks (> 50 ms) and with at most two requests in
+// flight; TTI is the end of the last long task before that window (or FCP).
+// "interactive" is TTI, but not before the page's content (the form's fields)
+// is visible — a form page is not usable before its form is there.
+//
+// Usage: node bench/perf.mjs --url http://127.0.0.1:PORT [--runs 5] [--json]
+import { chromium } from 'playwright-core';
+
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
+};
+const base = opt('url', process.env.AMTSWEG_E2E_URL ?? 'http://127.0.0.1:8080');
+const runs = Number(opt('runs', '5'));
+const tenant = opt('tenant', 'amt-musterland');
+const service = opt('service', 'musterland-plakatierung');
+
+const pages = [
+  { name: 'portal start (tenant)', path: `/${tenant}`, ready: 'main h1' },
+  { name: 'service page', path: `/${tenant}/leistungen/${service}`, ready: 'main h1' },
+  { name: 'form page', path: `/${tenant}/leistungen/${service}/antrag`, ready: '.fjs-form input, .fjs-form select, .fjs-form textarea' },
+];
+
+const profile = { latency: 562.5, download: (1474.56 * 1024) / 8, upload: (607.5 * 1024) / 8, cpu: 4 };
+const quietWindowMs = 5000;
+
+const collector = () => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, end: e.startTime + e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+};
+
+function median(xs) {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+}
+
+function timeToInteractive(fcp, longTasks, requests, end) {
+  // Candidate window starts: FCP and the end of every long task after it.
+  const starts = [fcp, ...longTasks.filter((t) => t.end > fcp).map((t) => t.end)].sort((a, b) => a - b);
+  for (const s of starts) {
+    const e = s + quietWindowMs;
+    if (longTasks.some((t) => t.end > s && t.start < e)) continue;
+    // At most two requests in flight at every moment of [s, e).
+    const points = [s, ...requests.flatMap((r) => [r.start, r.end]).filter((t) => t > s && t < e)];
+    const busy = points.some((p) => requests.filter((r) => r.start <= p && r.end > p).length > 2);
+    if (busy) continue;
+    if (e > end) return { tti: s, complete: false };
+    return { tti: s, complete: true };
+  }
+  return { tti: NaN, complete: false };
+}
+
+async function measure(browser, page) {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 }, locale: 'de-DE', isMobile: true, hasTouch: true });
+  const tab = await context.newPage();
+  await tab.addInitScript(collector);
+  const cdp = await context.newCDPSession(tab);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: profile.latency, downloadThroughput: profile.download, uploadThroughput: profile.upload,
+  });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
+  await tab.goto(base + page.path, { waitUntil: 'load', timeout: 120_000 });
+  await tab.waitForSelector(page.ready, { state: 'visible', timeout: 120_000 });
+  const readyAt = await tab.evaluate(() => performance.now());
+  // Let the quiet window pass so that TTI can be decided.
+  await tab.waitForTimeout(quietWindowMs + 500);
+  const data = await tab.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
+    const res = performance.getEntriesByType('resource');
+    const requests = [{ start: 0, end: nav.responseEnd }, ...res.map((r) => ({ start: r.startTime, end: r.responseEnd }))];
+    const js = res.filter((r) => new URL(r.name).pathname.endsWith('.js'));
+    return {
+      fcp, now: performance.now(), longTasks: window.__longTasks, requests,
+      jsWire: js.reduce((n, r) => n + r.encodedBodySize, 0),
+      jsDecoded: js.reduce((n, r) => n + r.decodedBodySize, 0),
+      jsFiles: js.length,
+      load: nav.loadEventEnd,
+    };
+  });
+  await context.close();
+  const { tti, complete } = timeToInteractive(data.fcp, data.longTasks, data.requests, data.now);
+  if (process.env.PERF_DEBUG) console.error(JSON.stringify({ page: page.path, tti, complete, readyAt, ...data }));
+  return { ...data, readyAt, tti, complete };
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+});
+const results = [];
+try {
+  for (const page of pages) {
+    const samples = [];
+    for (let i = 0; i < runs; i++) samples.push(await measure(browser, page));
+    results.push({
+      page: page.name, path: page.path, runs,
+      js_gzip_kb: +(median(samples.map((s) => s.jsWire)) / 1024).toFixed(1),
+      js_decoded_kb: +(median(samples.map((s) => s.jsDecoded)) / 1024).toFixed(1),
+      js_files: median(samples.map((s) => s.jsFiles)),
+      fcp_ms: Math.round(median(samples.map((s) => s.fcp))),
+      ready_ms: Math.round(median(samples.map((s) => s.readyAt))),
+      tti_ms: Math.round(median(samples.map((s) => s.tti))),
+      // Usable: Lighthouse's TTI, but not before the page's content (the form) is there.
+      interactive_ms: Math.round(median(samples.map((s) => Math.max(s.tti, s.readyAt)))),
+      interactive_max_ms: Math.round(Math.max(...samples.map((s) => Math.max(s.tti, s.readyAt)))),
+      tti_all_decided: samples.every((s) => s.complete),
+    });
+  }
+} finally {
+  await browser.close();
+}
+if (args.includes('--json')) {
+  console.log(JSON.stringify({ profile: 'Slow 4G (562.5 ms, 1.47 Mbit/s), CPU 4x', results }, null, 2));
+} else {
+  console.log('web: Slow 4G (562.5 ms RTT, 1.47 Mbit/s down), CPU 4x slower, 412x823, empty cache; medians of ' + runs + ' runs');
+  console.log('page                      js_wire_kb  js_kb  files  fcp_ms  ready_ms  tti_ms  interactive_ms  max');
+  for (const r of results) {
+    console.log(`${r.page.padEnd(25)} ${String(r.js_gzip_kb).padStart(10)} ${String(r.js_decoded_kb).padStart(6)} ${String(r.js_files).padStart(6)} ${String(r.fcp_ms).padStart(7)} ${String(r.ready_ms).padStart(9)} ${String(r.tti_ms).padStart(7)} ${String(r.interactive_ms).padStart(15)} ${String(r.interactive_max_ms).padStart(5)}${r.tti_all_decided ? '' : '  (quiet window not decided in every run)'}`);
+  }
+}
