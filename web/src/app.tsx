@@ -13,6 +13,7 @@ import { TenantPage } from './portal/TenantPage';
 const ApplyPage = lazy(() => import('./portal/ApplyPage').then((m) => m.ApplyPage));
 const WorkspacePage = lazy(() => import('./workspace/Workspace').then((m) => m.WorkspacePage));
 const DesignerPage = lazy(() => import('./designer/DesignerPage').then((m) => m.DesignerPage));
+const AdminPage = lazy(() => import('./admin/AdminPage').then((m) => m.AdminPage));
 
 export function App() {
   return (
@@ -23,6 +24,7 @@ export function App() {
             <Route path="/" component={StartPage} />
             <Route path="/designer/:tenant" component={DesignerPage} />
             <Route path="/designer/:tenant/:kind/:key" component={DesignerPage} />
+            <Route path="/verwaltung/:tenant" component={AdminPage} />
             <Route path="/arbeitsplatz/:tenant" component={WorkspacePage} />
             <Route path="/arbeitsplatz/:tenant/aufgaben/:task" component={WorkspacePage} />
             <Route path="/:tenant" component={TenantPage} />

@@ -5,6 +5,8 @@ import { createContext, type ComponentChildren } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import { messages, type Lang, type MessageKey } from './messages';
 
+export type { Lang, MessageKey };
+
 const LANG_KEY = 'amtsweg.lang';
 
 export function storedLang(): Lang {

@@ -32,7 +32,7 @@ export interface Task {
 
 const base = (t: string) => `/api/v1/tenants/${encodeURIComponent(t)}`;
 
-function useMe(tenant: string) {
+export function useMe(tenant: string) {
   const [me, setMe] = useState<StaffUser | null | 'loading'>('loading');
   const load = () => {
     api<Me>(`${base(tenant)}/session/me`).then((m) => {
@@ -55,7 +55,7 @@ export function WorkspacePage() {
   return task ? <TaskPage tenant={tenant} taskId={task} me={me} /> : <InboxPage tenant={tenant} me={me} onLogout={() => set(null)} />;
 }
 
-function LoginPage({ tenant, onLogin }: { tenant: string; onLogin: (u: StaffUser) => void }) {
+export function LoginPage({ tenant, onLogin }: { tenant: string; onLogin: (u: StaffUser) => void }) {
   const { t, lang } = useLang();
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
