@@ -359,6 +359,8 @@ Json CkanPackage(const TenantCatalog& c, const DatasetDef& d, const Publication&
                          {"size", static_cast<int64_t>(csv ? p.csv.size() : p.json.size())},
                          {"hash", ""},
                          {"cache_url", nullptr},
+                         {"cache_last_updated", nullptr},
+                         {"mimetype_inner", nullptr},
                          {"datastore_active", false},
                          {"created", Iso(p.issued)},
                          {"last_modified", Iso(p.modified)},
