@@ -193,8 +193,7 @@ http::RouteDoc CkanDoc(std::string summary, std::string op, std::vector<http::Pa
 
 }  // namespace
 
-void RegisterOpenDataRoutes(http::Router& router, OpenData& od) {
-  OpenData* o = &od;
+void RegisterOpenDataRoutes(http::Router& router, std::shared_ptr<OpenData> o) {
   const std::vector<http::ParamDoc> tenant_param{{.name = "tenant", .description = "tenant id"}};
 
   router.Get(
@@ -451,7 +450,12 @@ void RegisterOpenDataRoutes(http::Router& router, OpenData& od) {
         return CkanError(BaseUrl(r, nullptr), action, 400,
                          {{"__type", "Bad request"}, {"message", "Bad request - Action name not known: " + action}});
       },
-      CkanDoc("Any other CKAN action: 400 as CKAN answers an unknown action name", "ckanUnknownAction", {}));
+      [] {
+        http::RouteDoc d = CkanDoc("Any other CKAN action: 400 as CKAN answers an unknown action name",
+                                   "ckanUnknownAction", {});
+        d.path_params = {{.name = "action", .description = "a CKAN action name this server does not offer"}};
+        return d;
+      }());
 }
 
 }  // namespace amtsweg::api

@@ -3,6 +3,8 @@
 // CKAN action API v3 for harvesters and CKAN clients.
 #pragma once
 
+#include <memory>
+
 #include "http/router.h"
 
 namespace amtsweg::opendata {
@@ -11,7 +13,7 @@ class OpenData;
 
 namespace amtsweg::api {
 
-// Registers on `router` (`od` borrowed, outlives the server):
+// Registers on `router` (the handlers share `od`):
 //   GET  /api/v1/tenants/{tenant}/opendata              definition and publications (administrators, analysts)
 //   PUT  /api/v1/tenants/{tenant}/opendata              define datasets, deploy the schedule, publish (administrators)
 //   POST /api/v1/tenants/{tenant}/opendata/publication  recompute every dataset now (administrators)
@@ -20,6 +22,6 @@ namespace amtsweg::api {
 //   GET  /api/v1/opendata/{tenant}/catalog[.ttl|.jsonld]  DCAT-AP.de (public; /catalog negotiates by Accept)
 //   GET  /api/3/action/{package_list,package_show,package_search,organization_list,resource_show}
 //        CKAN 2.10 response shapes {help, success, result} / {help, success:false, error{__type, message}}
-void RegisterOpenDataRoutes(http::Router& router, opendata::OpenData& od);
+void RegisterOpenDataRoutes(http::Router& router, std::shared_ptr<opendata::OpenData> od);
 
 }  // namespace amtsweg::api

@@ -21,7 +21,7 @@ class OpenDataRoutes : public opendata::testing::OpenDataTest {
   void SetUp() override {
     OpenDataTest::SetUp();
     if (IsSkipped()) return;
-    RegisterOpenDataRoutes(router_, *od_);
+    RegisterOpenDataRoutes(router_, od_);
     http::Options o;
     o.port = 0;
     o.threads = 1;

@@ -31,7 +31,7 @@ class OpenDataTest : public engine::testing::EngineTest {
     catalog_ = std::make_unique<catalog::Catalog>(*db_, &clock_);
     auto t = catalog_->CreateTenant(catalog::testing::SampleTenant("amt-musterland"));
     ASSERT_TRUE(t.ok()) << t.error().ToString();
-    od_ = std::make_unique<OpenData>(*db_, *engine_, &clock_);
+    od_ = std::make_shared<OpenData>(*db_, *engine_, &clock_);
     Deploy(engine::testing::Model("instant", R"(<bpmn:startEvent id="s"/><bpmn:endEvent id="e"/>)" +
                                                  engine::testing::Flow("f", "s", "e")),
            "instant.bpmn", "amt-musterland");
@@ -65,7 +65,7 @@ class OpenDataTest : public engine::testing::EngineTest {
   }
 
   std::unique_ptr<catalog::Catalog> catalog_;
-  std::unique_ptr<OpenData> od_;
+  std::shared_ptr<OpenData> od_;
   int cases_ = 0;
 };
 
