@@ -15,6 +15,7 @@
 #include "catalog/catalog.h"
 #include "core/json.h"
 #include "engine/engine.h"
+#include "opendata/opendata.h"
 
 namespace amtsweg::app {
 namespace {
@@ -135,6 +136,17 @@ core::Status Seed(store::Database& db, const core::Config& cfg, const fs::path& 
                                            {"process", {{"id", s.dir}}},
                                            {"responsibility", {{"department", s.department}}}}));
   }
+  // Open data: the three statistics datasets, recomputed daily by the engine's timer.
+  opendata::OpenData open_data(db, engine);
+  AW_TRY(open_data.Define(
+      kTenant,
+      Json{{"minCount", 5},
+           {"licence", "http://dcat-ap.de/def/licenses/dl-by-de/2.0"},
+           {"contributorId", "http://dcat-ap.de/def/contributors/schleswigHolstein"},
+           {"datasets",
+            {{{"id", "antraege-monatlich"}, {"kind", "applications-monthly"}, {"keywords", {"Anträge", "Verwaltung"}}},
+             {{"id", "bearbeitungsdauer"}, {"kind", "processing-times"}, {"keywords", {"Bearbeitungsdauer"}}},
+             {{"id", "offene-antraege"}, {"kind", "backlog"}, {"keywords", {"Rückstand"}}}}}}));
   auth::Service accounts(db, cfg.auth, core::SystemClock::Instance());
   const std::vector<DemoUser> users = {
       {"admin", "Anna Admin", {"administrator"}, {}},
@@ -156,6 +168,7 @@ core::Status Seed(store::Database& db, const core::Config& cfg, const fs::path& 
                                 .departments = u.departments}));
     std::printf("  %-8s %-16s %s\n", u.login, u.roles.front().c_str(), password.c_str());
   }
+  std::printf("Open data: /api/v1/opendata/amt-musterland/catalog.ttl   CKAN: /api/3/action/package_list\n");
   std::printf("Portal: /amt-musterland   Workspace: /arbeitsplatz/amt-musterland   Designer: /designer/amt-musterland\n");
   return core::OkStatus();
 }

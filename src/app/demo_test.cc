@@ -88,6 +88,15 @@ TEST(Demo, SeedCreatesAmtMusterlandOnceAndItsServicesTakeApplications) {
                                                             : (*variables)["bewertung"];
   EXPECT_EQ(bewertung["gebuehr"], 25) << v->body;
   EXPECT_EQ(bewertung["tage"], 10) << v->body;
+
+  // The seeded open data: published at seeding, readable without login (DCAT-AP.de and CKAN).
+  auto ttl = http::Fetch({.url = base + "/api/v1/opendata/amt-musterland/catalog.ttl"});
+  ASSERT_TRUE(ttl.ok() && ttl->status == 200) << (ttl.ok() ? ttl->body : ttl.error().ToString());
+  EXPECT_NE(ttl->body.find("dcatde:contributorID <http://dcat-ap.de/def/contributors/schleswigHolstein>"),
+            std::string::npos);
+  auto packages = http::Fetch({.url = base + "/api/3/action/package_list"});
+  ASSERT_TRUE(packages.ok() && packages->status == 200);
+  EXPECT_NE(packages->body.find("amt-musterland--bearbeitungsdauer"), std::string::npos) << packages->body;
   EXPECT_EQ(server->Signal(SIGTERM), 0) << server->Output();
 }
 

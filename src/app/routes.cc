@@ -10,7 +10,9 @@
 #include "api/intake_api.h"
 #include "api/models_api.h"
 #include "api/ops.h"
+#include "api/opendata_api.h"
 #include "app/build_info.h"
+#include "opendata/opendata.h"
 
 namespace amtsweg::app {
 
@@ -26,6 +28,10 @@ void RegisterRoutes(http::Router& router, const RouteDeps& deps) {
   core::Clock& clock = deps.clock != nullptr ? *deps.clock : core::SystemClock::Instance();
   api::RegisterAuthRoutes(router, std::make_shared<auth::Service>(*deps.db, deps.auth, clock));
   api::RegisterAuditRoutes(router, deps.db);
+  // Open data (definition, downloads, DCAT-AP.de, CKAN); the publishing worker is registered by serve.
+  if (deps.engine != nullptr) {
+    api::RegisterOpenDataRoutes(router, std::make_shared<opendata::OpenData>(*deps.db, *deps.engine, deps.clock));
+  }
 }
 
 }  // namespace amtsweg::app

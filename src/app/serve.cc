@@ -13,6 +13,7 @@
 #include "catalog/catalog.h"
 #include "engine/engine.h"
 #include "intake/intake.h"
+#include "opendata/opendata.h"
 #include "core/log.h"
 #include "engine/scheduler.h"
 #include "http/server.h"
@@ -94,6 +95,9 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   // HTTP connector). Several serve processes may share one PostgreSQL database.
   engine::Engine engine(*db);
   RegisterHttpConnector(engine);
+  // The amtsweg:opendata-publish jobs of the tenants' timer processes (opendata/README.md).
+  opendata::OpenData opendata(*db, engine);
+  opendata.RegisterWorker();
   engine::Scheduler scheduler(engine);
   scheduler.Start();
   catalog::Catalog catalog(*db);
