@@ -332,7 +332,7 @@ std::vector<Change> DiffPackages(const Package& a, const Package& b) {
   const Manifest& ma = a.manifest;
   const Manifest& mb = b.manifest;
   auto field = [&](const char* what, const std::string& x, const std::string& y) {
-    if (x != y) out.push_back({"package", "", "changed", what, Arrow(what, Quote(x), Quote(y))});
+    if (x != y) out.push_back({"package", "", "changed", what, Quote(x) + " → " + Quote(y)});
   };
   field("name", ma.name, mb.name);
   field("version", ma.version, mb.version);
@@ -345,7 +345,7 @@ std::vector<Change> DiffPackages(const Package& a, const Package& b) {
   for (auto it = mb.service.begin(); it != mb.service.end(); ++it) texts.insert(it.key());
   for (const auto& k : texts) {
     Json x = ma.service.contains(k) ? ma.service[k] : Json(), y = mb.service.contains(k) ? mb.service[k] : Json();
-    if (x != y) out.push_back({"package", "", "changed", "service " + k, Arrow(k, Short(x), Short(y))});
+    if (x != y) out.push_back({"package", "", "changed", "service " + k, Short(x) + " → " + Short(y)});
   }
   // Parameters.
   for (const auto& p : ma.parameters) {

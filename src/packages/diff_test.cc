@@ -62,7 +62,7 @@ TEST(Diff, ReportsExactlyTheKnownChanges) {
 
   std::vector<Change> changes = DiffPackages(a, b);
   std::vector<Change> expected = {
-      {"package", "", "changed", "version", R"(version: "1" → "2")"},
+      {"package", "", "changed", "version", R"("1" → "2")"},
       {"parameter", "", "changed", "mindestgebuehr", "default: 25 → 30"},
       {"process", "bpmn/plakatierung.bpmn", "changed", R"(userTask pruefen "Antrag fachlich prüfen")",
        R"(name: "Antrag prüfen" → "Antrag fachlich prüfen")"},

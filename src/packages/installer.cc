@@ -6,6 +6,8 @@
 #include <pugixml.hpp>
 
 #include "audit/audit.h"
+#include "bpmn/importer.h"
+#include "bpmn/lint.h"
 #include "core/hash.h"
 #include "core/id.h"
 #include "packages/package_store.h"
@@ -132,6 +134,72 @@ core::Result<Json> Installer::ServiceParameters(std::string_view tenant, std::st
   AW_ASSIGN_OR_RETURN(Json binding, ParseStored(row->binding));
   AW_ASSIGN_OR_RETURN(Json values, ParseStored(row->values));
   return Json{{"packageName", row->package_name}, {"declarations", decls}, {"binding", binding}, {"values", values}};
+}
+
+// --- XProzess ------------------------------------------------------------------
+
+core::Result<Json> Installer::ImportXProzess(std::string_view tenant, const XProzessProcess& p, bool dry_run) {
+  AW_TRY(catalog_.GetTenant(tenant));
+  AW_ASSIGN_OR_RETURN(auto defs, bpmn::ImportBpmn(p.bpmn));
+  Json processes = Json::array();
+  bool executable = false;
+  for (const auto& proc : defs->processes) {
+    executable = executable || proc.is_executable;
+    processes.push_back({{"id", proc.id}, {"name", proc.name}, {"executable", proc.is_executable},
+                         {"elements", proc.nodes.size()}, {"flows", proc.flows.size()}});
+  }
+  // What stands between the reference model and an executable process: the
+  // lint's findings as if every process were executable.
+  int errors = 0, warnings = 0;
+  Json by_code = Json::object();
+  std::string as_executable = p.bpmn;
+  for (size_t at = 0; (at = as_executable.find("isExecutable=\"false\"", at)) != std::string::npos;) {
+    as_executable.replace(at, 21, "isExecutable=\"true\"");
+  }
+  AW_ASSIGN_OR_RETURN(auto exec_defs, bpmn::ImportBpmn(as_executable));
+  for (const auto& f : bpmn::Lint(*exec_defs)) {
+    (f.severity == bpmn::Severity::kError ? errors : warnings)++;
+    by_code[f.code] = by_code.value(f.code, 0) + 1;
+  }
+  Json report{{"id", p.id},
+              {"version", p.version},
+              {"name", p.name},
+              {"definition", p.definition},
+              {"legalBases", p.legal_bases},
+              {"model", {{"file", p.bpmn_file}, {"bytes", p.bpmn.size()}, {"sha256", core::Sha256Hex(p.bpmn)}}},
+              {"processes", processes},
+              {"lint", {{"errors", errors}, {"warnings", warnings}, {"byCode", by_code}}},
+              {"notTaken", p.skipped},
+              {"deployment", nullptr}};
+  if (dry_run) return report;
+  if (executable) {
+    AW_ASSIGN_OR_RETURN(engine::Deployment dep, engine_.Deploy(tenant, {{p.id + ".bpmn", p.bpmn}}));
+    Json defs_json = Json::array();
+    for (const auto& d : dep.definitions) defs_json.push_back({{"kind", d.kind}, {"id", d.id}, {"version", d.version}});
+    report["deployment"] = {{"id", dep.deployment_id}, {"definitions", defs_json}};
+  }
+  internal::ReferenceModelRow row{p.id, p.version.empty() ? "-" : p.version, p.name, p.bpmn, core::DumpJson(report),
+                                  core::ToUnixMillis(Now())};
+  AW_TRY(db_.writer().Run([&](store::Tx& tx) -> core::Status {
+    AW_TRY(internal::UpsertReferenceModel(tx, tenant, row));
+    AW_TRY(audit::Append(tx,
+                         {.tenant = std::string(tenant), .actor = "cli", .action = "package.xprozess_imported",
+                          .object_type = "reference_model", .object_id = p.id,
+                          .details = {{"version", p.version}, {"sha256", core::Sha256Hex(p.bpmn)}}},
+                         Now()));
+    return core::OkStatus();
+  }));
+  return report;
+}
+
+core::Result<Json> Installer::ReferenceModel(std::string_view tenant, std::string_view id, std::string_view version) {
+  AW_ASSIGN_OR_RETURN(auto row, db_.Read([&](store::Tx& tx) {
+    return internal::SelectReferenceModel(tx, tenant, id, version);
+  }));
+  if (!row) return core::NotFound(fmt::format("no reference model {} version {} in tenant '{}'", id, version, tenant));
+  AW_ASSIGN_OR_RETURN(Json report, ParseStored(row->report));
+  return Json{{"id", row->model_id}, {"version", row->version}, {"name", row->name}, {"bpmn", row->bpmn},
+              {"report", report}, {"importedAt", core::FormatIso8601(core::FromUnixMillis(row->imported_at))}};
 }
 
 // --- Export ---------------------------------------------------------------------

@@ -26,6 +26,7 @@
 #include "engine/engine.h"
 #include "packages/package.h"
 #include "packages/params.h"
+#include "packages/xprozess.h"
 #include "store/database.h"
 
 namespace amtsweg::packages {
@@ -74,6 +75,16 @@ class Installer {
   core::Status DeclareParameters(std::string_view tenant, std::string_view service_id, std::string_view package_name,
                                  const std::vector<ParameterDecl>& decls, const Manifest::Binding& binding,
                                  const core::Json& values);
+
+  // Imports the BPMN model of an XProzess message (ParseXProzess): the
+  // report {id, version, name, legalBases[], model, processes[{id, name,
+  // executable, elements, flows}], lint{errors, warnings, byCode{}}, notTaken[],
+  // deployment|null}. Executable processes are deployed (engine); FIM
+  // reference models (isExecutable="false") are stored as reference models of
+  // the tenant with this report. `dry_run`: report only.
+  core::Result<core::Json> ImportXProzess(std::string_view tenant, const XProzessProcess& p, bool dry_run);
+  // A stored reference model: {id, version, name, bpmn, report, importedAt}. kNotFound.
+  core::Result<core::Json> ReferenceModel(std::string_view tenant, std::string_view id, std::string_view version);
 
   // The service's parameters: {packageName, declarations[], binding, values} or kNotFound.
   core::Result<core::Json> ServiceParameters(std::string_view tenant, std::string_view service_id);

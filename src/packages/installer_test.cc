@@ -3,6 +3,7 @@
 // parameters and departments; bad packages and bad parameters change nothing.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -328,6 +329,39 @@ TEST_P(InstallerTest, AllThreeDemoServicesTravelWithTheirDepartmentsMapped) {
   auto params = installer_->ServiceParameters(kB, "gemeinde-beispielstadt-negativbescheinigung");
   ASSERT_TRUE(params.ok());
   EXPECT_EQ((*params)["values"]["gebiete"][0]["name"], "Bebauungsplan Nr. 7 Feuerwache");
+}
+
+TEST_P(InstallerTest, XProzessSamplesAreStoredAsReferenceModelsWithTheirReport) {
+  const char* env = std::getenv("AMTSWEG_CONFORMANCE");
+  fs::path dir = (env != nullptr ? fs::path(env) : fs::path(AMTSWEG_SOURCE_DIR) / ".." / "shared" / "conformance") /
+                 "xprozess";
+  if (!fs::is_directory(dir)) GTEST_SKIP() << dir << " is absent: no XProzess samples to import";
+  int samples = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (!entry.path().filename().string().ends_with(".xprozess.xml")) continue;
+    ++samples;
+    SCOPED_TRACE(entry.path().filename().string());
+    auto p = ParseXProzess(ReadFile(entry.path()));
+    ASSERT_TRUE(p.ok()) << p.error().ToString();
+    auto dry = installer_->ImportXProzess(kB, *p, true);
+    ASSERT_TRUE(dry.ok()) << dry.error().ToString();
+    EXPECT_FALSE(installer_->ReferenceModel(kB, p->id, p->version).ok()) << "a dry run stores nothing";
+    auto report = installer_->ImportXProzess(kB, *p, false);
+    ASSERT_TRUE(report.ok()) << report.error().ToString();
+    EXPECT_EQ((*report)["id"], p->id);
+    EXPECT_EQ((*report)["legalBases"].size(), p->legal_bases.size());
+    EXPECT_FALSE((*report)["processes"].empty());
+    EXPECT_EQ((*report)["notTaken"].size(), p->skipped.size());
+    EXPECT_GT((*report)["lint"]["errors"].get<int>(), 0) << "a FIM reference model is not executable as it is";
+    auto stored = installer_->ReferenceModel(kB, p->id, p->version);
+    ASSERT_TRUE(stored.ok()) << stored.error().ToString();
+    EXPECT_EQ((*stored)["bpmn"].get<std::string>(), p->bpmn);
+    EXPECT_EQ((*stored)["report"]["model"]["sha256"], core::Sha256Hex(p->bpmn));
+    // Importing it again replaces it.
+    ASSERT_TRUE(installer_->ImportXProzess(kB, *p, false).ok());
+  }
+  if (samples == 0) GTEST_SKIP() << "no *.xprozess.xml in " << dir;
+  EXPECT_EQ(CountIn("package_reference_models", kB), samples);
 }
 
 AW_STORE_INSTANTIATE(InstallerTest);

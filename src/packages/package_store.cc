@@ -65,4 +65,25 @@ core::Result<std::vector<InstallRow>> SelectInstalls(store::Tx& tx, std::string_
   return out;
 }
 
+core::Status UpsertReferenceModel(store::Tx& tx, std::string_view tenant, const ReferenceModelRow& r) {
+  AW_TRY(tx.Exec("INSERT INTO package_reference_models (tenant_id, model_id, version, name, bpmn, report, imported_at) "
+                 "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (tenant_id, model_id, version) DO UPDATE SET "
+                 "name = excluded.name, bpmn = excluded.bpmn, report = excluded.report, "
+                 "imported_at = excluded.imported_at",
+                 {std::string(tenant), r.model_id, r.version, r.name, r.bpmn, r.report, r.imported_at}));
+  return core::OkStatus();
+}
+
+core::Result<std::optional<ReferenceModelRow>> SelectReferenceModel(store::Tx& tx, std::string_view tenant,
+                                                                    std::string_view model_id,
+                                                                    std::string_view version) {
+  AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT model_id, version, name, bpmn, report, imported_at "
+                                            "FROM package_reference_models WHERE tenant_id = $1 AND model_id = $2 "
+                                            "AND version = $3",
+                                            {std::string(tenant), std::string(model_id), std::string(version)}));
+  if (!row) return std::optional<ReferenceModelRow>();
+  return std::optional<ReferenceModelRow>(
+      ReferenceModelRow{row->Text(0), row->Text(1), row->Text(2), row->Text(3), row->Text(4), row->Int(5)});
+}
+
 }  // namespace amtsweg::packages::internal

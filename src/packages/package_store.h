@@ -40,4 +40,14 @@ core::Status InsertInstall(store::Tx& tx, std::string_view tenant, const Install
 core::Result<std::vector<InstallRow>> SelectInstalls(store::Tx& tx, std::string_view tenant,
                                                      std::string_view service_id);
 
+struct ReferenceModelRow {
+  std::string model_id, version, name, bpmn, report;
+  int64_t imported_at = 0;
+};
+// Inserts or replaces (same model and version).
+core::Status UpsertReferenceModel(store::Tx& tx, std::string_view tenant, const ReferenceModelRow& r);
+core::Result<std::optional<ReferenceModelRow>> SelectReferenceModel(store::Tx& tx, std::string_view tenant,
+                                                                    std::string_view model_id,
+                                                                    std::string_view version);
+
 }  // namespace amtsweg::packages::internal

@@ -37,3 +37,17 @@ CREATE TABLE package_installs (
   PRIMARY KEY (tenant_id, install_id)
 );
 CREATE INDEX package_installs_service ON package_installs (tenant_id, service_id, installed_at);
+
+-- Reference process models from the FIM process catalogue (XProzess 2 files
+-- with embedded BPMN): kept with the report of what the import took; not
+-- executable until a designer models the executable process from them.
+CREATE TABLE package_reference_models (
+  tenant_id   TEXT NOT NULL,
+  model_id    TEXT NOT NULL,  -- the process class key, e.g. 99006028261000
+  version     TEXT NOT NULL,  -- the process class version, e.g. 01.00.00
+  name        TEXT NOT NULL,
+  bpmn        TEXT NOT NULL,  -- the BPMN 2.0 XML as extracted, byte for byte
+  report      TEXT NOT NULL,  -- JSON: legal bases, processes, lint findings, what was not taken
+  imported_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, model_id, version)
+);
