@@ -257,7 +257,7 @@ core::Status SeedBeispielstadt(store::Database& db, const core::Config& cfg, con
                                 .password = password,
                                 .roles = u["roles"].get<std::vector<std::string>>(),
                                 .departments = u["departments"].get<std::vector<std::string>>()}));
-    std::printf("  %-8s %-16s %s\n", login.c_str(), u["roles"][0].get<std::string>().c_str(), password.c_str());
+    std::printf("  %-16s %-16s %s\n", login.c_str(), u["roles"][0].get<std::string>().c_str(), password.c_str());
   }
   std::printf("Portal: /%s   Workspace: /arbeitsplatz/%s\n", tenant.c_str(), tenant.c_str());
   return core::OkStatus();
