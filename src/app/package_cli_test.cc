@@ -53,7 +53,7 @@ TEST(PackageCli, ExportImportDiffAndRefusals) {
   // A new tenant-less key: not trusted by Beispielstadt.
   fs::path params = dir.path() / "params.json";
   WriteFile(params, R"({"zustaendigeStelle": "strassen", "verkehrsbehoerde": "verkehrsaufsicht",
-    "kontaktEmail": "tiefbau@beispielstadt.example", "satzAsphalt": 0.7, "satzPflaster": 0.5,
+    "kontaktEmail": "tiefbau@beispielstadt.example", "gebuehrenText": "nach Satzung", "satzAsphalt": 0.7, "satzPflaster": 0.5,
     "satzGehweg": 0.4, "satzGruenflaeche": 0.2})");
   auto untrusted = RunAmtsweg({"package", "import", v1, "--tenant", "gemeinde-beispielstadt", "--db", db, "--params",
                                params.string()});
@@ -66,7 +66,7 @@ TEST(PackageCli, ExportImportDiffAndRefusals) {
   EXPECT_NE(missing.out.find("required parameter 'mindestgebuehr'"), std::string::npos) << missing.out;
 
   WriteFile(params, R"({"zustaendigeStelle": "strassen", "verkehrsbehoerde": "verkehrsaufsicht",
-    "kontaktEmail": "tiefbau@beispielstadt.example", "satzAsphalt": 0.7, "satzPflaster": 0.5,
+    "kontaktEmail": "tiefbau@beispielstadt.example", "gebuehrenText": "nach Satzung", "satzAsphalt": 0.7, "satzPflaster": 0.5,
     "satzGehweg": 0.4, "satzGruenflaeche": 0.2, "mindestgebuehr": 75})");
   auto dry = RunAmtsweg({"package", "import", v1, "--tenant", "gemeinde-beispielstadt", "--db", db, "--params",
                          params.string(), "--trust", key + ".pub", "--dry-run"});

@@ -370,6 +370,7 @@ std::vector<Change> DiffPackages(const Package& a, const Package& b) {
     if (old->responsibility != p.responsibility) {
       add(Arrow("responsibility", old->responsibility ? "yes" : "no", p.responsibility ? "yes" : "no"));
     }
+    if (old->service_field != p.service_field) add(Arrow("service field", Quote(old->service_field), Quote(p.service_field)));
     if (old->description_de != p.description_de) add(Arrow("description (de)", Quote(old->description_de), Quote(p.description_de)));
     if (old->description_en != p.description_en) add(Arrow("description (en)", Quote(old->description_en), Quote(p.description_en)));
     if (!d.empty()) out.push_back({"parameter", "", "changed", p.name, d});

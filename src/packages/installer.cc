@@ -374,6 +374,9 @@ core::Result<Installer::Prepared> Installer::Prepare(const Package& pkg, const I
   for (const char* k : {"name", "description", "legalBasis", "fees", "requiredDocuments", "processingTimeDays"}) {
     if (m.service.contains(k)) p.service_body[k] = m.service[k];
   }
+  for (const auto& r : p.params) {  // the importer's own fee text, legal basis, processing time
+    if (!r.decl->service_field.empty() && !r.value.is_null()) p.service_body[r.decl->service_field] = r.value;
+  }
   AW_ASSIGN_OR_RETURN(auto installs, db_.Read([&](store::Tx& tx) {
     return internal::SelectInstalls(tx, req.tenant, p.service_id);
   }));

@@ -197,6 +197,10 @@ TEST_P(InstallerTest, RoundTripRunsTheServiceInBWithBsParameters) {
   EXPECT_EQ((*done)["installed"]["processVersion"], 1);
   EXPECT_EQ(CountIn("package_installs", kB), 1);
   EXPECT_EQ(CountIn("audit_log", kB), 2) << "key trusted, package installed";
+  auto service = catalog_->GetService(kB, "gemeinde-beispielstadt-plakatierung");
+  ASSERT_TRUE(service.ok());
+  EXPECT_EQ((*service)["fees"], values["gebuehrenText"]) << "B's own fee text in its catalogue";
+  EXPECT_EQ((*service)["responsibility"]["department"], "buergerbuero");
 
   // A citizen applies in B: B's fee rates, B's department.
   auto receipt = Submit("gemeinde-beispielstadt-plakatierung", PosterApplication());

@@ -53,6 +53,7 @@ Json ParameterDeclToJson(const ParameterDecl& p) {
          {"description", {{"de", p.description_de}, {"en", p.description_en}}}};
   if (!p.default_value.is_null()) j["default"] = p.default_value;
   if (p.responsibility) j["responsibility"] = true;
+  if (!p.service_field.empty()) j["serviceField"] = p.service_field;
   return j;
 }
 
@@ -60,7 +61,8 @@ core::Result<ParameterDecl> ParameterDeclFromJson(const Json& j, std::string_vie
   std::string at(pointer);
   if (!j.is_object()) return core::InvalidArgument(at + ": a parameter must be an object", {{at, "must be an object"}});
   std::vector<core::FieldError> errors;
-  static const std::set<std::string> known = {"name", "type", "default", "required", "description", "responsibility"};
+  static const std::set<std::string> known = {"name",        "type",           "default",     "required",
+                                              "description", "responsibility", "serviceField"};
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (!known.contains(it.key())) errors.push_back({at + "/" + it.key(), "unknown field"});
   }
@@ -80,6 +82,13 @@ core::Result<ParameterDecl> ParameterDeclFromJson(const Json& j, std::string_vie
     else p.responsibility = j["responsibility"].get<bool>();
     if (p.responsibility && p.type != "department") {
       errors.push_back({at + "/responsibility", "only a department parameter can be the responsibility"});
+    }
+  }
+  if (j.contains("serviceField")) {
+    p.service_field = Str(j, "serviceField");
+    bool text = p.service_field == "fees" || p.service_field == "legalBasis";
+    if (!(text && p.type == "string") && !(p.service_field == "processingTimeDays" && p.type == "integer")) {
+      errors.push_back({at + "/serviceField", "fees or legalBasis (type string), processingTimeDays (type integer)"});
     }
   }
   if (j.contains("description")) {

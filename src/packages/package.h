@@ -35,6 +35,9 @@ struct ParameterDecl {
   std::string description_de, description_en;
   // type department: this department becomes the catalogue service's responsibility.
   bool responsibility = false;
+  // The value replaces this text of the catalogue service ("fees", "legalBasis";
+  // type string) or "processingTimeDays" (type integer); empty: none.
+  std::string service_field{};
 };
 
 struct FileEntry {
