@@ -72,6 +72,23 @@ int RunAuditVerify(const CommonFlags& common, const std::optional<std::string>& 
 // Does nothing when it exists.
 int RunDemoSeed(const CommonFlags& common, const std::string& dir);
 
+// `amtsweg package ...` (package_commands.cc): signed process packages.
+struct PackageFlags {
+  std::string file, file_b;  // the package (import, diff A), diff B; the key (trust); the XProzess file
+  std::string service, tenant, out, key, version, templates, params, service_id, label;
+  std::vector<std::string> trust;  // public key files trusted for this import
+  bool dry_run = false;
+  bool json = false;
+};
+// keygen: OUT.key (0600) and OUT.pub; export SERVICE --tenant --out --key; import FILE --tenant
+// [--params] [--trust] [--dry-run]; trust PUBKEY --tenant; diff A B; import-xprozess FILE --tenant.
+int RunPackageKeygen(const std::string& out);
+int RunPackageExport(const CommonFlags& common, const PackageFlags& flags);
+int RunPackageImport(const CommonFlags& common, const PackageFlags& flags);
+int RunPackageTrust(const CommonFlags& common, const PackageFlags& flags);
+int RunPackageDiff(const PackageFlags& flags);
+int RunPackageImportXProzess(const CommonFlags& common, const PackageFlags& flags);
+
 // Loads the configuration (file, environment) and applies --db. Prints the
 // error and returns nullopt when it is invalid.
 std::optional<core::Config> LoadConfigOrReport(const CommonFlags& common);

@@ -3,11 +3,17 @@
 // (BPMN, DMN and forms deployed through the engine and the catalogue, exactly
 // as an administration would). Idempotent: an existing Amt Musterland is left
 // as it is.
+//
+// Then the second municipality, Gemeinde Beispielstadt (demo/beispielstadt.json):
+// Amt Musterland's three services are exported as signed packages (a key made
+// for the seed) and imported there with Beispielstadt's own parameters (fees,
+// deadlines, departments, contacts), as `amtsweg package export/import` does.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "app/build_info.h"
 #include "app/commands.h"
 #include "app/database.h"
 #include "auth/auth.h"
@@ -16,6 +22,7 @@
 #include "core/json.h"
 #include "engine/engine.h"
 #include "opendata/opendata.h"
+#include "packages/installer.h"
 
 namespace amtsweg::app {
 namespace {
@@ -173,6 +180,102 @@ core::Status Seed(store::Database& db, const core::Config& cfg, const fs::path& 
   return core::OkStatus();
 }
 
+// The parameter declarations of Amt Musterland's services (demo/services/<dir>/package.json),
+// what its packages carry. Declared once; an existing declaration is left as it is.
+core::Status DeclareMusterlandParameters(store::Database& db, const fs::path& dir) {
+  catalog::Catalog cat(db);
+  engine::Engine engine(db);
+  packages::Installer inst(db, engine, cat);
+  for (const DemoService& s : Services()) {
+    std::string service_id = std::string("musterland-") + s.dir;
+    if (inst.ServiceParameters(kTenant, service_id).ok()) continue;
+    fs::path file = dir / s.dir / "package.json";
+    AW_ASSIGN_OR_RETURN(std::string text, ReadText(file));
+    AW_ASSIGN_OR_RETURN(Json decl, core::ParseJson(text));
+    std::vector<packages::ParameterDecl> decls;
+    for (size_t i = 0; i < decl["parameters"].size(); ++i) {
+      auto d = packages::ParameterDeclFromJson(decl["parameters"][i], "/parameters/" + std::to_string(i));
+      if (!d.ok()) {
+        core::Error e = std::move(d).error();
+        e.WithContext(file.string());
+        return e;
+      }
+      decls.push_back(std::move(*d));
+    }
+    const Json& b = decl["parameterBinding"];
+    packages::Manifest::Binding binding{b.value("file", ""), b.value("element", ""), b.value("variable", "params")};
+    AW_TRY(inst.DeclareParameters(kTenant, service_id, decl.value("name", s.dir), decls, binding, decl["values"]));
+  }
+  return core::OkStatus();
+}
+
+core::Status SeedBeispielstadt(store::Database& db, const core::Config& cfg, const fs::path& dir) {
+  fs::path services = dir.has_filename() ? dir : dir.parent_path();  // "demo/services/" too
+  fs::path file = services.parent_path() / "beispielstadt.json";
+  std::error_code ec;
+  if (!fs::exists(file, ec)) {
+    std::printf("no %s: Gemeinde Beispielstadt skipped\n", file.string().c_str());
+    return core::OkStatus();
+  }
+  AW_ASSIGN_OR_RETURN(std::string text, ReadText(file));
+  AW_ASSIGN_OR_RETURN(Json demo, core::ParseJson(text));
+  const std::string tenant = demo["tenant"]["id"].get<std::string>();
+  catalog::Catalog cat(db);
+  if (cat.GetTenant(tenant).ok()) {
+    std::printf("Gemeinde Beispielstadt exists already; nothing to do\n");
+    return core::OkStatus();
+  }
+  AW_TRY(DeclareMusterlandParameters(db, dir));
+  AW_TRY(cat.CreateTenant(demo["tenant"]));
+  for (const Json& d : demo["departments"]) AW_TRY(cat.CreateDepartment(tenant, d));
+  engine::Engine engine(db);
+  packages::Installer inst(db, engine, cat);
+  // Amt Musterland signs; Beispielstadt trusts that key.
+  packages::KeyPair key = packages::GenerateKeyPair();
+  AW_TRY(inst.TrustKey(tenant, key.public_key, "Amt Musterland (demo seed)"));
+  AW_ASSIGN_OR_RETURN(auto trusted, inst.TrustedKeys(tenant));
+  for (const DemoService& s : Services()) {
+    packages::ExportRequest req{.tenant = kTenant, .service_id = std::string("musterland-") + s.dir};
+    fs::path templates = dir / s.dir / "bescheide";
+    if (fs::is_directory(templates, ec)) {
+      std::vector<fs::path> files;
+      for (const auto& e : fs::directory_iterator(templates)) {
+        if (e.is_regular_file()) files.push_back(e.path());
+      }
+      std::sort(files.begin(), files.end());
+      for (const auto& f : files) {
+        AW_ASSIGN_OR_RETURN(std::string t, ReadText(f));
+        req.extra_files.push_back({"templates/" + f.filename().string(), std::move(t)});
+      }
+    }
+    AW_ASSIGN_OR_RETURN(std::string zip, inst.Export(req, key.secret));
+    std::string label = std::string(s.dir) + ".zip";
+    AW_ASSIGN_OR_RETURN(packages::Package pkg, packages::OpenPackage(zip, label, trusted, true, kVersion));
+    AW_ASSIGN_OR_RETURN(Json done, inst.Install(pkg, {.tenant = tenant, .service_id = "", .parameters = demo["services"][s.dir]}));
+    std::printf("  imported package %s version %s as service %s (process version %d)\n", pkg.manifest.name.c_str(),
+                pkg.manifest.version.c_str(), done["service"]["id"].get<std::string>().c_str(),
+                done["installed"]["processVersion"].get<int>());
+  }
+  auth::Service accounts(db, cfg.auth, core::SystemClock::Instance());
+  std::printf("Gemeinde Beispielstadt created: %zu departments, 3 services imported as packages from Amt Musterland "
+              "(key %s). Staff accounts (passwords shown once):\n",
+              demo["departments"].size(), key.public_key.id.c_str());
+  for (const Json& u : demo["users"]) {
+    std::string password = auth::RandomSecret(12);
+    std::string login = u["login"].get<std::string>();
+    AW_TRY(accounts.CreateUser(tenant, "cli",
+                               {.login = login,
+                                .display_name = u["name"].get<std::string>(),
+                                .email = login + "@beispielstadt.example",
+                                .password = password,
+                                .roles = u["roles"].get<std::vector<std::string>>(),
+                                .departments = u["departments"].get<std::vector<std::string>>()}));
+    std::printf("  %-16s %-16s %s\n", login.c_str(), u["roles"][0].get<std::string>().c_str(), password.c_str());
+  }
+  std::printf("Portal: /%s   Workspace: /arbeitsplatz/%s\n", tenant.c_str(), tenant.c_str());
+  return core::OkStatus();
+}
+
 }  // namespace
 
 int RunDemoSeed(const CommonFlags& common, const std::string& dir) {
@@ -194,6 +297,7 @@ int RunDemoSeed(const CommonFlags& common, const std::string& dir) {
   }
   bool created = false;
   core::Status seeded = Seed(*db, *cfg, dir, &created);
+  if (seeded.ok()) seeded = SeedBeispielstadt(*db, *cfg, dir);
   core::Status stopped = db->writer().Stop();
   db->Close();
   if (!seeded.ok()) {

@@ -24,9 +24,12 @@ TEST(Demo, SeedCreatesAmtMusterlandOnceAndItsServicesTakeApplications) {
   ASSERT_EQ(first.exit_code, 0) << first.out;
   EXPECT_NE(first.out.find("Amt Musterland created"), std::string::npos) << first.out;
   EXPECT_NE(first.out.find("ordnung"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("Gemeinde Beispielstadt created"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("imported package aufgrabegenehmigung version 1"), std::string::npos) << first.out;
   auto second = RunAmtsweg({"demo", "seed", "--db", db, "--dir", kDemoDir});
   ASSERT_EQ(second.exit_code, 0) << second.out;
   EXPECT_NE(second.out.find("exists already"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("Gemeinde Beispielstadt exists already"), std::string::npos) << second.out;
 
   auto server = testutil::ServerProcess::Start({"--db", db});
   ASSERT_TRUE(server);
@@ -97,6 +100,38 @@ TEST(Demo, SeedCreatesAmtMusterlandOnceAndItsServicesTakeApplications) {
   auto packages = http::Fetch({.url = base + "/api/3/action/package_list"});
   ASSERT_TRUE(packages.ok() && packages->status == 200);
   EXPECT_NE(packages->body.find("amt-musterland--bearbeitungsdauer"), std::string::npos) << packages->body;
+  // Gemeinde Beispielstadt runs the same service, imported as a package, with
+  // its own fee rate (0.15 EUR: 20 x 10 x 0.15 = 30 EUR) in its own department.
+  auto b_list = http::Fetch({.url = base + "/api/v1/services?tenant=gemeinde-beispielstadt"});
+  ASSERT_TRUE(b_list.ok() && b_list->status == 200) << (b_list.ok() ? b_list->body : "");
+  ASSERT_EQ(core::ParseJson(b_list->body).value()["items"].size(), 3u) << b_list->body;
+  http::FetchRequest b_post{.method = "POST",
+                            .url = base + "/api/v1/services/gemeinde-beispielstadt-plakatierung/submissions"};
+  b_post.headers.Add("Content-Type", "application/json");
+  b_post.body = core::DumpJson(data);
+  auto b_submitted = http::Fetch(b_post);
+  ASSERT_TRUE(b_submitted.ok() && b_submitted->status == 201) << (b_submitted.ok() ? b_submitted->body : "");
+  std::string b_token = testutil::AdminApiToken(db, server->port(), "gemeinde-beispielstadt");
+  ASSERT_FALSE(b_token.empty());
+  http::FetchRequest b_tasks{
+      .url = base + "/api/v1/tenants/gemeinde-beispielstadt/user-tasks?candidateGroup=buergerbuero"};
+  b_tasks.headers.Add("Authorization", "Bearer " + b_token);
+  auto b_inbox = http::Fetch(b_tasks);
+  ASSERT_TRUE(b_inbox.ok() && b_inbox->status == 200) << (b_inbox.ok() ? b_inbox->body : "");
+  auto b_page = core::ParseJson(b_inbox->body);
+  ASSERT_TRUE(b_page.ok());
+  ASSERT_EQ((*b_page)["items"].size(), 1u) << b_inbox->body;
+  std::string b_instance = (*b_page)["items"][0]["processInstanceId"].get<std::string>();
+  http::FetchRequest b_vars{.url = base + "/api/v1/tenants/gemeinde-beispielstadt/process-instances/" + b_instance +
+                                   "/variables"};
+  b_vars.headers.Add("Authorization", "Bearer " + b_token);
+  auto bv = http::Fetch(b_vars);
+  ASSERT_TRUE(bv.ok() && bv->status == 200) << (bv.ok() ? bv->body : "");
+  auto b_variables = core::ParseJson(bv->body);
+  ASSERT_TRUE(b_variables.ok());
+  const Json& b_bewertung = b_variables->contains("variables") ? (*b_variables)["variables"]["bewertung"]
+                                                                : (*b_variables)["bewertung"];
+  EXPECT_EQ(b_bewertung["gebuehr"], 30) << bv->body;
   EXPECT_EQ(server->Signal(SIGTERM), 0) << server->Output();
 }
 

@@ -102,6 +102,45 @@ int main(int argc, char** argv) {
   add_common(demo_seed_cmd);
   demo_seed_cmd->add_option("--dir", demo_dir, "Folder of the demo services");
 
+  PackageFlags pkg;
+  std::string keygen_out;
+  auto* package_cmd = cli.add_subcommand("package", "Signed process packages: export, import, diff, XProzess");
+  package_cmd->require_subcommand(1);
+  auto* pkg_keygen_cmd = package_cmd->add_subcommand("keygen", "Create an Ed25519 signing key: OUT.key and OUT.pub");
+  pkg_keygen_cmd->add_option("--out", keygen_out, "Path without extension")->required();
+  auto* pkg_export_cmd = package_cmd->add_subcommand("export", "Write SERVICE of a tenant as a signed package");
+  add_common(pkg_export_cmd);
+  pkg_export_cmd->add_option("SERVICE", pkg.service, "Service id")->required();
+  pkg_export_cmd->add_option("--tenant", pkg.tenant, "Tenant id")->required();
+  pkg_export_cmd->add_option("--out", pkg.out, "Package file to write (.zip)")->required();
+  pkg_export_cmd->add_option("--key", pkg.key, "Secret key file (package keygen)")->required()->check(CLI::ExistingFile);
+  pkg_export_cmd->add_option("--version", pkg.version, "Package version (default: the process version)");
+  pkg_export_cmd->add_option("--templates", pkg.templates, "Folder of templates to include (templates/...)");
+  auto* pkg_import_cmd = package_cmd->add_subcommand("import", "Verify a package and install it as a new version");
+  add_common(pkg_import_cmd);
+  pkg_import_cmd->add_option("FILE", pkg.file, "Package file")->required()->check(CLI::ExistingFile);
+  pkg_import_cmd->add_option("--tenant", pkg.tenant, "Tenant id")->required();
+  pkg_import_cmd->add_option("--params", pkg.params, "JSON object of parameter values by name")
+      ->check(CLI::ExistingFile);
+  pkg_import_cmd->add_option("--trust", pkg.trust, "Public key file to trust for this import (repeatable)")
+      ->check(CLI::ExistingFile);
+  pkg_import_cmd->add_option("--service-id", pkg.service_id, "Service id (default: TENANT-NAME)");
+  pkg_import_cmd->add_flag("--dry-run", pkg.dry_run, "Show what would be installed; change nothing");
+  auto* pkg_trust_cmd = package_cmd->add_subcommand("trust", "Trust packages signed by PUBKEY in a tenant");
+  add_common(pkg_trust_cmd);
+  pkg_trust_cmd->add_option("PUBKEY", pkg.file, "Public key file")->required()->check(CLI::ExistingFile);
+  pkg_trust_cmd->add_option("--tenant", pkg.tenant, "Tenant id")->required();
+  pkg_trust_cmd->add_option("--label", pkg.label, "Whose key it is");
+  auto* pkg_diff_cmd = package_cmd->add_subcommand("diff", "What changed from package A to package B");
+  pkg_diff_cmd->add_option("A", pkg.file, "Older package")->required()->check(CLI::ExistingFile);
+  pkg_diff_cmd->add_option("B", pkg.file_b, "Newer package")->required()->check(CLI::ExistingFile);
+  pkg_diff_cmd->add_flag("--json", pkg.json, "The changes as JSON");
+  auto* pkg_xprozess_cmd = package_cmd->add_subcommand("import-xprozess", "Import the BPMN model of an XProzess 2 file");
+  add_common(pkg_xprozess_cmd);
+  pkg_xprozess_cmd->add_option("FILE", pkg.file, "XProzess message (.xml)")->required()->check(CLI::ExistingFile);
+  pkg_xprozess_cmd->add_option("--tenant", pkg.tenant, "Tenant id")->required();
+  pkg_xprozess_cmd->add_flag("--dry-run", pkg.dry_run, "Report what would be taken; store nothing");
+
   // CLI11 only says "A subcommand is required" for a mistyped command: name it.
   if (argc > 1 && argv[1][0] != '-') {
     std::string word = argv[1];
@@ -130,5 +169,11 @@ int main(int argc, char** argv) {
   if (*user_add_cmd) return RunUserAdd(common, user_add);
   if (*demo_seed_cmd) return RunDemoSeed(common, demo_dir);
   if (*audit_verify_cmd) return RunAuditVerify(common, audit_tenant);
+  if (*pkg_keygen_cmd) return RunPackageKeygen(keygen_out);
+  if (*pkg_export_cmd) return RunPackageExport(common, pkg);
+  if (*pkg_import_cmd) return RunPackageImport(common, pkg);
+  if (*pkg_trust_cmd) return RunPackageTrust(common, pkg);
+  if (*pkg_diff_cmd) return RunPackageDiff(pkg);
+  if (*pkg_xprozess_cmd) return RunPackageImportXProzess(common, pkg);
   return 2;
 }

@@ -605,4 +605,42 @@ core::Result<std::shared_ptr<const forms::Form>> Catalog::CompiledForm(std::stri
   return shared;
 }
 
+// --- Inside a caller's write command (packages: one transaction per install) ------
+
+core::Result<Json> Catalog::AddFormVersionInTx(store::Tx& tx, std::string_view tenant, const Json& schema,
+                                               core::Timestamp now) {
+  AW_ASSIGN_OR_RETURN(auto form, forms::CompileForm(schema));
+  std::string form_id = form->id();
+  if (form_id.empty()) {
+    return core::InvalidArgument("invalid form: /id is required", {{"/id", "a form schema needs a string \"id\""}});
+  }
+  if (form_id.size() > 200) return core::InvalidArgument("invalid form: /id is too long", {{"/id", "at most 200 characters"}});
+  std::string text = core::DumpJson(schema);
+  std::string checksum = store::MigrationChecksum(text);
+  AW_TRY(TenantMustExist(tx, tenant));
+  AW_ASSIGN_OR_RETURN(auto latest, internal::SelectLatestForm(tx, tenant, form_id));
+  if (latest && latest->checksum == checksum) return Json{{"id", form_id}, {"version", latest->version}};
+  int v = latest ? latest->version + 1 : 1;
+  AW_TRY(internal::InsertForm(tx, tenant, form_id, v, checksum, text, core::ToUnixMillis(now)));
+  return Json{{"id", form_id}, {"version", v}};
+}
+
+core::Result<bool> Catalog::PutServiceInTx(store::Tx& tx, std::string_view tenant, const Json& body,
+                                           core::Timestamp now) {
+  AW_ASSIGN_OR_RETURN(Service s, ParseService(body));
+  if (s.id.empty()) return core::InvalidArgument("invalid service: /id is required", {{"/id", "required here"}});
+  int64_t now_ms = core::ToUnixMillis(now);
+  std::string doc = core::DumpJson(s.doc);
+  AW_TRY(TenantMustExist(tx, tenant));
+  AW_TRY(CheckServiceRefs(tx, tenant, s));
+  AW_ASSIGN_OR_RETURN(auto existing, internal::SelectService(tx, tenant, s.id));
+  if (existing) {
+    AW_TRY(internal::UpdateService(tx, tenant, s.id, s.leika, s.published, doc, now_ms));
+    return false;
+  }
+  auto st = internal::InsertService(tx, tenant, s.id, s.leika, s.published, doc, now_ms);
+  if (!st.ok()) return AlreadyExistsOr(std::move(st).error(), fmt::format("service id '{}' is taken", s.id));
+  return true;
+}
+
 }  // namespace amtsweg::catalog

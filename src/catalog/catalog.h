@@ -103,6 +103,15 @@ class Catalog {
   core::Result<std::shared_ptr<const forms::Form>> CompiledForm(std::string_view tenant, std::string_view form_id,
                                                                 int version);
 
+  // The same inside the caller's write command (store::Writer; re-runnable):
+  // AddFormVersion without its own command; PutServiceInTx creates the
+  // service `body["id"]` or replaces it (true: created). Errors as
+  // AddFormVersion / CreateService.
+  static core::Result<core::Json> AddFormVersionInTx(store::Tx& tx, std::string_view tenant, const core::Json& schema,
+                                                     core::Timestamp now);
+  static core::Result<bool> PutServiceInTx(store::Tx& tx, std::string_view tenant, const core::Json& body,
+                                           core::Timestamp now);
+
  private:
   core::Timestamp Now() const { return clock_->Now(); }
   store::Database& db_;

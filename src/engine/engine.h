@@ -228,6 +228,11 @@ class Engine : private CallContext {
   // this engine does not execute yet (details name each element). Nothing is
   // stored on error.
   core::Result<Deployment> Deploy(std::string_view tenant, const std::vector<Resource>& resources);
+  // Deploy inside the caller's write command (store::Writer), so that the
+  // deployment commits or rolls back with the caller's other writes (packages:
+  // deployment, forms and catalogue service in one transaction). Writer thread
+  // only; errors as Deploy. Compiled processes are cached on first use.
+  core::Result<Deployment> DeployInTx(store::Tx& tx, std::string_view tenant, const std::vector<Resource>& resources);
 
   // Starts the latest (or the given) version of `process_id` with `variables`
   // (a JSON object) and runs it to its first wait states. Returns the instance id.
