@@ -95,6 +95,16 @@ int main(int argc, char** argv) {
   add_common(audit_verify_cmd);
   audit_verify_cmd->add_option("--tenant", audit_tenant, "Only this tenant's chain");
 
+  bool retention_dry_run = false;
+  std::optional<std::string> retention_tenant;
+  auto* cases_cmd = cli.add_subcommand("cases", "Case files (E-Akte)");
+  cases_cmd->require_subcommand(1);
+  auto* retention_cmd =
+      cases_cmd->add_subcommand("retention", "Remove personal data of cases whose retention period has passed");
+  add_common(retention_cmd);
+  retention_cmd->add_flag("--dry-run", retention_dry_run, "Only report what would be removed");
+  retention_cmd->add_option("--tenant", retention_tenant, "Only this tenant");
+
   std::string demo_dir = "demo/services";
   auto* demo_cmd = cli.add_subcommand("demo", "The demo municipality");
   demo_cmd->require_subcommand(1);
@@ -130,5 +140,6 @@ int main(int argc, char** argv) {
   if (*user_add_cmd) return RunUserAdd(common, user_add);
   if (*demo_seed_cmd) return RunDemoSeed(common, demo_dir);
   if (*audit_verify_cmd) return RunAuditVerify(common, audit_tenant);
+  if (*retention_cmd) return RunCasesRetention(common, retention_dry_run, retention_tenant);
   return 2;
 }

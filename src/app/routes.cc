@@ -10,6 +10,7 @@
 #include "api/intake_api.h"
 #include "api/models_api.h"
 #include "api/ops.h"
+#include "api/records_api.h"
 #include "app/build_info.h"
 
 namespace amtsweg::app {
@@ -23,6 +24,7 @@ void RegisterRoutes(http::Router& router, const RouteDeps& deps) {
   api::RegisterAnalyticsRoutes(router, {deps.db, nullptr});
   if (deps.catalog != nullptr) api::RegisterCatalogRoutes(router, *deps.catalog);
   if (deps.intake != nullptr) api::RegisterIntakeRoutes(router, *deps.intake);
+  if (deps.records != nullptr) api::RegisterRecordsRoutes(router, *deps.records);
   core::Clock& clock = deps.clock != nullptr ? *deps.clock : core::SystemClock::Instance();
   api::RegisterAuthRoutes(router, std::make_shared<auth::Service>(*deps.db, deps.auth, clock));
   api::RegisterAuditRoutes(router, deps.db);
