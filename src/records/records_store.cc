@@ -142,6 +142,12 @@ core::Result<bool> HashReferencedElsewhere(store::Tx& tx, std::string_view tenan
   return d.has_value();
 }
 
+core::Result<bool> IsAnonymised(store::Tx& tx, std::string_view tenant, std::string_view case_id) {
+  AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT 1 FROM records_anonymised WHERE tenant_id = $1 AND case_id = $2",
+                                            {tenant, case_id}));
+  return row.has_value();
+}
+
 core::Result<Removed> AnonymiseCase(store::Tx& tx, std::string_view tenant, const CaseRow& c,
                                     std::string_view report_id, int64_t now) {
   Removed r;

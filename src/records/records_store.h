@@ -63,6 +63,8 @@ core::Result<std::vector<std::string>> SelectTenantsWithCases(store::Tx& tx);
 // True when a row other than those of `case_id` refers to `sha256` (intake attachments or documents of the tenant).
 core::Result<bool> HashReferencedElsewhere(store::Tx& tx, std::string_view tenant, std::string_view sha256,
                                            std::string_view case_id);
+// True when the retention job has anonymised the case already (another node).
+core::Result<bool> IsAnonymised(store::Tx& tx, std::string_view tenant, std::string_view case_id);
 // Removes the personal data of one case; returns the number of rows removed per table.
 struct Removed {
   int64_t form_data = 0, attachments = 0, documents = 0, variables = 0, history_data = 0;

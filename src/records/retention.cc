@@ -81,8 +81,13 @@ core::Result<Json> RunTenant(Records& r, const std::string& tenant, const Retent
       }));
     } else {
       const internal::CaseRow c = p.ec.c;
+      bool skipped = false;
       AW_TRY(r.db().writer().Write([&](store::Tx& tx) -> core::Status {
         files_to_delete.clear();  // the command may be replayed
+        removed = {};
+        // Another serve process (shared PostgreSQL) may have taken it meanwhile.
+        AW_ASSIGN_OR_RETURN(skipped, internal::IsAnonymised(tx, tenant, c.case_id));
+        if (skipped) return core::OkStatus();
         for (const auto& h : p.hashes) {
           AW_ASSIGN_OR_RETURN(bool other, internal::HashReferencedElsewhere(tx, tenant, h, c.case_id));
           if (!other) files_to_delete.push_back(h);
@@ -90,6 +95,7 @@ core::Result<Json> RunTenant(Records& r, const std::string& tenant, const Retent
         AW_ASSIGN_OR_RETURN(removed, internal::AnonymiseCase(tx, tenant, c, report_id, now_ms));
         return core::OkStatus();
       }));
+      if (skipped) continue;
       removed.attachments += removed.documents;
       for (const auto& h : files_to_delete) {
         std::error_code ec;
@@ -119,7 +125,7 @@ core::Result<Json> RunTenant(Records& r, const std::string& tenant, const Retent
               {"ranAt", core::FormatIso8601(now)},
               {"dryRun", o.dry_run},
               {"counts",
-               {{"cases", plans.size()},
+               {{"cases", cases.size()},
                 {"formData", total_form},
                 {"documentVersions", total_versions},
                 {"files", total_files},
