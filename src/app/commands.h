@@ -67,6 +67,9 @@ int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags);
 // `amtsweg audit verify [--tenant T]`: checks the audit hash chains; exit 1
 // naming the first altered or removed entry.
 int RunAuditVerify(const CommonFlags& common, const std::optional<std::string>& tenant);
+// `amtsweg cases retention [--dry-run] [--tenant T]`: runs the retention job
+// (records/retention.h) once and prints its report per tenant as JSON.
+int RunCasesRetention(const CommonFlags& common, bool dry_run, const std::optional<std::string>& tenant);
 // `amtsweg demo seed [--dir demo/services]`: creates Amt Musterland with its
 // departments, staff accounts (passwords printed once) and the three services.
 // Does nothing when it exists.

@@ -23,6 +23,8 @@
 #include "engine/engine.h"
 #include "opendata/opendata.h"
 #include "packages/installer.h"
+#include "records/bescheid.h"
+#include "records/records.h"
 
 namespace amtsweg::app {
 namespace {
@@ -78,6 +80,15 @@ const std::vector<DemoService>& Services() {
        {"Lageplan", "Verkehrszeichenplan nach RSA 21 (bei Verkehrsbeschränkungen)"}, 14},
   };
   return services;
+}
+
+// How long a case file is kept after the case ended (a parameter of each
+// municipality's filing rules): poster permits briefly, excavation permits
+// beyond the five-year warranty, pre-emption certificates (land) for ten years.
+std::string RetentionOf(const std::string& service) {
+  if (service == "plakatierung") return "P2Y";
+  if (service == "aufgrabegenehmigung") return "P6Y";
+  return "P10Y";
 }
 
 struct DemoUser {
@@ -141,7 +152,28 @@ core::Status Seed(store::Database& db, const core::Config& cfg, const fs::path& 
                                            {"processingTimeDays", s.days},
                                            {"form", {{"id", s.form}, {"version", form_version}}},
                                            {"process", {{"id", s.dir}}},
-                                           {"responsibility", {{"department", s.department}}}}));
+                                           {"responsibility", {{"department", s.department}}},
+                                           {"retentionPeriod", RetentionOf(s.dir)}}));
+    // Bescheid templates: demo/services/<service>/bescheide/<vorlage>.json.
+    records::Records records(db, cat, engine, {.files_dir = cfg.storage.files_dir});
+    std::vector<fs::path> templates;
+    if (fs::is_directory(dir / s.dir / "bescheide")) {
+      for (const auto& entry : fs::directory_iterator(dir / s.dir / "bescheide")) {
+        if (entry.path().extension() == ".json") templates.push_back(entry.path());
+      }
+    }
+    std::sort(templates.begin(), templates.end());
+    for (const fs::path& f : templates) {
+      AW_ASSIGN_OR_RETURN(std::string text, ReadText(f));
+      AW_ASSIGN_OR_RETURN(Json doc, core::ParseJson(text));
+      core::Status put = records::PutTemplate(records, kTenant, std::string("musterland-") + s.dir,
+                                              f.stem().string(), doc, "cli");
+      if (!put.ok()) {
+        core::Error e = std::move(put).error();
+        e.WithContext(f.string());
+        return e;
+      }
+    }
   }
   // Open data: the three statistics datasets, recomputed daily by the engine's timer.
   opendata::OpenData open_data(db, engine);

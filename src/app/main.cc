@@ -95,6 +95,16 @@ int main(int argc, char** argv) {
   add_common(audit_verify_cmd);
   audit_verify_cmd->add_option("--tenant", audit_tenant, "Only this tenant's chain");
 
+  bool retention_dry_run = false;
+  std::optional<std::string> retention_tenant;
+  auto* cases_cmd = cli.add_subcommand("cases", "Case files (E-Akte)");
+  cases_cmd->require_subcommand(1);
+  auto* retention_cmd =
+      cases_cmd->add_subcommand("retention", "Remove personal data of cases whose retention period has passed");
+  add_common(retention_cmd);
+  retention_cmd->add_flag("--dry-run", retention_dry_run, "Only report what would be removed");
+  retention_cmd->add_option("--tenant", retention_tenant, "Only this tenant");
+
   std::string demo_dir = "demo/services";
   auto* demo_cmd = cli.add_subcommand("demo", "The demo municipality");
   demo_cmd->require_subcommand(1);
@@ -175,5 +185,6 @@ int main(int argc, char** argv) {
   if (*pkg_trust_cmd) return RunPackageTrust(common, pkg);
   if (*pkg_diff_cmd) return RunPackageDiff(pkg);
   if (*pkg_xprozess_cmd) return RunPackageImportXProzess(common, pkg);
+  if (*retention_cmd) return RunCasesRetention(common, retention_dry_run, retention_tenant);
   return 2;
 }

@@ -11,6 +11,7 @@
 #include "api/models_api.h"
 #include "api/ops.h"
 #include "api/opendata_api.h"
+#include "api/records_api.h"
 #include "app/build_info.h"
 #include "opendata/opendata.h"
 
@@ -25,6 +26,7 @@ void RegisterRoutes(http::Router& router, const RouteDeps& deps) {
   api::RegisterAnalyticsRoutes(router, {deps.db, nullptr});
   if (deps.catalog != nullptr) api::RegisterCatalogRoutes(router, *deps.catalog);
   if (deps.intake != nullptr) api::RegisterIntakeRoutes(router, *deps.intake);
+  if (deps.records != nullptr) api::RegisterRecordsRoutes(router, *deps.records);
   core::Clock& clock = deps.clock != nullptr ? *deps.clock : core::SystemClock::Instance();
   api::RegisterAuthRoutes(router, std::make_shared<auth::Service>(*deps.db, deps.auth, clock));
   api::RegisterAuditRoutes(router, deps.db);

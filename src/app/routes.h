@@ -20,6 +20,9 @@ class Catalog;
 namespace amtsweg::intake {
 class Intake;
 }
+namespace amtsweg::records {
+class Records;
+}
 
 namespace amtsweg::app {
 
@@ -29,6 +32,7 @@ struct RouteDeps {
   engine::Engine* engine = nullptr;            // borrowed; null: no engine routes
   catalog::Catalog* catalog = nullptr;         // borrowed; catalogue routes when set
   intake::Intake* intake = nullptr;            // borrowed; citizen routes when set
+  records::Records* records = nullptr;         // borrowed; case documents, export, retention when set
   core::AuthConfig auth{};                     // sessions, lockout ([auth] of amtsweg.toml)
   core::Clock* clock = nullptr;                // borrowed; null: the system clock
 };

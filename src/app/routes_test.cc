@@ -9,6 +9,7 @@
 #include "catalog/catalog.h"
 #include "engine/engine.h"
 #include "intake/intake.h"
+#include "records/records.h"
 #include "auth/auth.h"
 #include "core/json.h"
 #include "http/openapi.h"
@@ -32,7 +33,9 @@ class AppRoutes : public ::testing::Test {
     catalog_ = std::make_unique<catalog::Catalog>(*db);
     intake_ = std::make_unique<intake::Intake>(*db, *catalog_, *engine_,
                                                intake::IntakeOptions{.files_dir = dir.path() / "files"});
-    RegisterRoutes(router, {db.get(), &metrics, engine_.get(), catalog_.get(), intake_.get()});
+    records_ = std::make_unique<records::Records>(*db, *catalog_, *engine_,
+                                                  records::RecordsOptions{.files_dir = dir.path() / "files"});
+    RegisterRoutes(router, {db.get(), &metrics, engine_.get(), catalog_.get(), intake_.get(), records_.get()});
   }
   testutil::TempDir dir;
   std::unique_ptr<store::Database> db;
@@ -40,6 +43,7 @@ class AppRoutes : public ::testing::Test {
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<intake::Intake> intake_;
+  std::unique_ptr<records::Records> records_;
   http::Router router;
 };
 
@@ -130,8 +134,9 @@ TEST(Routes, EveryProtectedRouteRefusesStrangers) {
   engine::Engine engine(*db);
   catalog::Catalog catalog(*db);
   intake::Intake intake(*db, catalog, engine, {.files_dir = dir.path() / "files"});
+  records::Records records(*db, catalog, engine, {.files_dir = dir.path() / "files"});
   RegisterRoutes(router, {.db = db.get(), .metrics = &metrics, .engine = &engine, .catalog = &catalog,
-                          .intake = &intake, .auth = cfg});
+                          .intake = &intake, .records = &records, .auth = cfg});
   http::Options o;
   o.port = 0;
   o.threads = 2;

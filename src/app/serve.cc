@@ -16,6 +16,8 @@
 #include "opendata/opendata.h"
 #include "core/log.h"
 #include "engine/scheduler.h"
+#include "records/records.h"
+#include "records/scheduler.h"
 #include "http/server.h"
 
 namespace amtsweg::app {
@@ -102,6 +104,13 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   scheduler.Start();
   catalog::Catalog catalog(*db);
   intake::Intake intake(*db, catalog, engine, {.files_dir = cfg->storage.files_dir});
+  // Case documents, the Bescheid worker (amtsweg:bescheid jobs) and the daily
+  // retention job. Hooks wired at merge: records.SetDeliveryHook (postfach/:
+  // deliver the Bescheid to the postbox), records.SetIndexHook (cases/:
+  // cases::IndexTextInTx for full-text search).
+  records::Records records(*db, catalog, engine, {.files_dir = cfg->storage.files_dir});
+  records::Scheduler records_scheduler(records);
+  records_scheduler.Start();
 
   http::Router router;
   RegisterRoutes(router, {.db = db.get(),
@@ -109,10 +118,12 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
                           .engine = &engine,
                           .catalog = &catalog,
                           .intake = &intake,
+                          .records = &records,
                           .auth = cfg->auth});
   auto server = http::Server::Start(HttpOptions(cfg->server, cfg->log), router, metrics);
   if (!server.ok()) {
     ReportError(server.error());
+    records_scheduler.Stop();
     scheduler.Stop();
     db->Close();
     return 1;
@@ -122,6 +133,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
     if (auto s = WritePortFile(*flags.port_file, port); !s.ok()) {
       ReportError(s.error());
       (*server)->Stop(std::chrono::milliseconds(0));
+      records_scheduler.Stop();
       scheduler.Stop();
       db->Close();
       return 1;
@@ -141,6 +153,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   // Order matters: no new requests, finish those in flight (they may still
   // write), then commit everything the writer holds, then close.
   (*server)->Stop(std::chrono::milliseconds(cfg->server.shutdown_timeout_ms));
+  records_scheduler.Stop();
   scheduler.Stop();
   core::Status flushed = db->writer().Stop();
   db->Close();

@@ -282,6 +282,23 @@ core::Error AlreadyExistsOr(core::Error e, std::string what) {
 
 }  // namespace
 
+bool IsRetentionPeriod(std::string_view s) {
+  // P, then one or more of <digits>Y, <digits>M, <digits>W, <digits>D in this order.
+  if (s.size() < 3 || s[0] != 'P') return false;
+  std::string_view units = "YMWD";
+  size_t next_unit = 0, i = 1;
+  while (i < s.size()) {
+    size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i == start || i - start > 4 || i == s.size()) return false;
+    size_t u = units.find(s[i], next_unit);
+    if (u == std::string_view::npos) return false;
+    next_unit = u + 1;
+    ++i;
+  }
+  return true;
+}
+
 core::Result<Service> ParseService(const Json& body) {
   std::vector<core::FieldError> errors;
   Reader r(&body, "", &errors);
@@ -315,6 +332,11 @@ core::Result<Service> ParseService(const Json& body) {
   auto legal = r.String("legalBasis", false, 2000);
   auto fees = r.String("fees", false, 2000);
   auto documents = r.StringList("requiredDocuments", 100, 500);
+  // Retention of the case file after the case ended (records/: DSGVO job).
+  auto retention = r.String("retentionPeriod", false, 40);
+  if (retention && !IsRetentionPeriod(*retention)) {
+    r.Fail("/retentionPeriod", "an ISO 8601 duration of years, months, weeks and days, e.g. P10Y or P6M");
+  }
   if (auto days = r.Int("processingTimeDays", true, 0, 3650)) s.processing_days = static_cast<int>(*days);
   {
     Reader f(r.Get("form"), "/form", &errors);
@@ -362,6 +384,7 @@ core::Result<Service> ParseService(const Json& body) {
            {"process", {{"id", s.process_id}}}};
   if (legal) doc["legalBasis"] = *legal;
   if (fees) doc["fees"] = *fees;
+  if (retention) doc["retentionPeriod"] = *retention;
   if (s.process_version) doc["process"]["version"] = *s.process_version;
   doc["responsibility"] = s.responsibility.kind == Responsibility::Kind::kFixed
                               ? Json{{"department", s.responsibility.department_id}}

@@ -120,6 +120,9 @@ class Catalog {
   std::map<std::string, std::shared_ptr<const forms::Form>, std::less<>> forms_;  // GUARDED_BY(mu_)
 };
 
+// "P10Y", "P6M", "P1Y6M", "P30D": the retention period of a service's case files.
+bool IsRetentionPeriod(std::string_view s);
+
 // Parses the body of a service (validation only, no store): for tests and the designer.
 core::Result<Service> ParseService(const core::Json& body);
 

@@ -85,7 +85,12 @@ core::Result<std::vector<AttachmentRow>> SelectAttachments(store::Tx& tx, std::s
 core::Result<bool> AttachmentReferenced(store::Tx& tx, std::string_view tenant, std::string_view sha256) {
   AW_ASSIGN_OR_RETURN(auto r, tx.QueryOne("SELECT 1 FROM intake_attachments WHERE tenant_id = $1 AND sha256 = $2 LIMIT 1",
                                           {tenant, sha256}));
-  return r.has_value();
+  if (r) return true;
+  // records/ keeps case documents (uploads, Bescheide) in the same file store
+  // (migration 0011): the orphan sweep must not take their files.
+  AW_ASSIGN_OR_RETURN(auto d, tx.QueryOne("SELECT 1 FROM records_documents WHERE tenant_id = $1 AND sha256 = $2 LIMIT 1",
+                                          {tenant, sha256}));
+  return d.has_value();
 }
 
 core::Status InsertDraft(store::Tx& tx, std::string_view tenant, std::string_view token_hash,

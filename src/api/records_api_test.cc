@@ -1,0 +1,122 @@
+// The records routes over real HTTP (SQLite and PostgreSQL): upload by
+// multipart, list, download with Content-Type and an RFC 5987 file name,
+// the export ZIP, problems naming the field.
+#include "api/records_api.h"
+
+#include <gtest/gtest.h>
+
+#include "http/server.h"
+#include "http/test_client.h"
+#include "records/records_test_util.h"
+
+namespace amtsweg::api {
+namespace {
+
+using core::Json;
+
+TEST(ContentDispositionTest, AsciiFallbackAndUtf8Name) {
+  EXPECT_EQ(ContentDisposition("attachment", "Lageplan.pdf"),
+            "attachment; filename=\"Lageplan.pdf\"; filename*=UTF-8''Lageplan.pdf");
+  EXPECT_EQ(ContentDisposition("attachment", "Bescheid \"Straße\".pdf"),
+            "attachment; filename=\"Bescheid _Stra__e_.pdf\"; filename*=UTF-8''Bescheid%20%22Stra%C3%9Fe%22.pdf");
+}
+
+class RecordsRoutes : public records::testing::RecordsTest {
+ protected:
+  void SetUp() override {
+    RecordsTest::SetUp();
+    if (IsSkipped()) return;
+    RegisterRecordsRoutes(router_, *records_);
+    http::Options o;
+    o.port = 0;
+    o.threads = 2;
+    o.access_log = false;
+    auto s = http::Server::Start(o, router_, metrics_);
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    server_ = std::move(*s);
+  }
+  void TearDown() override {
+    if (server_) server_->Stop(std::chrono::seconds(1));
+    server_.reset();
+    RecordsTest::TearDown();
+  }
+  http::testutil::ClientResponse Upload(const std::string& target, const std::string& filename,
+                                        const std::string& bytes, const std::string& title = "") {
+    std::string b = "XyZbOuNdArY";
+    std::string body = "--" + b + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename +
+                       "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + bytes + "\r\n";
+    if (!title.empty()) body += "--" + b + "\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n" + title + "\r\n";
+    body += "--" + b + "--\r\n";
+    auto r = http::testutil::RoundTrip(
+        server_->port(),
+        http::testutil::MakeRequest("POST", target, "Content-Type: multipart/form-data; boundary=" + b + "\r\n", body));
+    EXPECT_TRUE(r.has_value());
+    return r ? *r : http::testutil::ClientResponse{};
+  }
+
+  http::Router router_;
+  core::metrics::Registry metrics_;
+  std::unique_ptr<http::Server> server_;
+};
+
+TEST_P(RecordsRoutes, UploadListDownloadExport) {
+  std::string case_id = Submit("amt-a", "Jürgen Müller", intake::testing::TinyPdf());
+  ASSERT_FALSE(case_id.empty());
+  std::string base = "/api/v1/tenants/amt-a/cases/" + case_id + "/documents";
+  auto up = Upload(base, "Vermerk Straße.txt", "Ortstermin am Gehweg.\n", "Vermerk");
+  ASSERT_EQ(up.status, 201) << up.body;
+  Json v = Json::parse(up.body);
+  EXPECT_EQ(v["version"], 1);
+  EXPECT_EQ(v["contentType"], "text/plain");
+  EXPECT_EQ(v["title"], "Vermerk");
+
+  auto v2 = Upload(base + "/" + v["documentId"].get<std::string>() + "/versions", "Vermerk Straße.txt",
+                   "Ortstermin am Gehweg, 1,2 m.\n");
+  ASSERT_EQ(v2.status, 201) << v2.body;
+  EXPECT_EQ(Json::parse(v2.body)["version"], 2);
+
+  auto list = http::testutil::Get(server_->port(), base);
+  ASSERT_EQ(list->status, 200);
+  Json items = Json::parse(list->body)["items"];
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0]["documentId"], "intake-0");
+  EXPECT_EQ(items[1]["versions"].size(), 2u);
+
+  auto dl = http::testutil::Get(server_->port(), base + "/" + v["documentId"].get<std::string>() + "/versions/2/content");
+  ASSERT_EQ(dl->status, 200);
+  EXPECT_EQ(dl->body, "Ortstermin am Gehweg, 1,2 m.\n");
+  EXPECT_EQ(dl->Header("Content-Type"), "text/plain");
+  EXPECT_EQ(dl->Header("Content-Disposition"),
+            "attachment; filename=\"Vermerk Stra__e.txt\"; filename*=UTF-8''Vermerk%20Stra%C3%9Fe.txt");
+  auto pdf = http::testutil::Get(server_->port(), base + "/intake-0/versions/1/content");
+  ASSERT_EQ(pdf->status, 200);
+  EXPECT_EQ(pdf->Header("Content-Type"), "application/pdf");
+  EXPECT_EQ(pdf->body, intake::testing::TinyPdf());
+
+  auto zip = http::testutil::Get(server_->port(), "/api/v1/tenants/amt-a/cases/" + case_id + "/export.zip");
+  ASSERT_EQ(zip->status, 200);
+  EXPECT_EQ(zip->Header("Content-Type"), "application/zip");
+  EXPECT_EQ(zip->body.substr(0, 2), "PK");
+}
+
+TEST_P(RecordsRoutes, ProblemsNameTheField) {
+  std::string case_id = Submit("amt-a", "Jürgen Müller", "");
+  std::string base = "/api/v1/tenants/amt-a/cases/" + case_id + "/documents";
+  auto elf = Upload(base, "plan.pdf", intake::testing::ElfBytes());
+  EXPECT_EQ(elf.status, 422) << elf.body;
+  EXPECT_NE(elf.body.find("/file"), std::string::npos);
+  auto nofile = http::testutil::RoundTrip(
+      server_->port(), http::testutil::MakeRequest("POST", base, "Content-Type: application/json\r\n", "{}"));
+  EXPECT_EQ(nofile->status, 400);
+  auto other = Upload("/api/v1/tenants/amt-b/cases/" + case_id + "/documents", "a.txt", "text");
+  EXPECT_EQ(other.status, 404);
+  auto badv = http::testutil::Get(server_->port(), base + "/intake-0/versions/x/content");
+  EXPECT_EQ(badv->status, 422);
+  auto missing = http::testutil::Get(server_->port(), base + "/intake-0/versions/1/content");
+  EXPECT_EQ(missing->status, 404);
+}
+
+AW_STORE_INSTANTIATE(RecordsRoutes);
+
+}  // namespace
+}  // namespace amtsweg::api
