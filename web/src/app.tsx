@@ -1,5 +1,5 @@
 // Routes of the web app. Portal pages are in the main bundle (they must be
-// small and fast on a phone); the designer and the form renderer load on demand.
+// small and fast on a phone); the designer, the dashboards and the form renderer load on demand.
 import { ErrorBoundary, lazy, LocationProvider, Route, Router } from 'preact-iso';
 import { focusMainOnRouteChange } from './components/Layout';
 import { LangProvider } from './lib/i18n';
@@ -13,6 +13,7 @@ import { TenantPage } from './portal/TenantPage';
 const ApplyPage = lazy(() => import('./portal/ApplyPage').then((m) => m.ApplyPage));
 const WorkspacePage = lazy(() => import('./workspace/Workspace').then((m) => m.WorkspacePage));
 const DesignerPage = lazy(() => import('./designer/DesignerPage').then((m) => m.DesignerPage));
+const DashboardPage = lazy(() => import('./dashboard/DashboardPage').then((m) => m.DashboardPage));
 
 export function App() {
   return (
@@ -25,6 +26,8 @@ export function App() {
             <Route path="/designer/:tenant/:kind/:key" component={DesignerPage} />
             <Route path="/arbeitsplatz/:tenant" component={WorkspacePage} />
             <Route path="/arbeitsplatz/:tenant/aufgaben/:task" component={WorkspacePage} />
+            <Route path="/auswertung/:tenant" component={DashboardPage} />
+            <Route path="/auswertung/:tenant/prozess/:process" component={DashboardPage} />
             <Route path="/:tenant" component={TenantPage} />
             <Route path="/:tenant/leistungen/:service" component={ServicePage} />
             <Route path="/:tenant/leistungen/:service/antrag" component={ApplyPage} />
