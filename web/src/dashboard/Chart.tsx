@@ -28,6 +28,8 @@ export function ChartWithTable({ id, title, summary, option, table }:
     chart.setOption({ aria: { enabled: true, label: { enabled: false }, decal: { show: true } }, animation: false, ...option });
     const resize = () => chart.resize();
     window.addEventListener('resize', resize);
+    // Distinct keys keep Preact from reusing the chart's <div> for the table,
+    // which dispose() would then empty.
     return () => {
       window.removeEventListener('resize', resize);
       chart.dispose();
@@ -42,7 +44,9 @@ export function ChartWithTable({ id, title, summary, option, table }:
         </button>
       </div>
       <div id={`${id}-body`}>
-        {asTable ? table : <div ref={ref} class="chart" role="img" aria-label={summary} />}
+        {asTable
+          ? <div key="table" class="table-scroll" role="region" aria-label={title} tabIndex={0}>{table}</div>
+          : <div key="chart" ref={ref} class="chart" role="img" aria-label={summary} />}
       </div>
     </section>
   );

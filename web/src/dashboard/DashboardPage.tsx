@@ -190,7 +190,7 @@ function Dashboard({ tenant }: { tenant: string }) {
                 </table>
               } />
           </div>
-          <section aria-labelledby="services-title" class="table-scroll">
+          <section aria-labelledby="services-title" class="table-scroll" tabIndex={0}>
             <h2 id="services-title">{t('dashServices')}</h2>
             <table class="data-table" id="service-table">
               <caption class="visually-hidden">{t('dashServices')}</caption>

@@ -49,9 +49,9 @@ export function ProcessPage({ tenant, processId }: { tenant: string; processId: 
             {t('dashHeatLegend')}{' '}
             {HEAT_STEPS.map((c, i) => <span key={c} class="heat-swatch" style={{ background: c, color: heatColor(i / HEAT_STEPS.length).text }}>{i + 1}</span>)}
           </p>
-          <div class="table-scroll">
+          <div class="table-scroll" role="region" aria-labelledby="activity-caption" tabIndex={0}>
             <table class="data-table" id="activity-table">
-              <caption>{t('dashActivities')}</caption>
+              <caption id="activity-caption">{t('dashActivities')}</caption>
               <thead><tr>
                 <th scope="col">{t('dashActivity')}</th><th scope="col">{t('dashCount')}</th>
                 <th scope="col">{t('dashMedianDuration')}</th><th scope="col">{t('dashMedianWaiting')}</th>
@@ -126,8 +126,8 @@ function Diagram({ tenant, processId, rows }: { tenant: string; processId: strin
     <>
       {error ? <LoadError message={error} /> : null}
       <figure class="diagram-figure">
-        <div ref={ref} class="diagram" role="img" aria-label={t('dashDiagramSummary', { id: processId })} />
-        <figcaption>{t('dashDiagramCaption')}</figcaption>
+        <div ref={ref} class="diagram" aria-describedby="diagram-caption" />
+        <figcaption id="diagram-caption">{t('dashDiagramSummary', { id: processId })} {t('dashDiagramCaption')}</figcaption>
       </figure>
     </>
   );
