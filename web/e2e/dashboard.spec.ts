@@ -13,11 +13,13 @@ async function noAxeViolations(page: Page) {
 
 const plakatierung = {
   antragsteller: { name: 'Kulturverein Musterdorf e. V.', strasse: 'Dorfstraße 5', plz: '24999', ort: 'Musterdorf', email: 'kultur@verein.example', telefon: '+49 4600 4321' },
-  zweck: 'gemeinnuetzig',
+  // The same fee-relevant answers as portal.spec.ts (gewerblich, 20 posters,
+  // 10 days: 25 € minimum fee), whose inbox test opens the first task it finds.
+  zweck: 'gewerblich',
   veranstaltung: 'Sommerkonzert',
-  zeitraum: { von: '2027-06-01', bis: '2027-06-05' },
-  plakate: { anzahl: 10, groesse: 'A2' },
-  standorte: [{ strasse: 'Dorfstraße', anzahl: 10 }],
+  zeitraum: { von: '2027-05-01', bis: '2027-05-10' },
+  plakate: { anzahl: 20, groesse: 'A1' },
+  standorte: [{ strasse: 'Dorfstraße', anzahl: 20 }],
   verantwortlich: { name: 'Karla Kultur', telefon: '+49 170 7654321' },
   bestaetigung: true,
 };
