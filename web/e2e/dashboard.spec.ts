@@ -63,7 +63,9 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['pho
         const r = await page.request.post('/api/v1/services/musterland-plakatierung/submissions', { data: plakatierung });
         expect(r.status()).toBe(201);
       }
-      await page.goto('/auswertung/amt-musterland');
+      // From the workspace, where analysts find the link.
+      await page.goto('/arbeitsplatz/amt-musterland');
+      await page.getByRole('link', { name: 'Auswertung' }).click();
       await expect(page.getByRole('heading', { level: 1 })).toHaveText('Auswertung');
       const received = page.locator('[data-kpi="received"] dd');
       const expected = before.totals.received + 2;
