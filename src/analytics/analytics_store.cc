@@ -331,7 +331,88 @@ core::Result<Log> LoadLog(store::Database& db, const LogQuery& q) {
   });
 }
 
+core::Result<OverviewFacts> LoadOverviewFacts(store::Database& db, const OverviewQuery& q) {
+  if (q.tenant.empty()) return core::InvalidArgument("tenant must not be empty");
+  int64_t from = q.from_ms.value_or(std::numeric_limits<int64_t>::min());
+  int64_t to = q.to_ms.value_or(std::numeric_limits<int64_t>::max());
+  if (from >= to) {
+    core::Error e = core::InvalidArgument("'from' must be before 'to'");
+    e.AddDetail("from", "must be before 'to'");
+    return e;
+  }
+  return db.Read([&](Tx& tx) -> core::Result<OverviewFacts> {
+    OverviewFacts f;
+    AW_ASSIGN_OR_RETURN(auto tenant, tx.Query("SELECT 1 FROM catalog_tenants WHERE tenant_id = $1", {q.tenant}));
+    if (tenant.empty()) return core::NotFound("no tenant " + q.tenant);
+    AW_ASSIGN_OR_RETURN(auto services,
+                        tx.Query("SELECT service_id, doc FROM catalog_services WHERE tenant_id = $1 ORDER BY service_id",
+                                 {q.tenant}));
+    bool service_known = q.service_id.empty();
+    for (const Row& r : services) {
+      ServiceInfo s;
+      s.id = r.Text(0);
+      auto doc = core::ParseJson(r.Text(1));
+      if (doc.ok() && doc->is_object()) {
+        const core::Json& d = *doc;
+        auto text = [](const core::Json& j, const char* k) {
+          return j.is_object() && j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+        };
+        if (d.contains("name")) {
+          s.name_de = text(d["name"], "de");
+          s.name_en = text(d["name"], "en");
+        }
+        if (d.contains("process")) s.process_id = text(d["process"], "id");
+        if (d.contains("responsibility")) s.department_id = text(d["responsibility"], "department");
+        if (d.contains("processingTimeDays") && d["processingTimeDays"].is_number_integer()) {
+          s.processing_days = d["processingTimeDays"].get<int>();
+        }
+      }
+      if (s.name_de.empty()) s.name_de = s.id;
+      if (s.name_en.empty()) s.name_en = s.name_de;
+      service_known |= s.id == q.service_id;
+      f.services.push_back(std::move(s));
+    }
+    AW_ASSIGN_OR_RETURN(auto departments,
+                        tx.Query("SELECT department_id, name FROM catalog_departments WHERE tenant_id = $1 "
+                                 "ORDER BY department_id",
+                                 {q.tenant}));
+    bool department_known = q.department_id.empty();
+    for (const Row& r : departments) {
+      f.departments.push_back(DepartmentInfo{r.Text(0), r.Text(1)});
+      department_known |= r.Text(0) == q.department_id;
+    }
+    if (!service_known) {
+      core::Error e = core::InvalidArgument("query parameter 'service' names no service of " + q.tenant);
+      e.AddDetail("service", "no such service");
+      return e;
+    }
+    if (!department_known) {
+      core::Error e = core::InvalidArgument("query parameter 'department' names no department of " + q.tenant);
+      e.AddDetail("department", "no such department");
+      return e;
+    }
+    // A case whose instance row is missing counts as open (the instance is
+    // created in the same transaction as the case, so this should not happen).
+    AW_ASSIGN_OR_RETURN(
+        auto rows,
+        tx.Query("SELECT c.service_id, c.department_id, c.submitted_at, COALESCE(i.state, 'active'), i.ended_at "
+                 "FROM cases c LEFT JOIN engine_instances i ON i.tenant_id = c.tenant_id AND "
+                 "i.instance_id = c.instance_id WHERE c.tenant_id = $1 AND c.submitted_at >= $2 AND "
+                 "c.submitted_at < $3 AND ($4 = '' OR c.service_id = $4) AND ($5 = '' OR c.department_id = $5)",
+                 {q.tenant, from, to, q.service_id, q.department_id}));
+    f.cases.reserve(rows.size());
+    for (const Row& r : rows) {
+      f.cases.push_back(CaseFact{r.Text(0), r.Text(1), r.Int(2), r.Text(3), r.IsNull(4) ? -1 : r.Int(4)});
+    }
+    return f;
+  });
+}
+
 namespace {
+
+constexpr const char* kCaseHead =
+    "INSERT INTO cases (tenant_id, case_id, case_number, tracking_code, receipt_secret, service_id, department_id, "
+    "instance_id, stage, submitted_at)";
 
 constexpr const char* kInstanceHead =
     "INSERT INTO engine_instances (tenant_id, instance_id, definition_key, process_id, version, state, "
@@ -363,12 +444,13 @@ core::Status WriteSyntheticLog(store::Database& db, const SyntheticLogSpec& spec
   constexpr int kRowsPerStatement = 100;
   const std::string instance_sql = MultiInsert(kInstanceHead, 11, kRowsPerStatement / 10);
   const std::string history_sql = MultiInsert(kHistoryHead, 7, kRowsPerStatement);
+  const std::string case_sql = MultiInsert(kCaseHead, 10, kRowsPerStatement / 10);
   std::mt19937_64 rng(spec.seed);
   const int64_t t0 = spec.start_ms;
   for (int first = 0; first < cases; first += kCasesPerCommand) {
     int n = std::min(kCasesPerCommand, cases - first);
     AW_TRY(db.writer().Write([&](store::Tx& tx) -> core::Status {
-      std::vector<store::Value> inst, hist;
+      std::vector<store::Value> inst, hist, cs;
       for (int c = first; c < first + n; ++c) {
         std::string id = core::NewId();
         int64_t start = t0 + static_cast<int64_t>(c) * 60'000;
@@ -399,7 +481,22 @@ core::Status WriteSyntheticLog(store::Database& db, const SyntheticLogSpec& spec
           AW_TRY(tx.Exec(instance_sql, inst));
           inst.clear();
         }
+        if (!spec.service_id.empty()) {
+          std::string department =
+              spec.departments.empty() ? std::string() : spec.departments[static_cast<size_t>(c) % spec.departments.size()];
+          for (store::Value v : {store::Value(spec.tenant), store::Value(id), store::Value(fmt::format("B-{:07}", c)),
+                                 store::Value("BENCH" + id), store::Value(""), store::Value(spec.service_id),
+                                 store::Value(department), store::Value(id), store::Value("received"),
+                                 store::Value(start)}) {
+            cs.push_back(std::move(v));
+          }
+          if (cs.size() == static_cast<size_t>(10 * kRowsPerStatement / 10)) {
+            AW_TRY(tx.Exec(case_sql, cs));
+            cs.clear();
+          }
+        }
       }
+      if (!cs.empty()) AW_TRY(tx.Exec(MultiInsert(kCaseHead, 10, static_cast<int>(cs.size() / 10)), cs));
       if (!hist.empty()) AW_TRY(tx.Exec(MultiInsert(kHistoryHead, 7, static_cast<int>(hist.size() / 7)), hist));
       if (!inst.empty()) AW_TRY(tx.Exec(MultiInsert(kInstanceHead, 11, static_cast<int>(inst.size() / 11)), inst));
       return core::OkStatus();

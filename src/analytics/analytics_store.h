@@ -16,8 +16,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "analytics/mining.h"
+#include "analytics/overview.h"
 #include "core/result.h"
 #include "store/database.h"
 
@@ -36,6 +38,21 @@ struct LogQuery {
 // an empty tenant/process id or from >= to. Runs in one read snapshot.
 core::Result<Log> LoadLog(store::Database& db, const LogQuery& q);
 
+// The tenant dashboard's facts (overview.h): the tenant's services
+// (catalog_services) and departments (catalog_departments), and the cases
+// intake created (`cases`, joined with the state of their process instance)
+// submitted in [from, to), of one service and/or department when given.
+// kNotFound for an unknown tenant; kInvalidArgument naming `service` or
+// `department` when the filter names none of the tenant's.
+struct OverviewQuery {
+  std::string tenant{};
+  std::optional<int64_t> from_ms{};
+  std::optional<int64_t> to_ms{};
+  std::string service_id{};     // "" = all
+  std::string department_id{};  // "" = all
+};
+core::Result<OverviewFacts> LoadOverviewFacts(store::Database& db, const OverviewQuery& q);
+
 // Bench support (`amtsweg bench mining`): writes `cases` completed cases of
 // `process_id` straight into engine_instances and engine_history, each a
 // random walk (seeded) of `per_case` activity instances over activity ids
@@ -50,6 +67,10 @@ struct SyntheticLogSpec {
   int per_case = 5;
   uint64_t seed = 20260105;
   int64_t start_ms = 1'767'225'600'000;  // 2026-01-01T00:00:00Z, one case start per minute
+  // When set, every case also gets a `cases` row of this service (as intake
+  // writes it), its department taken in turn from `departments`.
+  std::string service_id{};
+  std::vector<std::string> departments{};
 };
 core::Status WriteSyntheticLog(store::Database& db, const SyntheticLogSpec& spec);
 

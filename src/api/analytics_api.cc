@@ -7,6 +7,7 @@
 #include "analytics/analytics_store.h"
 #include "analytics/export.h"
 #include "analytics/mining.h"
+#include "analytics/overview.h"
 
 namespace amtsweg::api {
 namespace {
@@ -80,9 +81,93 @@ Json ObjectWith(Json props, Json extra) {
   return {{"type", "object"}, {"properties", std::move(props)}};
 }
 
+void RegisterOverviewRoute(http::Router& router, const AnalyticsDeps& deps) {
+  AnalyticsDeps d = deps;
+  if (d.clock == nullptr) d.clock = &core::SystemClock::Instance();
+  const Json stats = StatsSchema();
+  const Json integer = {{"type", "integer"}};
+  const Json str = {{"type", "string"}};
+  const Json kpi_props = {{"received", integer},     {"completed", integer}, {"terminated", integer},
+                          {"open", integer},         {"openAge", stats},     {"throughput", stats},
+                          {"overdue", integer},      {"overdueOpen", integer}};
+  const Json names = {{"type", "object"}, {"properties", {{"de", str}, {"en", str}}}};
+  router.Get(
+      "/api/v1/tenants/{tenant}/analytics/overview",
+      [d](http::Request& req) -> core::Result<http::Response> {
+        analytics::OverviewQuery q;
+        q.tenant = std::string(req.PathParam("tenant"));
+        AW_ASSIGN_OR_RETURN(q.from_ms, TimeParam(req, "from"));
+        AW_ASSIGN_OR_RETURN(q.to_ms, TimeParam(req, "to"));
+        if (q.from_ms && q.to_ms && *q.from_ms >= *q.to_ms) return BadParam("from", "must be before 'to'");
+        q.service_id = std::string(req.QueryParam("service").value_or(""));
+        q.department_id = std::string(req.QueryParam("department").value_or(""));
+        analytics::OverviewOptions o;
+        std::string interval(req.QueryParam("interval").value_or("month"));
+        if (interval == "week") o.interval = analytics::Interval::kWeek;
+        else if (interval != "month" && !interval.empty()) return BadParam("interval", "must be 'week' or 'month'");
+        o.from_ms = q.from_ms;
+        o.to_ms = q.to_ms;
+        o.now_ms = core::ToUnixMillis(d.clock->Now());
+        AW_ASSIGN_OR_RETURN(auto facts, analytics::LoadOverviewFacts(*d.db, q));
+        AW_ASSIGN_OR_RETURN(auto body, analytics::OverviewJson(facts, o));
+        return http::Response::Json(body);
+      },
+      {.summary = "Dashboard KPIs of a tenant: per service and department, and trends",
+       .description = "Over the applications intake received (cases) submitted in the period and the state of "
+                      "their process instances: received, completed, terminated, open with their age, throughput "
+                      "time (submission to instance end, p50/p90), and cases past the processing time their "
+                      "service promises (`overdue`: completed after it or open longer). Per tenant (`totals`), "
+                      "service and responsible department, and a series by ISO week or calendar month (UTC) with "
+                      "received, completed, the median throughput of the cases completed in it and the open "
+                      "backlog at its end. `filters` lists every service and department of the tenant.",
+       .tag = "analytics",
+       .operation_id = "getTenantOverview",
+       .path_params = {{.name = "tenant", .description = "tenant id"}},
+       .query_params =
+           {{.name = "from", .description = "cases submitted at or after: ISO 8601 date-time with offset, or a date"},
+            {.name = "to", .description = "cases submitted before: ISO 8601 date-time with offset, or a date"},
+            {.name = "service", .description = "only cases of this service id"},
+            {.name = "department", .description = "only cases of this responsible department id"},
+            {.name = "interval", .description = "series buckets: 'month' (default) or 'week' (ISO weeks)"}},
+       .response_schema = Json{
+           {"type", "object"},
+           {"required", {"totals", "services", "departments", "series", "filters"}},
+           {"properties",
+            {{"interval", {{"type", "string"}, {"enum", {"week", "month"}}}},
+             {"now", {{"type", "string"}, {"format", "date-time"}}},
+             {"totals", {{"type", "object"}, {"properties", kpi_props}}},
+             {"services", {{"type", "array"},
+                           {"items", ObjectWith(kpi_props, {{"serviceId", str},
+                                                            {"name", names},
+                                                            {"processId", {{"type", {"string", "null"}}}},
+                                                            {"processingTimeDays", {{"type", {"integer", "null"}}}}})}}},
+             {"departments", {{"type", "array"},
+                              {"items", ObjectWith(kpi_props, {{"departmentId", str}, {"name", str}})}}},
+             {"series", {{"type", "array"},
+                         {"items", {{"type", "object"},
+                                    {"properties",
+                                     {{"period", {{"type", "string"}, {"description", "2026-01 or 2026-W03"}}},
+                                      {"start", {{"type", "string"}, {"format", "date-time"}}},
+                                      {"received", integer},
+                                      {"completed", integer},
+                                      {"throughputP50Ms", {{"type", {"integer", "null"}}}},
+                                      {"openAtEnd", integer}}}}}}},
+             {"filters", {{"type", "object"},
+                          {"properties",
+                           {{"services", {{"type", "array"},
+                                          {"items", {{"type", "object"},
+                                                     {"properties", {{"id", str}, {"name", names}, {"processId", str}}}}}}},
+                            {"departments", {{"type", "array"},
+                                             {"items", {{"type", "object"},
+                                                        {"properties", {{"id", str}, {"name", str}}}}}}}}}}}}}},
+       .roles = roles::Analysts()});
+}
+
 }  // namespace
 
 void RegisterAnalyticsRoutes(http::Router& router, const AnalyticsDeps& deps) {
+  RegisterOverviewRoute(router, deps);
+
   const std::string base = "/api/v1/tenants/{tenant}/analytics/processes/{processId}/";
   const std::vector<http::ParamDoc> path = {{.name = "tenant", .description = "tenant id"},
                                             {.name = "processId", .description = "BPMN process id"}};

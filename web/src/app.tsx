@@ -1,5 +1,5 @@
 // Routes of the web app. Portal pages are in the main bundle (they must be
-// small and fast on a phone); the designer and the form renderer load on demand.
+// small and fast on a phone); the designer, the dashboards and the form renderer load on demand.
 import { ErrorBoundary, lazy, LocationProvider, Route, Router } from 'preact-iso';
 import { focusMainOnRouteChange } from './components/Layout';
 import { LangProvider } from './lib/i18n';
@@ -14,6 +14,7 @@ const ApplyPage = lazy(() => import('./portal/ApplyPage').then((m) => m.ApplyPag
 const WorkspacePage = lazy(() => import('./workspace/Workspace').then((m) => m.WorkspacePage));
 const DesignerPage = lazy(() => import('./designer/DesignerPage').then((m) => m.DesignerPage));
 const AdminPage = lazy(() => import('./admin/AdminPage').then((m) => m.AdminPage));
+const DashboardPage = lazy(() => import('./dashboard/DashboardPage').then((m) => m.DashboardPage));
 
 export function App() {
   return (
@@ -27,6 +28,8 @@ export function App() {
             <Route path="/verwaltung/:tenant" component={AdminPage} />
             <Route path="/arbeitsplatz/:tenant" component={WorkspacePage} />
             <Route path="/arbeitsplatz/:tenant/aufgaben/:task" component={WorkspacePage} />
+            <Route path="/auswertung/:tenant" component={DashboardPage} />
+            <Route path="/auswertung/:tenant/prozess/:process" component={DashboardPage} />
             <Route path="/:tenant" component={TenantPage} />
             <Route path="/:tenant/leistungen/:service" component={ServicePage} />
             <Route path="/:tenant/leistungen/:service/antrag" component={ApplyPage} />

@@ -130,6 +130,8 @@ function InboxPage({ tenant, me, onLogout }: { tenant: string; me: StaffUser; on
       <div class="workspace-head">
         <h1>{t('inboxTitle')}</h1>
         <p>{t('signedInAs', { name: me.displayName || me.login })} <button type="button" class="link-button" onClick={logout}>{t('signOut')}</button></p>
+        {me.roles.some((r) => ['administrator', 'manager', 'process_designer'].includes(r))
+          ? <p><a href={`/auswertung/${tenant}`}>{t('dashTitle')}</a></p> : null}
       </div>
       <div class="tabs" role="group" aria-label={t('inboxViews')}>
         <button type="button" class="tab" aria-pressed={view === 'mine'} onClick={() => setView('mine')}>{t('inboxMine')}</button>
