@@ -887,11 +887,24 @@ core::Status BpmnProcessor::CreateJob(ElementInstance& e) {
   for (const bpmn::KeyValue& kv : n.ext.headers) headers[kv.key] = kv.value;
   std::string job_id = core::NewId();
   Json chain = st_.ScopeChain(e.key);
+  const std::string& job_type = type.value.as_string();
+  // Pushed to an in-process worker: created activated, locked for it until
+  // the deadline (available_at), exactly as ActivateJobs would have left it;
+  // if the worker never completes it, the lock runs out and any worker can
+  // activate it. Saves the activation's UPDATE and its variable reads.
+  std::optional<core::Timestamp> push = calls_ != nullptr ? calls_->PushDeadline(job_type, st_.now()) : std::nullopt;
+  int64_t created_at = core::ToUnixMillis(st_.now());
   AW_TRY(tx_.Exec("INSERT INTO engine_jobs (tenant_id, job_id, instance_id, element_key, element_id, type, state, "
                   "retries, available_at, worker, error_message, headers, scope_chain, created_at) "
-                  "VALUES ($1, $2, $3, $4, $5, $6, 'activatable', $7, $8, NULL, NULL, $9, $10, $8)",
-                  {st_.tenant(), job_id, st_.instance_id(), e.key, n.id, type.value.as_string(), retries,
-                   core::ToUnixMillis(st_.now()), core::DumpJson(headers), core::DumpJson(chain)}));
+                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12, $13)",
+                  {st_.tenant(), job_id, st_.instance_id(), e.key, n.id, job_type,
+                   push ? "activated" : "activatable", retries, push ? core::ToUnixMillis(*push) : created_at,
+                   push ? store::Value("in-process") : store::Value(), core::DumpJson(headers), core::DumpJson(chain),
+                   created_at}));
+  if (push) {
+    calls_->JobPushed(st_.tenant(), job_id, job_type, st_.instance_id(), n.id, e.key, retries, *push,
+                      st_.VisibleVariables(e.key), headers);
+  }
   e.data["job"] = job_id;
   e.dirty = true;
   st_.Record("job_created", n.id, e.key, Json{{"jobId", job_id}, {"type", type.value.as_string()}, {"retries", retries}});
@@ -1047,6 +1060,7 @@ core::Status BpmnProcessor::ReleaseOwned(ElementInstance& e) {
   const std::string& tenant = st_.tenant();
   if (e.data.contains("job")) {
     AW_TRY(tx_.Exec("DELETE FROM engine_jobs WHERE tenant_id = $1 AND job_id = $2", {tenant, e.data["job"].get<std::string>()}));
+    if (calls_ != nullptr) calls_->JobDeleted(e.data["job"].get<std::string>());
     e.data.erase("job");
   }
   if (e.data.contains("task")) {

@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/json.h"
@@ -83,6 +84,25 @@ class CallContext {
     (void)tx, (void)tenant, (void)vars;
     return core::Unimplemented("no decision engine to evaluate " + decision_id);
   }
+  // Job push (as Zeebe's job streaming): when the running command hands the
+  // jobs it creates to an in-process worker of `type`, the lock deadline of
+  // such a job (it is then created activated, locked for that worker); else
+  // nullopt and the job is created activatable.
+  virtual std::optional<core::Timestamp> PushDeadline(std::string_view type, core::Timestamp now) {
+    (void)type, (void)now;
+    return std::nullopt;
+  }
+  // A job created activated after PushDeadline: handed to the worker once the
+  // command has committed. `variables`: those visible at the job's element.
+  virtual void JobPushed(const std::string& tenant, const std::string& job_id, const std::string& type,
+                         const std::string& instance_id, const std::string& element_id, int64_t element_key,
+                         int64_t retries, core::Timestamp deadline, core::Json variables, core::Json headers) {
+    (void)tenant, (void)job_id, (void)type, (void)instance_id, (void)element_id, (void)element_key, (void)retries,
+        (void)deadline, (void)variables, (void)headers;
+  }
+  // The job row `job_id` was deleted in this command (its element left): a
+  // job pushed earlier in the same command is not handed out.
+  virtual void JobDeleted(const std::string& job_id) { (void)job_id; }
 };
 
 class BpmnProcessor {

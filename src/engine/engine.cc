@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -96,6 +97,78 @@ Engine::Engine(store::Database& db, EngineOptions options)
     : db_(db), clock_(options.clock != nullptr ? options.clock : &core::SystemClock::Instance()) {}
 
 Engine::~Engine() = default;
+
+// --- Job push ------------------------------------------------------------------
+
+template <class F>
+auto Engine::WithPushes(PushedJobs& sink, F&& fn) {
+  sink.tenant.clear();
+  sink.jobs.clear();
+  struct Reset {
+    PushedJobs*& p;
+    ~Reset() { p = nullptr; }
+  } reset{push_sink_};
+  push_sink_ = &sink;
+  return fn();
+}
+
+std::optional<core::Timestamp> Engine::PushDeadline(std::string_view type, core::Timestamp now) {
+  if (push_sink_ == nullptr) return std::nullopt;
+  std::lock_guard lock(mu_);
+  auto it = push_locks_.find(type);
+  if (it == push_locks_.end() || it->second.count() <= 0) return std::nullopt;
+  // Whole milliseconds, as stored in available_at.
+  return core::FromUnixMillis(core::ToUnixMillis(now) + it->second.count());
+}
+
+void Engine::JobPushed(const std::string& tenant, const std::string& job_id, const std::string& type,
+                       const std::string& instance_id, const std::string& element_id, int64_t element_key,
+                       int64_t retries, core::Timestamp deadline, Json variables, Json headers) {
+  AW_ASSERT(push_sink_ != nullptr, "a job was pushed outside a pushing command");
+  // Every job of one command belongs to the command's tenant.
+  push_sink_->tenant = tenant;
+  push_sink_->jobs.push_back(ActivatedJob{job_id, type, instance_id, element_id, element_key, retries, deadline,
+                                          std::move(variables), std::move(headers)});
+}
+
+void Engine::JobDeleted(const std::string& job_id) {
+  if (push_sink_ == nullptr) return;
+  std::erase_if(push_sink_->jobs, [&](const ActivatedJob& j) { return j.job_id == job_id; });
+}
+
+void Engine::QueuePushed(PushedJobs& pushed) {
+  if (pushed.jobs.empty()) return;
+  {
+    std::lock_guard lock(push_mu_);
+    std::deque<ActivatedJob>& q = pushed_[pushed.tenant];
+    for (ActivatedJob& j : pushed.jobs) q.push_back(std::move(j));
+  }
+  pushed.jobs.clear();
+  push_cv_.notify_all();
+}
+
+std::vector<ActivatedJob> Engine::TakePushedJobs(std::string_view tenant, int max_jobs,
+                                                 std::chrono::milliseconds wait) {
+  std::vector<ActivatedJob> out;
+  std::unique_lock lock(push_mu_);
+  auto it = pushed_.find(tenant);
+  if ((it == pushed_.end() || it->second.empty()) && wait.count() > 0) {
+    push_cv_.wait_for(lock, wait, [&] {
+      it = pushed_.find(tenant);
+      return it != pushed_.end() && !it->second.empty();
+    });
+  }
+  if (it == pushed_.end()) return out;
+  core::Timestamp now = Now();
+  std::deque<ActivatedJob>& q = it->second;
+  while (!q.empty() && static_cast<int>(out.size()) < max_jobs) {
+    // A job whose lock ran out may be activated by another worker by now.
+    if (q.front().deadline > now) out.push_back(std::move(q.front()));
+    q.pop_front();
+  }
+  if (q.empty()) pushed_.erase(it);
+  return out;
+}
 
 // --- Deployments ---------------------------------------------------------------
 
@@ -336,24 +409,16 @@ core::Status Engine::CancelChild(Tx& tx, const std::string& tenant, const std::s
 core::Result<std::string> Engine::StartInstance(std::string_view tenant, std::string_view process_id,
                                                 const Json& variables, std::optional<int> version) {
   std::string t(tenant), p(process_id);
-  return db_.writer().Write([&](Tx& tx) { return StartInTx(tx, t, p, variables, version); });
+  PushedJobs pushed;
+  auto id = db_.writer().Write(
+      [&](Tx& tx) { return WithPushes(pushed, [&] { return StartInTx(tx, t, p, variables, version); }); });
+  if (id.ok()) QueuePushed(pushed);
+  return id;
 }
 
 void Engine::StartInstanceAsync(std::string tenant, std::string process_id, Json variables,
                                 std::function<void(core::Result<std::string>)> done) {
-  auto out = std::make_shared<std::string>();
-  auto cmd = [this, tenant = std::move(tenant), process_id = std::move(process_id), variables = std::move(variables),
-              out](Tx& tx) -> core::Status {
-    AW_ASSIGN_OR_RETURN(*out, StartInTx(tx, tenant, process_id, variables, std::nullopt));
-    return core::OkStatus();
-  };
-  db_.writer().Submit(std::move(cmd), [out, done = std::move(done)](core::Status s) {
-    if (s.ok()) {
-      done(std::move(*out));
-    } else {
-      done(std::move(s).error());
-    }
-  });
+  StartInstanceAsync(std::move(tenant), std::move(process_id), std::move(variables), std::nullopt, std::move(done));
 }
 
 core::Status Engine::SetVariables(std::string_view tenant, std::string_view instance_id, const Json& variables) {
@@ -463,37 +528,43 @@ core::Status Engine::CompleteJobInTx(Tx& tx, const std::string& tenant, const st
 }
 
 core::Status Engine::CompleteJob(std::string_view tenant, std::string_view job_id, const Json& variables) {
-  std::string t(tenant), j(job_id);
-  return db_.writer().Write([&](Tx& tx) { return CompleteJobInTx(tx, t, j, variables); });
+  return CompleteJobWith(tenant, job_id, variables, nullptr);
 }
 
 void Engine::CompleteJobAsync(std::string tenant, std::string job_id, Json variables,
                               std::function<void(core::Status)> done) {
-  db_.writer().Submit(
-      [this, tenant = std::move(tenant), job_id = std::move(job_id), variables = std::move(variables)](Tx& tx) {
-        return CompleteJobInTx(tx, tenant, job_id, variables);
-      },
-      std::move(done));
+  CompleteJobWithAsync(std::move(tenant), std::move(job_id), std::move(variables), nullptr, std::move(done));
 }
 
 core::Status Engine::CompleteJobWith(std::string_view tenant, std::string_view job_id, const Json& variables,
                                      TxStep also) {
   std::string t(tenant), j(job_id);
-  return db_.writer().Write([&](Tx& tx) -> core::Status {
-    AW_TRY(CompleteJobInTx(tx, t, j, variables));
-    return also(tx);
+  PushedJobs pushed;
+  core::Status s = db_.writer().Write([&](Tx& tx) -> core::Status {
+    return WithPushes(pushed, [&]() -> core::Status {
+      AW_TRY(CompleteJobInTx(tx, t, j, variables));
+      return also ? also(tx) : core::OkStatus();
+    });
   });
+  if (s.ok()) QueuePushed(pushed);
+  return s;
 }
 
 void Engine::CompleteJobWithAsync(std::string tenant, std::string job_id, Json variables, TxStep also,
                                   std::function<void(core::Status)> done) {
+  auto pushed = std::make_shared<PushedJobs>();
   db_.writer().Submit(
       [this, tenant = std::move(tenant), job_id = std::move(job_id), variables = std::move(variables),
-       also = std::move(also)](Tx& tx) -> core::Status {
-        AW_TRY(CompleteJobInTx(tx, tenant, job_id, variables));
-        return also(tx);
+       also = std::move(also), pushed](Tx& tx) -> core::Status {
+        return WithPushes(*pushed, [&]() -> core::Status {
+          AW_TRY(CompleteJobInTx(tx, tenant, job_id, variables));
+          return also ? also(tx) : core::OkStatus();
+        });
       },
-      std::move(done));
+      [this, pushed, done = std::move(done)](core::Status s) {
+        if (s.ok()) QueuePushed(*pushed);
+        done(std::move(s));
+      });
 }
 
 core::Status Engine::FailJob(std::string_view tenant_view, std::string_view job_view, int retries,
@@ -555,8 +626,9 @@ core::Status Engine::UpdateJobRetries(std::string_view tenant, std::string_view 
   });
 }
 
-void Engine::RegisterWorker(std::string type, JobHandler handler) {
+void Engine::RegisterWorker(std::string type, JobHandler handler, std::chrono::milliseconds push_lock_timeout) {
   std::lock_guard lock(mu_);
+  push_locks_[type] = push_lock_timeout;
   workers_[std::move(type)] = std::move(handler);
 }
 
@@ -567,19 +639,29 @@ core::Result<int> Engine::RunWorkers(std::string_view tenant, int max_jobs, std:
     for (const auto& [type, handler] : workers_) workers.emplace_back(type, handler);
   }
   int handled = 0;
+  // Jobs pushed to these workers first (created activated), then those to activate.
+  std::vector<ActivatedJob> pushed = TakePushedJobs(tenant, std::max(max_jobs, 1) * static_cast<int>(workers.size()),
+                                                    std::chrono::milliseconds(0));
   for (const auto& [type, handler] : workers) {
-    AW_ASSIGN_OR_RETURN(auto jobs, ActivateJobs(tenant, type, "in-process", max_jobs, lock_timeout));
+    std::vector<ActivatedJob> jobs;
+    for (ActivatedJob& j : pushed) {
+      if (j.type == type) jobs.push_back(std::move(j));
+    }
+    AW_ASSIGN_OR_RETURN(auto activated, ActivateJobs(tenant, type, "in-process", max_jobs, lock_timeout));
+    for (ActivatedJob& j : activated) jobs.push_back(std::move(j));
     // Completions go to the writer together, so they share one group commit.
     std::vector<std::future<core::Status>> pending;
     for (const ActivatedJob& job : jobs) {
       JobResult r = handler(job);
       std::string t(tenant);
       switch (r.kind) {
-        case JobResult::Kind::kComplete:
-          pending.push_back(db_.writer().Submit([this, t, id = job.job_id, vars = std::move(r.variables)](Tx& tx) {
-            return CompleteJobInTx(tx, t, id, vars);
-          }));
+        case JobResult::Kind::kComplete: {
+          auto promise = std::make_shared<std::promise<core::Status>>();
+          pending.push_back(promise->get_future());
+          CompleteJobAsync(t, job.job_id, std::move(r.variables),
+                           [promise](core::Status s) { promise->set_value(std::move(s)); });
           break;
+        }
         case JobResult::Kind::kFail:
           AW_TRY(FailJob(tenant, job.job_id, static_cast<int>(std::max<int64_t>(job.retries - 1, 0)), r.message,
                          r.retry_backoff));
@@ -637,7 +719,11 @@ core::Status Engine::UnclaimUserTask(std::string_view tenant_view, std::string_v
 core::Status Engine::CompleteUserTask(std::string_view tenant_view, std::string_view task_view, const Json& variables) {
   AW_TRY(CheckVariables(variables));
   std::string tenant(tenant_view), task_id(task_view);
-  return db_.writer().Write([&](Tx& tx) { return CompleteUserTaskInTx(tx, tenant, task_id, variables); });
+  PushedJobs pushed;
+  core::Status s = db_.writer().Write(
+      [&](Tx& tx) { return WithPushes(pushed, [&] { return CompleteUserTaskInTx(tx, tenant, task_id, variables); }); });
+  if (s.ok()) QueuePushed(pushed);
+  return s;
 }
 
 core::Status Engine::CompleteUserTaskInTx(Tx& tx, const std::string& tenant, const std::string& task_id,
@@ -1087,6 +1173,11 @@ core::Result<std::vector<std::string>> Engine::TenantsWithAvailableJobs(const st
         }
       }
     }
+    // Tenants with jobs pushed to this process's workers (activated, so not found above).
+    std::lock_guard lock(push_mu_);
+    for (const auto& [tenant, jobs] : pushed_) {
+      if (!jobs.empty() && std::find(out.begin(), out.end(), tenant) == out.end()) out.push_back(tenant);
+    }
     return out;
   });
 }
@@ -1100,15 +1191,22 @@ std::vector<std::string> Engine::WorkerTypes() {
 
 void Engine::StartInstanceAsync(std::string tenant, std::string process_id, Json variables, std::optional<int> version,
                                 std::function<void(core::Result<std::string>)> done) {
-  auto out = std::make_shared<std::string>();
+  struct Out {
+    std::string id;
+    PushedJobs pushed;
+  };
+  auto out = std::make_shared<Out>();
   auto cmd = [this, tenant = std::move(tenant), process_id = std::move(process_id), variables = std::move(variables),
               version, out](Tx& tx) -> core::Status {
-    AW_ASSIGN_OR_RETURN(*out, StartInTx(tx, tenant, process_id, variables, version));
-    return core::OkStatus();
+    return WithPushes(out->pushed, [&]() -> core::Status {
+      AW_ASSIGN_OR_RETURN(out->id, StartInTx(tx, tenant, process_id, variables, version));
+      return core::OkStatus();
+    });
   };
-  db_.writer().Submit(std::move(cmd), [out, done = std::move(done)](core::Status s) {
+  db_.writer().Submit(std::move(cmd), [this, out, done = std::move(done)](core::Status s) {
     if (s.ok()) {
-      done(std::move(*out));
+      QueuePushed(out->pushed);
+      done(std::move(out->id));
     } else {
       done(std::move(s).error());
     }
@@ -1118,11 +1216,14 @@ void Engine::StartInstanceAsync(std::string tenant, std::string process_id, Json
 void Engine::CompleteUserTaskAsync(std::string tenant, std::string task_id, Json variables,
                                    std::function<void(core::Status)> done) {
   if (auto s = CheckVariables(variables); !s.ok()) return done(std::move(s));
+  auto pushed = std::make_shared<PushedJobs>();
   db_.writer().Submit(
-      [this, tenant = std::move(tenant), task_id = std::move(task_id), variables = std::move(variables)](Tx& tx) {
-        return CompleteUserTaskInTx(tx, tenant, task_id, variables);
-      },
-      std::move(done));
+      [this, tenant = std::move(tenant), task_id = std::move(task_id), variables = std::move(variables),
+       pushed](Tx& tx) { return WithPushes(*pushed, [&] { return CompleteUserTaskInTx(tx, tenant, task_id, variables); }); },
+      [this, pushed, done = std::move(done)](core::Status s) {
+        if (s.ok()) QueuePushed(*pushed);
+        done(std::move(s));
+      });
 }
 
 void Engine::PublishMessageAsync(std::string tenant, std::string name, std::string correlation_key, Json variables,

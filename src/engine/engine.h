@@ -23,6 +23,8 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -285,7 +287,18 @@ class Engine : private CallContext {
   // every registered type (up to `max_jobs` each), runs the handlers on the
   // calling thread and completes/fails/throws each job as its handler says.
   // Returns how many jobs it handled.
-  void RegisterWorker(std::string type, JobHandler handler);
+  //
+  // Jobs of a registered type are pushed (as Zeebe's job streaming): a
+  // command that starts an instance or completes a job or user task creates
+  // them activated, locked for worker "in-process" for `push_lock_timeout`
+  // (0: no push), and queues them here once it has committed; RunWorkers and
+  // TakePushedJobs take them from that queue without an ActivateJobs command.
+  // If nobody completes such a job, its lock runs out as after ActivateJobs.
+  void RegisterWorker(std::string type, JobHandler handler,
+                      std::chrono::milliseconds push_lock_timeout = std::chrono::seconds(60));
+  // Up to `max_jobs` jobs pushed for `tenant` whose lock has not run out,
+  // waiting up to `wait` for the first one.
+  std::vector<ActivatedJob> TakePushedJobs(std::string_view tenant, int max_jobs, std::chrono::milliseconds wait);
   core::Result<int> RunWorkers(std::string_view tenant, int max_jobs,
                                std::chrono::milliseconds lock_timeout = std::chrono::seconds(30));
 
@@ -434,8 +447,30 @@ class Engine : private CallContext {
   // starts the next instance from a message buffered for that key.
   core::Status ReleaseStartKey(store::Tx& tx, const InstanceState& st);
 
+  // Job push (CallContext; writer thread). `push_sink_` collects the jobs the
+  // running command pushed; null in commands that do not push.
+  std::optional<core::Timestamp> PushDeadline(std::string_view type, core::Timestamp now) override;
+  void JobPushed(const std::string& tenant, const std::string& job_id, const std::string& type,
+                 const std::string& instance_id, const std::string& element_id, int64_t element_key, int64_t retries,
+                 core::Timestamp deadline, core::Json variables, core::Json headers) override;
+  void JobDeleted(const std::string& job_id) override;
+  struct PushedJobs {
+    std::string tenant;  // of the command
+    std::vector<ActivatedJob> jobs;
+  };
+  // Runs `fn` with `sink` (cleared first: the writer may run a command twice) collecting pushed jobs.
+  template <class F>
+  auto WithPushes(PushedJobs& sink, F&& fn);
+  // After the commit: queues the pushed jobs for the workers.
+  void QueuePushed(PushedJobs& pushed);
+
   store::Database& db_;
   core::Clock* clock_;
+  PushedJobs* push_sink_ = nullptr;  // writer thread only
+  std::map<std::string, std::chrono::milliseconds, std::less<>> push_locks_;  // GUARDED_BY(mu_)
+  std::mutex push_mu_;
+  std::condition_variable push_cv_;
+  std::map<std::string, std::deque<ActivatedJob>, std::less<>> pushed_;  // GUARDED_BY(push_mu_) by tenant
   int call_depth_ = 0;  // nesting of StartChild; touched by the writer thread only
   int signal_depth_ = 0;  // nesting of signal broadcasts; writer thread only
   std::mutex mu_;

@@ -37,9 +37,10 @@ struct EngineBenchResult {
 };
 
 // Scenarios per backend:
-//   <backend>_engine_service_task  start -> service task -> end; an in-process
-//                                  worker loop activates jobs (up to 1024 per
-//                                  command) and completes each at once
+//   <backend>_engine_service_task  start -> service task -> end; a registered
+//                                  in-process worker gets its jobs pushed
+//                                  (created activated and locked, up to 1024
+//                                  taken at once) and completes each at once
 //   <backend>_engine_xor_feel      start -> exclusive gateway (FEEL condition on
 //                                  a start variable) -> one of two service tasks -> end
 // Prints a header and one line per scenario: `name runs median_us p99_us ops_per_s`,
