@@ -13,6 +13,7 @@
 #include "catalog/catalog.h"
 #include "engine/engine.h"
 #include "intake/intake.h"
+#include "intake/orphan_sweeper.h"
 #include "core/log.h"
 #include "engine/scheduler.h"
 #include "http/server.h"
@@ -98,6 +99,13 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   scheduler.Start();
   catalog::Catalog catalog(*db);
   intake::Intake intake(*db, catalog, engine, {.files_dir = cfg->storage.files_dir});
+  // Attachment files no case refers to (a crash between fsync and commit),
+  // across all tenants of this installation.
+  intake::OrphanSweeper sweeper(intake,
+                                {.interval = std::chrono::seconds(cfg->intake.sweep_interval_s),
+                                 .min_age = std::chrono::seconds(cfg->intake.sweep_min_age_s)},
+                                &metrics);
+  sweeper.Start();
 
   http::Router router;
   RegisterRoutes(router, {.db = db.get(),
@@ -109,6 +117,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   auto server = http::Server::Start(HttpOptions(cfg->server, cfg->log), router, metrics);
   if (!server.ok()) {
     ReportError(server.error());
+    sweeper.Stop();
     scheduler.Stop();
     db->Close();
     return 1;
@@ -118,6 +127,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
     if (auto s = WritePortFile(*flags.port_file, port); !s.ok()) {
       ReportError(s.error());
       (*server)->Stop(std::chrono::milliseconds(0));
+      sweeper.Stop();
       scheduler.Stop();
       db->Close();
       return 1;
@@ -137,6 +147,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   // Order matters: no new requests, finish those in flight (they may still
   // write), then commit everything the writer holds, then close.
   (*server)->Stop(std::chrono::milliseconds(cfg->server.shutdown_timeout_ms));
+  sweeper.Stop();
   scheduler.Stop();
   core::Status flushed = db->writer().Stop();
   db->Close();

@@ -85,6 +85,10 @@ const std::vector<Key>& Keys() {
        [](Config& c) -> void* { return &c.auth.min_password_length; }},
       {"auth", "client_ip_header", Kind::kString, 0, 0, "header with the client address set by a trusted proxy",
        [](Config& c) -> void* { return &c.auth.client_ip_header; }},
+      {"intake", "sweep_interval_s", Kind::kInt, 0, 7 * 86'400, "how often orphaned attachment files are removed (0: never)",
+       [](Config& c) -> void* { return &c.intake.sweep_interval_s; }},
+      {"intake", "sweep_min_age_s", Kind::kInt, 60, 30 * 86'400, "only orphaned attachment files at least this old",
+       [](Config& c) -> void* { return &c.intake.sweep_min_age_s; }},
   };
   return keys;
 }
@@ -220,7 +224,7 @@ std::string Lower(std::string s) {
 
 Status ApplyEnv(const std::map<std::string, std::string>& env, Config& cfg) {
   for (const auto& [var, value] : env) {
-    for (const char* section : {"server", "database", "log", "storage", "auth"}) {
+    for (const char* section : {"server", "database", "log", "storage", "auth", "intake"}) {
       std::string prefix = "AMTSWEG_" + std::string(section) + "_";
       for (auto& c : prefix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       if (!var.starts_with(prefix)) continue;
