@@ -199,9 +199,10 @@ Status ApplyFile(const std::string& path, Config& cfg) {
   for (const auto& [section_key, section_node] : root) {
     std::string section(section_key.str());
     const toml::table* table = section_node.as_table();
-    bool known_section = section == "server" || section == "database" || section == "log" || section == "auth";
+    bool known_section = section == "server" || section == "database" || section == "log" || section == "auth" ||
+                         section == "storage" || section == "intake";
     if (!known_section || !table) {
-      return InvalidArgument(fmt::format("{}: unknown configuration section '{}' (known: server, database, log, auth)",
+      return InvalidArgument(fmt::format("{}: unknown configuration section '{}' (known: server, database, log, auth, storage, intake)",
                                          Where(path, section_node.source()), section));
     }
     for (const auto& [name_key, node] : *table) {
