@@ -48,9 +48,12 @@ core::Result<intake::SubmitRequest> ReadSubmission(const Request& req) {
   }
   // What identifies "the same request" for the Idempotency-Key: the data and
   // each file's name and hash (not the multipart boundary, which a retry changes).
-  std::string canonical = core::DumpJson(out.data);
-  for (const auto& f : out.files) canonical += "\n" + f.ref + "\n" + f.filename + "\n" + intake::Sha256Hex(f.bytes);
-  out.request_hash = intake::Sha256Hex(canonical);
+  // Only needed with a key (a serialisation and a hash per file saved otherwise).
+  if (!out.idempotency_key.empty()) {
+    std::string canonical = core::DumpJson(out.data);
+    for (const auto& f : out.files) canonical += "\n" + f.ref + "\n" + f.filename + "\n" + intake::Sha256Hex(f.bytes);
+    out.request_hash = intake::Sha256Hex(canonical);
+  }
   out.language = forms::LanguageFromAcceptLanguage(req.Header("Accept-Language").value_or(""));
   out.service_id = std::string(req.PathParam("service"));
   return out;

@@ -7,7 +7,24 @@
 // instance, committed (SQLite synchronous=FULL on ./data, the real disk).
 // Prints `intake.<backend> 1 p50_us p99_us submissions_per_s`, then checks that
 // the number of cases equals wrk's 2xx count.
+//
+// `--rate R` (open loop, like wrk2): instead of wrk, 200 keep-alive
+// connections send request k at its intended time t0 + k/R (connection k mod
+// 200), whatever the server's speed; latency is measured from that intended
+// time, so a stalled server is charged for every request it held back (no
+// coordinated omission). Prints `intake_open.<backend> R p50_us p99_us
+// achieved_per_s` and p99.9.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -99,6 +116,161 @@ std::string LuaLongString(const std::string& s) {
   return out + "\"";
 }
 
+// One keep-alive HTTP/1.1 connection to 127.0.0.1:port with blocking sockets:
+// send a prepared request, read one response (Content-Length bodies only,
+// which is what the server sends). Returns the status, 0 on a broken connection.
+class Conn {
+ public:
+  explicit Conn(uint16_t port) : port_(port) {}
+  ~Conn() { Close(); }
+  int RoundTrip(const std::string& request) {
+    if (fd_ < 0 && !Connect()) return 0;
+    size_t off = 0;
+    while (off < request.size()) {
+      ssize_t n = ::send(fd_, request.data() + off, request.size() - off, MSG_NOSIGNAL);
+      if (n <= 0) {
+        if (n < 0 && errno == EINTR) continue;
+        Close();
+        return 0;
+      }
+      off += static_cast<size_t>(n);
+    }
+    // Head, then the body by Content-Length.
+    size_t head_end;
+    while ((head_end = buf_.find("\r\n\r\n")) == std::string::npos) {
+      if (!Fill()) return 0;
+    }
+    int status = 0;
+    if (buf_.size() > 12) status = std::atoi(buf_.c_str() + 9);
+    size_t length = 0;
+    for (size_t i = 0; i < head_end;) {
+      size_t eol = buf_.find("\r\n", i);
+      std::string_view line(buf_.data() + i, eol - i);
+      if (line.size() > 15 && http_ci(line.substr(0, 15), "content-length:")) {
+        length = static_cast<size_t>(std::strtoull(std::string(line.substr(15)).c_str(), nullptr, 10));
+      }
+      i = eol + 2;
+    }
+    while (buf_.size() < head_end + 4 + length) {
+      if (!Fill()) return 0;
+    }
+    buf_.erase(0, head_end + 4 + length);
+    return status;
+  }
+
+ private:
+  static bool http_ci(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) == y; });
+  }
+  bool Connect() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) return false;
+    int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port_);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      Close();
+      return false;
+    }
+    buf_.clear();
+    return true;
+  }
+  bool Fill() {
+    char tmp[16384];
+    for (;;) {
+      ssize_t n = ::recv(fd_, tmp, sizeof tmp, 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        Close();
+        return false;
+      }
+      buf_.append(tmp, static_cast<size_t>(n));
+      return true;
+    }
+  }
+  void Close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  uint16_t port_;
+  int fd_ = -1;
+  std::string buf_;
+};
+
+struct OpenLoopResult {
+  int64_t sent = 0, ok = 0, non_2xx = 0, errors = 0;
+  double achieved_per_s = 0, p50_us = 0, p99_us = 0, p999_us = 0, max_us = 0;
+};
+
+// Request k goes out at t0 + k/rate on connection k % connections; its
+// latency counts from that intended time (a late send is the server's delay).
+OpenLoopResult RunOpenLoop(uint16_t port, int rate, int seconds, int connections, const std::string& json_req,
+                           const std::string& multipart_req) {
+  using Clock = std::chrono::steady_clock;
+  const int64_t total = static_cast<int64_t>(rate) * seconds;
+  const auto t0 = Clock::now() + std::chrono::milliseconds(200);
+  const double step_ns = 1e9 / rate;
+  std::vector<std::vector<int64_t>> lat(static_cast<size_t>(connections));
+  std::atomic<int64_t> ok{0}, non_2xx{0}, errors{0};
+  std::atomic<int64_t> last_done_ns{0};
+  std::vector<std::thread> threads;
+  for (int c = 0; c < connections; ++c) {
+    threads.emplace_back([&, c] {
+      Conn conn(port);
+      auto& mine = lat[static_cast<size_t>(c)];
+      mine.reserve(static_cast<size_t>(total / connections + 1));
+      for (int64_t k = c; k < total; k += connections) {
+        auto intended = t0 + std::chrono::nanoseconds(static_cast<int64_t>(static_cast<double>(k) * step_ns));
+        std::this_thread::sleep_until(intended);
+        int status = conn.RoundTrip(k % 10 == 9 ? multipart_req : json_req);
+        auto done = Clock::now();
+        if (status == 0) {
+          ++errors;
+          continue;
+        }
+        (status >= 200 && status < 300 ? ok : non_2xx)++;
+        mine.push_back(std::chrono::duration_cast<std::chrono::microseconds>(done - intended).count());
+        int64_t d = std::chrono::duration_cast<std::chrono::nanoseconds>(done - t0).count();
+        int64_t prev = last_done_ns.load();
+        while (d > prev && !last_done_ns.compare_exchange_weak(prev, d)) {
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::vector<int64_t> all;
+  for (auto& v : lat) all.insert(all.end(), v.begin(), v.end());
+  std::sort(all.begin(), all.end());
+  OpenLoopResult r;
+  r.sent = total;
+  r.ok = ok;
+  r.non_2xx = non_2xx;
+  r.errors = errors;
+  auto pct = [&](double q) -> double {
+    if (all.empty()) return 0;
+    size_t i = std::min(all.size() - 1, static_cast<size_t>(q * static_cast<double>(all.size())));
+    return static_cast<double>(all[i]);
+  };
+  r.p50_us = pct(0.50);
+  r.p99_us = pct(0.99);
+  r.p999_us = pct(0.999);
+  r.max_us = all.empty() ? 0 : static_cast<double>(all.back());
+  double span_s = static_cast<double>(last_done_ns.load()) / 1e9;
+  r.achieved_per_s = span_s > 0 ? static_cast<double>(r.ok + r.non_2xx) / span_s : 0;
+  return r;
+}
+
+std::string HttpRequest(uint16_t port, const std::string& content_type, const std::string& body) {
+  return fmt::format("POST /api/v1/services/bench-antrag/submissions HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n"
+                     "Content-Type: {}\r\nContent-Length: {}\r\n\r\n",
+                     port, content_type, body.size()) +
+         body;
+}
+
 core::Status Run(const BenchFlags& flags, const std::string& url, const std::string& label, std::ostream& out) {
   store::Options so;
   so.url = url;
@@ -138,6 +310,30 @@ core::Status Run(const BenchFlags& flags, const std::string& url, const std::str
   std::string mp = "--BENCH\r\nContent-Disposition: form-data; name=\"data\"\r\n\r\n" + with_file.dump() +
                    "\r\n--BENCH\r\nContent-Disposition: form-data; name=\"files::plan\"; filename=\"plan.pdf\"\r\n"
                    "Content-Type: application/pdf\r\n\r\n" + pdf + "\r\n--BENCH--\r\n";
+  int seconds = flags.seconds > 0 ? flags.seconds : 10;
+  if (flags.rate > 0) {
+    uint16_t port = server->port();
+    OpenLoopResult o = RunOpenLoop(port, flags.rate, seconds, 200, HttpRequest(port, "application/json", json_body),
+                                   HttpRequest(port, "multipart/form-data; boundary=BENCH", mp));
+    server->Stop(std::chrono::seconds(5));
+    AW_TRY(db->writer().Flush());
+    AW_ASSIGN_OR_RETURN(int64_t cases, db->Read([](store::Tx& tx) -> core::Result<int64_t> {
+      AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT COUNT(*) FROM cases WHERE tenant_id = $1", {"amt-bench"}));
+      return row ? row->Int(0) : 0;
+    }));
+    out << fmt::format("intake_open.{} {} {:.0f} {:.0f} {:.0f}\n", label, flags.rate, o.p50_us, o.p99_us,
+                       o.achieved_per_s);
+    out << fmt::format("# {}: open loop {}/s for {} s over 200 connections: {} scheduled, {} 2xx, {} non-2xx, "
+                       "{} connection errors, {} cases stored; achieved {:.0f}/s; latency from the intended send "
+                       "time p50 {:.1f} ms, p99 {:.1f} ms, p99.9 {:.1f} ms, max {:.1f} ms; 10% with a 200 KB PDF\n",
+                       label, flags.rate, seconds, o.sent, o.ok, o.non_2xx, o.errors, cases, o.achieved_per_s,
+                       o.p50_us / 1000, o.p99_us / 1000, o.p999_us / 1000, o.max_us / 1000);
+    db->writer().Stop().ok();
+    db->Close();
+    std::error_code ec;
+    std::filesystem::remove_all(files, ec);
+    return core::OkStatus();
+  }
   std::string script = fmt::format("./data/bench-intake-{}.lua", getpid());
   {
     std::ofstream lua(script);
@@ -150,7 +346,6 @@ core::Status Run(const BenchFlags& flags, const std::string& url, const std::str
         << "  return wrk.format('POST', '/api/v1/services/bench-antrag/submissions', "
            "{['Content-Type'] = 'application/json'}, jb)\nend\n";
   }
-  int seconds = flags.seconds > 0 ? flags.seconds : 10;
   std::string cmd = fmt::format("wrk -t2 -c200 -d{}s --latency -s {} http://127.0.0.1:{}/ 2>&1", seconds, script,
                                 server->port());
   std::string text;

@@ -45,6 +45,7 @@ struct BenchFlags {
   std::string name;  // store, feel, engine, http, serve, intake, mining, all
   std::optional<std::string> pg_url;
   int seconds = 0;   // 0: the benchmark's default
+  int rate = 0;      // intake: open loop at this many requests/s (0: closed loop with wrk)
 };
 int RunBench(const BenchFlags& flags);
 // `amtsweg bench feel` (bench_feel.cc): FEEL and feelin side by side, the 100x5 table.

@@ -72,6 +72,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"store", "feel", "engine", "http", "serve", "intake", "mining", "all"}));
   bench_cmd->add_option("--pg", bench.pg_url, "Also run against this PostgreSQL URL");
   bench_cmd->add_option("--seconds", bench.seconds, "Duration of timed phases");
+  bench_cmd->add_option("--rate", bench.rate, "intake: open loop, requests per second on a fixed schedule")
+      ->check(CLI::Range(1, 1'000'000));
 
   UserAddFlags user_add;
   auto* user_cmd = cli.add_subcommand("user", "Staff accounts");

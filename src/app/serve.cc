@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "intake/intake.h"
 #include "opendata/opendata.h"
+#include "intake/orphan_sweeper.h"
 #include "core/log.h"
 #include "engine/scheduler.h"
 #include "records/records.h"
@@ -111,6 +112,13 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   records::Records records(*db, catalog, engine, {.files_dir = cfg->storage.files_dir});
   records::Scheduler records_scheduler(records);
   records_scheduler.Start();
+  // Attachment files no case refers to (a crash between fsync and commit),
+  // across all tenants of this installation.
+  intake::OrphanSweeper sweeper(intake,
+                                {.interval = std::chrono::seconds(cfg->intake.sweep_interval_s),
+                                 .min_age = std::chrono::seconds(cfg->intake.sweep_min_age_s)},
+                                &metrics);
+  sweeper.Start();
 
   http::Router router;
   RegisterRoutes(router, {.db = db.get(),
@@ -124,6 +132,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   if (!server.ok()) {
     ReportError(server.error());
     records_scheduler.Stop();
+    sweeper.Stop();
     scheduler.Stop();
     db->Close();
     return 1;
@@ -134,6 +143,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
       ReportError(s.error());
       (*server)->Stop(std::chrono::milliseconds(0));
       records_scheduler.Stop();
+      sweeper.Stop();
       scheduler.Stop();
       db->Close();
       return 1;
@@ -154,6 +164,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   // write), then commit everything the writer holds, then close.
   (*server)->Stop(std::chrono::milliseconds(cfg->server.shutdown_timeout_ms));
   records_scheduler.Stop();
+  sweeper.Stop();
   scheduler.Stop();
   core::Status flushed = db->writer().Stop();
   db->Close();

@@ -85,6 +85,10 @@ const std::vector<Key>& Keys() {
        [](Config& c) -> void* { return &c.auth.min_password_length; }},
       {"auth", "client_ip_header", Kind::kString, 0, 0, "header with the client address set by a trusted proxy",
        [](Config& c) -> void* { return &c.auth.client_ip_header; }},
+      {"intake", "sweep_interval_s", Kind::kInt, 0, 7 * 86'400, "how often orphaned attachment files are removed (0: never)",
+       [](Config& c) -> void* { return &c.intake.sweep_interval_s; }},
+      {"intake", "sweep_min_age_s", Kind::kInt, 60, 30 * 86'400, "only orphaned attachment files at least this old",
+       [](Config& c) -> void* { return &c.intake.sweep_min_age_s; }},
   };
   return keys;
 }
@@ -195,9 +199,10 @@ Status ApplyFile(const std::string& path, Config& cfg) {
   for (const auto& [section_key, section_node] : root) {
     std::string section(section_key.str());
     const toml::table* table = section_node.as_table();
-    bool known_section = section == "server" || section == "database" || section == "log" || section == "auth";
+    bool known_section = section == "server" || section == "database" || section == "log" || section == "auth" ||
+                         section == "storage" || section == "intake";
     if (!known_section || !table) {
-      return InvalidArgument(fmt::format("{}: unknown configuration section '{}' (known: server, database, log, auth)",
+      return InvalidArgument(fmt::format("{}: unknown configuration section '{}' (known: server, database, log, auth, storage, intake)",
                                          Where(path, section_node.source()), section));
     }
     for (const auto& [name_key, node] : *table) {
@@ -220,7 +225,7 @@ std::string Lower(std::string s) {
 
 Status ApplyEnv(const std::map<std::string, std::string>& env, Config& cfg) {
   for (const auto& [var, value] : env) {
-    for (const char* section : {"server", "database", "log", "storage", "auth"}) {
+    for (const char* section : {"server", "database", "log", "storage", "auth", "intake"}) {
       std::string prefix = "AMTSWEG_" + std::string(section) + "_";
       for (auto& c : prefix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       if (!var.starts_with(prefix)) continue;

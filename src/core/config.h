@@ -2,7 +2,7 @@
 // AMTSWEG_<SECTION>_<KEY> environment overrides, e.g. AMTSWEG_SERVER_PORT=9090.
 //
 // Every key is known: an unknown key in the file or an unknown
-// AMTSWEG_SERVER_*/_DATABASE_*/_LOG_*/_AUTH_* variable is an error that
+// AMTSWEG_SERVER_*/_DATABASE_*/_LOG_*/_AUTH_*/_INTAKE_* variable is an error that
 // names it (with the file's line), and so is a value of the wrong type or out
 // of range. Other AMTSWEG_* variables (AMTSWEG_CONFIG, AMTSWEG_CONFORMANCE,
 // test settings) are not configuration keys and are left alone.
@@ -44,6 +44,12 @@ struct StorageConfig {
   std::string files_dir = "./data/files";  // attachments, content-addressed
 };
 
+// Intake housekeeping (intake/orphan_sweeper.h). Times in seconds.
+struct IntakeConfig {
+  int sweep_interval_s = 3600;  // how often attachment files nothing refers to are removed; 0: never
+  int sweep_min_age_s = 3600;   // only files at least this old (a submission in flight keeps its file young)
+};
+
 struct LogConfig {
   LogLevel level = LogLevel::kInfo;
   LogFormat format = LogFormat::kHuman;
@@ -69,6 +75,7 @@ struct Config {
   LogConfig log;
   StorageConfig storage;
   AuthConfig auth;
+  IntakeConfig intake;
 };
 
 // Loads `path` if given (it must exist), else ./amtsweg.toml if it exists,

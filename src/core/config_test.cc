@@ -115,6 +115,18 @@ TEST(ConfigKeys, ListsEveryKeyWithDefault) {
   EXPECT_TRUE(found);
 }
 
+TEST_F(ConfigTest, IntakeSweepFromFileAndEnvironment) {
+  auto cfg = LoadConfig(WriteFile("[storage]\nfiles_dir = \"/srv/files\"\n[intake]\nsweep_interval_s = 600\n"),
+                        {{"AMTSWEG_INTAKE_SWEEP_MIN_AGE_S", "7200"}});
+  ASSERT_TRUE(cfg.ok()) << cfg.error().ToString();
+  EXPECT_EQ(cfg->intake.sweep_interval_s, 600);
+  EXPECT_EQ(cfg->intake.sweep_min_age_s, 7200);
+  EXPECT_EQ(cfg->storage.files_dir, "/srv/files");
+  auto young = LoadConfig(std::nullopt, {{"AMTSWEG_INTAKE_SWEEP_MIN_AGE_S", "5"}});
+  ASSERT_FALSE(young.ok());
+  EXPECT_NE(young.error().message().find("intake.sweep_min_age_s"), std::string::npos) << young.error().message();
+}
+
 TEST_F(ConfigTest, AuthSectionFromFileAndEnvironment) {
   auto cfg = LoadConfig(WriteFile("[auth]\nsession_idle_timeout_s = 900\ncookie_secure = true\n"
                                   "client_ip_header = \"X-Forwarded-For\"\n"),

@@ -32,6 +32,14 @@ core::Status FsyncPath(const fs::path& p, int flags) {
   return core::OkStatus();
 }
 
+// A clock's time as the two timespecs of futimens/utimensat (access, modification).
+void ToTimespecs(core::Timestamp t, struct timespec ts[2]) {
+  auto us = t.time_since_epoch().count();
+  ts[0].tv_sec = static_cast<time_t>(us / 1'000'000);
+  ts[0].tv_nsec = static_cast<long>((us % 1'000'000) * 1000);
+  ts[1] = ts[0];
+}
+
 bool SafeSegment(std::string_view s) {
   if (s.empty() || s == "." || s == "..") return false;
   for (char c : s) {
@@ -46,7 +54,24 @@ fs::path AttachmentStore::PathOf(std::string_view tenant, std::string_view sha) 
   return root_ / std::string(tenant) / std::string(sha.substr(0, 2)) / std::string(sha);
 }
 
+AttachmentStore::~AttachmentStore() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
 core::Status AttachmentStore::Put(std::string_view tenant, std::string_view sha, std::string_view bytes) {
+  std::set<fs::path> dirs;
+  AW_TRY(WriteFile(tenant, sha, bytes, dirs));
+  for (const fs::path& d : dirs) AW_TRY(FsyncPath(d, O_RDONLY | O_DIRECTORY));
+  return core::OkStatus();
+}
+
+core::Status AttachmentStore::WriteFile(std::string_view tenant, std::string_view sha, std::string_view bytes,
+                                        std::set<fs::path>& dirs) {
   if (!SafeSegment(tenant) || sha.size() != 64 || !SafeSegment(sha)) {
     return core::Internal("attachment key is not a tenant slug and a SHA-256");
   }
@@ -56,7 +81,9 @@ core::Status AttachmentStore::Put(std::string_view tenant, std::string_view sha,
   if (fs::exists(target, ec)) {
     // Content-addressed: the same bytes are there already. Refresh the time so
     // that a concurrent sweep sees it as young.
-    if (::utimensat(AT_FDCWD, target.c_str(), nullptr, 0) != 0) return IoError("touch", target);
+    struct timespec ts[2];
+    if (clock_ != nullptr) ToTimespecs(clock_->Now(), ts);
+    if (::utimensat(AT_FDCWD, target.c_str(), clock_ != nullptr ? ts : nullptr, 0) != 0) return IoError("touch", target);
     return core::OkStatus();
   }
   bool created_dir = !fs::exists(dir, ec);
@@ -77,6 +104,16 @@ core::Status AttachmentStore::Put(std::string_view tenant, std::string_view sha,
     }
     off += static_cast<size_t>(n);
   }
+  if (clock_ != nullptr) {
+    struct timespec ts[2];
+    ToTimespecs(clock_->Now(), ts);
+    if (::futimens(fd, ts) != 0) {
+      auto e = IoError("touch", tmp);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return e;
+    }
+  }
   if (::fsync(fd) != 0) {
     auto e = IoError("fsync", tmp);
     ::close(fd);
@@ -90,13 +127,63 @@ core::Status AttachmentStore::Put(std::string_view tenant, std::string_view sha,
     return e;
   }
   // The rename is durable only once the folder is synced; a new folder also
-  // needs its own entry in the parent synced.
-  AW_TRY(FsyncPath(dir, O_RDONLY | O_DIRECTORY));
+  // needs its own entry in the parent synced (the caller syncs them).
+  dirs.insert(dir);
   if (created_dir) {
-    AW_TRY(FsyncPath(dir.parent_path(), O_RDONLY | O_DIRECTORY));
-    AW_TRY(FsyncPath(dir.parent_path().parent_path(), O_RDONLY | O_DIRECTORY));
+    dirs.insert(dir.parent_path());
+    dirs.insert(dir.parent_path().parent_path());
   }
   return core::OkStatus();
+}
+
+void AttachmentStore::PutAsync(std::string tenant, std::vector<PutItem> items, std::function<void(core::Status)> done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      if (threads_.empty()) {
+        // Parallel fsyncs of different files share the file system's journal
+        // commits; four threads keep several in flight without many idle threads.
+        for (int i = 0; i < 4; ++i) threads_.emplace_back([this] { FileThread(); });
+      }
+      jobs_.push_back({std::move(tenant), std::move(items), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  done(core::Unavailable("attachment store is shutting down"));
+}
+
+void AttachmentStore::FileThread() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+    if (jobs_.empty()) return;  // stopping, nothing left
+    std::deque<Job> batch;
+    batch.swap(jobs_);
+    lock.unlock();
+    std::set<fs::path> dirs;
+    std::vector<core::Status> results;
+    results.reserve(batch.size());
+    for (Job& job : batch) {
+      core::Status st = core::OkStatus();
+      for (const PutItem& item : job.items) {
+        st = WriteFile(job.tenant, item.sha256, item.bytes, dirs);
+        if (!st.ok()) break;
+      }
+      results.push_back(std::move(st));
+    }
+    // One fsync per folder for the whole batch; if one fails, every job that
+    // wrote is failed (its files become orphans for the sweep).
+    core::Status dir_status = core::OkStatus();
+    for (const fs::path& d : dirs) {
+      if (auto s = FsyncPath(d, O_RDONLY | O_DIRECTORY); !s.ok() && dir_status.ok()) dir_status = std::move(s);
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (results[i].ok() && !dir_status.ok()) results[i] = dir_status;
+      batch[i].done(std::move(results[i]));
+    }
+    lock.lock();
+  }
 }
 
 core::Result<std::string> AttachmentStore::Get(std::string_view tenant, std::string_view sha) const {
@@ -130,13 +217,17 @@ core::Result<int> AttachmentStore::SweepOrphans(std::string_view tenant, std::ch
   fs::path base = root_ / std::string(tenant);
   std::error_code ec;
   if (!fs::exists(base, ec)) return 0;
-  auto now = fs::file_time_type::clock::now();
+  // Ages on the clock's time line when there is one (files are stamped with it).
+  auto now = clock_ != nullptr ? std::chrono::time_point_cast<std::chrono::system_clock::duration>(clock_->Now())
+                               : std::chrono::system_clock::now();
   int removed = 0;
   for (auto it = fs::recursive_directory_iterator(base, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
     if (!it->is_regular_file(ec)) continue;
-    auto age = now - it->last_write_time(ec);
-    if (ec || age < min_age) continue;
+    auto written = it->last_write_time(ec);
+    if (ec) continue;
+    auto age = now - std::chrono::file_clock::to_sys(written);
+    if (age < min_age) continue;
     std::string name = it->path().filename().string();
     bool orphan = false;
     if (name.starts_with(".tmp-")) {
@@ -149,6 +240,18 @@ core::Result<int> AttachmentStore::SweepOrphans(std::string_view tenant, std::ch
   }
   if (ec) return core::Unavailable(fmt::format("sweeping {}: {}", base.string(), ec.message()));
   return removed;
+}
+
+core::Result<std::vector<std::string>> AttachmentStore::Tenants() const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  if (!fs::exists(root_, ec)) return out;
+  for (auto it = fs::directory_iterator(root_, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (it->is_directory(ec) && SafeSegment(name)) out.push_back(std::move(name));
+  }
+  if (ec) return core::Unavailable(fmt::format("listing {}: {}", root_.string(), ec.message()));
+  return out;
 }
 
 core::Result<std::string> DetectContentType(std::string_view bytes) {

@@ -194,7 +194,7 @@ Intake::Intake(store::Database& db, catalog::Catalog& catalog, engine::Engine& e
       engine_(engine),
       options_(std::move(options)),
       clock_(options_.clock != nullptr ? options_.clock : &core::SystemClock::Instance()),
-      files_(options_.files_dir) {}
+      files_(options_.files_dir, options_.clock) {}
 
 void Intake::Submit(SubmitRequest req, std::function<void(core::Result<Json>)> done) {
   auto fail = [&](core::Error e) { done(std::move(e)); };
@@ -295,11 +295,6 @@ void Intake::Submit(SubmitRequest req, std::function<void(core::Result<Json>)> d
     return fail(core::InvalidArgument(Msg(lang, "Die Anlagen sind ungültig (", "invalid attachments (") + first + ")",
                                       std::move(errors)));
   }
-  // Bytes are durable before the transaction that references them commits.
-  for (const Checked& c : checked) {
-    if (auto s = files_.Put(service->tenant_id, c.sha256, c.upload->bytes); !s.ok()) return fail(std::move(s).error());
-  }
-
   struct Pending {
     catalog::Service service;
     Json data;
@@ -410,9 +405,24 @@ void Intake::Submit(SubmitRequest req, std::function<void(core::Result<Json>)> d
     }
     return core::OkStatus();
   };
-  db_.writer().Submit(std::move(cmd), [p, done = std::move(done)](core::Status s) {
-    if (!s.ok()) return done(std::move(s).error());
-    done(std::move(p->response));
+  auto finish = std::make_shared<std::function<void(core::Result<Json>)>>(std::move(done));
+  auto run = [this, p, cmd = std::move(cmd), finish]() mutable {
+    db_.writer().Submit(std::move(cmd), [p, finish](core::Status s) {
+      if (!s.ok()) return (*finish)(std::move(s).error());
+      (*finish)(std::move(p->response));
+    });
+  };
+  if (checked.empty()) return run();
+  // Bytes are durable before the transaction that references them commits:
+  // the file threads write and fsync them (folders once per batch), then the
+  // writer command is submitted from there. The uploads stay alive until then.
+  std::vector<AttachmentStore::PutItem> items;
+  for (const Checked& c : checked) items.push_back({c.sha256, c.upload->bytes});
+  auto held = std::make_shared<std::vector<Upload>>(std::move(req.files));  // element addresses kept
+  files_.PutAsync(p->service.tenant_id, std::move(items), [held, finish, run](core::Status s) mutable {
+    held.reset();
+    if (!s.ok()) return (*finish)(std::move(s).error());
+    run();
   });
 }
 
@@ -536,6 +546,21 @@ core::Result<int> Intake::SweepOrphans(std::string_view tenant, std::chrono::sec
   return files_.SweepOrphans(tenant, min_age, [&](const std::string& sha) {
     return db_.Read([&](store::Tx& tx) { return internal::AttachmentReferenced(tx, tenant, sha); });
   });
+}
+
+core::Result<Intake::SweepReport> Intake::SweepAllOrphans(std::chrono::seconds min_age) {
+  AW_ASSIGN_OR_RETURN(std::vector<std::string> tenants, files_.Tenants());
+  SweepReport report;
+  for (const std::string& t : tenants) {
+    ++report.tenants;
+    auto n = SweepOrphans(t, min_age);
+    if (n.ok()) {
+      report.removed += *n;
+    } else {
+      if (report.failed++ == 0) report.first_error = t + ": " + n.error().ToString();
+    }
+  }
+  return report;
 }
 
 }  // namespace amtsweg::intake

@@ -14,8 +14,10 @@
 // of orphaned attachment files.
 //
 // Thread-safety: all methods are thread-safe. Submit answers on the store's
-// writer thread (after the commit) or, for errors found before, on the
-// calling thread.
+// writer thread (after the commit), on a file thread of the attachment store
+// (a file could not be written) or, for errors found before, on the calling
+// thread. Attachment files are written and fsync'd by those file threads, so
+// the caller's (HTTP) thread never waits for the disk.
 #pragma once
 
 #include <chrono>
@@ -100,8 +102,20 @@ class Intake {
   core::Result<core::Json> GetDraft(std::string_view token);
   core::Result<core::Json> UpdateDraft(std::string_view token, const core::Json& data);
 
-  // Removes attachment files of `tenant` no row refers to, older than `min_age`.
+  // Removes attachment files of `tenant` no row refers to, older than `min_age`
+  // (age on the options' clock).
   core::Result<int> SweepOrphans(std::string_view tenant, std::chrono::seconds min_age = std::chrono::hours(1));
+
+  // SweepOrphans for every tenant with an attachment folder. A tenant whose
+  // sweep fails is counted in `failed` (and its first error kept); the others
+  // are still swept.
+  struct SweepReport {
+    int tenants = 0;
+    int removed = 0;
+    int failed = 0;
+    std::string first_error;
+  };
+  core::Result<SweepReport> SweepAllOrphans(std::chrono::seconds min_age);
 
   AttachmentStore& attachments() { return files_; }
 

@@ -2,12 +2,14 @@
 
 #include <filesystem>
 #include <future>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "catalog/catalog_test_util.h"
 #include "intake/codes.h"
 #include "intake/intake_test_util.h"
+#include "intake/orphan_sweeper.h"
 #include "store/store_test_util.h"
 
 namespace amtsweg::intake {
@@ -330,6 +332,57 @@ TEST_P(IntakeTest, SweepKeepsReferencedFilesAndRemovesOrphans) {
   EXPECT_EQ(*n, 1);
   EXPECT_TRUE(intake_->attachments().Get("amt-a", Sha256Hex(testing::TinyPdf())).ok());
   EXPECT_FALSE(intake_->attachments().Get("amt-a", Sha256Hex(orphan)).ok());
+}
+
+// The scheduled sweep (orphan_sweeper.h) across tenants, on an injected clock:
+// an orphan older than the minimum age goes, a referenced file and a young
+// orphan stay; the thread sweeps again on its own once the young one is old.
+TEST_P(IntakeTest, ScheduledSweepRemovesOldOrphansOnlyAcrossTenants) {
+  core::ManualClock clock(core::SystemClock::Instance().Now());
+  Intake timed(*db_, *catalog_, *engine_, IntakeOptions{.files_dir = files_dir_, .clock = &clock});
+  SubmitRequest r = Request("aufgrabung-fix", {{"applicant", "A"}, {"district", "nord"}, {"sitePlan", "files::plan"}});
+  r.files.push_back({"files::plan", "Lageplan.pdf", testing::TinyPdf()});
+  std::promise<core::Result<Json>> p;
+  timed.Submit(std::move(r), [&p](core::Result<Json> out) { p.set_value(std::move(out)); });
+  auto submitted = p.get_future().get();
+  ASSERT_TRUE(submitted.ok()) << submitted.error().ToString();
+  std::string referenced = testing::TinyPdf();
+  std::string old_a = "%PDF-1.4\nold orphan of amt-a\n%%EOF\n", old_b = "%PDF-1.4\nold orphan of amt-b\n%%EOF\n";
+  std::string young = "%PDF-1.4\nyoung orphan\n%%EOF\n";
+  ASSERT_TRUE(timed.attachments().Put("amt-a", Sha256Hex(old_a), old_a).ok());
+  ASSERT_TRUE(timed.attachments().Put("amt-b", Sha256Hex(old_b), old_b).ok());
+  clock.Advance(std::chrono::hours(2));
+  ASSERT_TRUE(timed.attachments().Put("amt-a", Sha256Hex(young), young).ok());
+  auto present = [&](const char* tenant, const std::string& bytes) {
+    return fs::exists(timed.attachments().PathOf(tenant, Sha256Hex(bytes)));
+  };
+
+  core::metrics::Registry metrics;
+  OrphanSweeper sweeper(timed, {.interval = std::chrono::hours(1), .min_age = std::chrono::hours(1)}, &metrics);
+  auto report = sweeper.RunOnce();
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  EXPECT_EQ(report->tenants, 2);
+  EXPECT_EQ(report->removed, 2);
+  EXPECT_EQ(report->failed, 0);
+  EXPECT_TRUE(present("amt-a", referenced));
+  EXPECT_TRUE(present("amt-a", young));
+  EXPECT_FALSE(present("amt-a", old_a));
+  EXPECT_FALSE(present("amt-b", old_b));
+  EXPECT_NE(metrics.Render().find("amtsweg_intake_orphans_removed_total 2"), std::string::npos) << metrics.Render();
+
+  // On a schedule: the thread sweeps by itself; once the young orphan is old
+  // too it goes, and the referenced file (now hours old) still stays.
+  clock.Advance(std::chrono::hours(2));
+  OrphanSweeper scheduled(timed, {.interval = std::chrono::seconds(0), .min_age = std::chrono::hours(1)}, nullptr);
+  scheduled.Start();  // interval zero: never started
+  EXPECT_EQ(scheduled.runs(), 0);
+  OrphanSweeper ticking(timed, {.interval = std::chrono::seconds(1), .min_age = std::chrono::hours(1)}, nullptr);
+  ticking.Start();
+  for (int i = 0; i < 600 && ticking.runs() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ticking.Stop();
+  ASSERT_GE(ticking.runs(), 1);
+  EXPECT_FALSE(present("amt-a", young));
+  EXPECT_TRUE(present("amt-a", referenced));
 }
 
 AW_STORE_INSTANTIATE(IntakeTest);

@@ -14,7 +14,32 @@ export interface FormHandle {
 }
 
 interface Registry<T> { get(id: string): T | undefined }
+
+// A field's visible label; date and time fields keep theirs in dateLabel /
+// timeLabel (without this the error summary and review showed the field id).
+function labelOfField(f: { label?: string; dateLabel?: string; timeLabel?: string } | undefined): string | undefined {
+  return f?.label || f?.dateLabel || f?.timeLabel || undefined;
+}
 interface InstanceRegistry { getAllKeyed(): { id: string; valuePath: (string | number)[]; indexes?: Record<string, number>; hidden?: boolean }[] }
+
+// On touch devices flatpickr (form-js's date picker) hides the labelled text
+// input and shows a native date input of its own, which has no label: screen
+// readers announce an unnamed field (WCAG 1.3.1, 4.1.2), and it jumps the tab
+// order. Name it by the label of the input it stands in for, keep its place.
+export function labelMobileDateInputs(root: HTMLElement) {
+  root.querySelectorAll<HTMLInputElement>('input.flatpickr-mobile:not([aria-labelledby])').forEach((mobile) => {
+    const original = mobile.previousElementSibling as HTMLInputElement | null;
+    if (!original?.id) return;
+    const label = root.querySelector<HTMLLabelElement>(`label[for="${CSS.escape(original.id)}"]`);
+    if (!label) return;
+    if (!label.id) label.id = `${original.id}-label`;
+    mobile.setAttribute('aria-labelledby', label.id);
+    // flatpickr gives it tabindex="1", which moves it to the front of the tab order (WCAG 2.4.3).
+    mobile.removeAttribute('tabindex');
+    const described = original.getAttribute('aria-describedby');
+    if (described) mobile.setAttribute('aria-describedby', described);
+  });
+}
 
 export function FormView({ schema, data, onReady, onChange }: {
   schema: Record<string, unknown>; data: Record<string, unknown>;
@@ -23,26 +48,30 @@ export function FormView({ schema, data, onReady, onChange }: {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!ref.current) return;
-    const form = new Form({ container: ref.current });
+    const host = ref.current;
+    const form = new Form({ container: host });
     let alive = true;
+    const observer = new MutationObserver(() => labelMobileDateInputs(host));
+    observer.observe(host, { childList: true, subtree: true });
     form.importSchema(schema, data).then(() => {
       if (!alive) return;
-      const fields = form.get('formFieldRegistry') as Registry<{ label?: string }>;
+      const fields = form.get('formFieldRegistry') as Registry<{ label?: string; dateLabel?: string; timeLabel?: string }>;
       const handle: FormHandle = {
         submit: () => form.submit() as ReturnType<FormHandle['submit']>,
         instances: () => (form.get('formFieldInstanceRegistry') as InstanceRegistry).getAllKeyed()
           .filter((i) => !i.hidden)
           .map((i) => ({ id: i.id, valuePath: i.valuePath, ...(i.indexes ? { indexes: i.indexes } : {}),
-            ...(fields.get(i.id)?.label ? { label: fields.get(i.id)?.label as string } : {}) })),
+            ...(labelOfField(fields.get(i.id)) ? { label: labelOfField(fields.get(i.id)) as string } : {}) })),
         setErrors: (errors) => form._setState({ errors }),
         formId: () => (form as unknown as { _id?: string })._id ?? null,
-        labelOf: (id) => fields.get(id)?.label,
+        labelOf: (id) => labelOfField(fields.get(id)),
       };
       onReady(handle);
     });
     if (onChange) form.on('changed', (e: { data: Record<string, unknown> }) => onChange(e.data));
     return () => {
       alive = false;
+      observer.disconnect();
       form.destroy();
     };
   }, [schema]);

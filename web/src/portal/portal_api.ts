@@ -67,7 +67,9 @@ export function submit(serviceId: string, data: Record<string, unknown>, files: 
       { method: 'POST', body: data, lang, headers: { 'Idempotency-Key': idempotencyKey } });
   }
   const form = new FormData();
-  form.append('data', new Blob([JSON.stringify(data)], { type: 'application/json' }));
+  // A string, not a Blob: FormData sends a Blob as a file part (filename
+  // "blob"), which the server refuses as a file nobody refers to.
+  form.append('data', JSON.stringify(data));
   for (const [ref, list] of files) for (const f of list) form.append(ref, f, f.name);
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
