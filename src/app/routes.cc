@@ -10,6 +10,8 @@
 #include "api/intake_api.h"
 #include "api/models_api.h"
 #include "api/ops.h"
+#include "api/postfach_api.h"
+#include "api/webhooks_api.h"
 #include "app/build_info.h"
 
 namespace amtsweg::app {
@@ -26,6 +28,8 @@ void RegisterRoutes(http::Router& router, const RouteDeps& deps) {
   core::Clock& clock = deps.clock != nullptr ? *deps.clock : core::SystemClock::Instance();
   api::RegisterAuthRoutes(router, std::make_shared<auth::Service>(*deps.db, deps.auth, clock));
   api::RegisterAuditRoutes(router, deps.db);
+  if (deps.postfach != nullptr) api::RegisterPostfachRoutes(router, *deps.postfach);
+  if (deps.webhooks != nullptr) api::RegisterWebhookRoutes(router, *deps.webhooks);
 }
 
 }  // namespace amtsweg::app

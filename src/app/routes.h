@@ -20,6 +20,10 @@ class Catalog;
 namespace amtsweg::intake {
 class Intake;
 }
+namespace amtsweg::postfach {
+class Postfach;
+class Webhooks;
+}
 
 namespace amtsweg::app {
 
@@ -31,6 +35,8 @@ struct RouteDeps {
   intake::Intake* intake = nullptr;            // borrowed; citizen routes when set
   core::AuthConfig auth{};                     // sessions, lockout ([auth] of amtsweg.toml)
   core::Clock* clock = nullptr;                // borrowed; null: the system clock
+  postfach::Postfach* postfach = nullptr;      // borrowed; Postfach routes when set
+  postfach::Webhooks* webhooks = nullptr;      // borrowed; webhook routes when set
 };
 
 // Registers every route of the API on `router` (ops, auth; domains add theirs

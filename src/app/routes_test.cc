@@ -9,6 +9,8 @@
 #include "catalog/catalog.h"
 #include "engine/engine.h"
 #include "intake/intake.h"
+#include "postfach/postfach.h"
+#include "postfach/webhooks.h"
 #include "auth/auth.h"
 #include "core/json.h"
 #include "http/openapi.h"
@@ -32,7 +34,10 @@ class AppRoutes : public ::testing::Test {
     catalog_ = std::make_unique<catalog::Catalog>(*db);
     intake_ = std::make_unique<intake::Intake>(*db, *catalog_, *engine_,
                                                intake::IntakeOptions{.files_dir = dir.path() / "files"});
-    RegisterRoutes(router, {db.get(), &metrics, engine_.get(), catalog_.get(), intake_.get()});
+    postfach_ = std::make_unique<postfach::Postfach>(*db, *engine_, postfach::Options{.files_dir = dir.path() / "files"});
+    webhooks_ = std::make_unique<postfach::Webhooks>(*db, postfach::WebhookOptions{});
+    RegisterRoutes(router, {.db = db.get(), .metrics = &metrics, .engine = engine_.get(), .catalog = catalog_.get(),
+                            .intake = intake_.get(), .postfach = postfach_.get(), .webhooks = webhooks_.get()});
   }
   testutil::TempDir dir;
   std::unique_ptr<store::Database> db;
@@ -40,6 +45,8 @@ class AppRoutes : public ::testing::Test {
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<intake::Intake> intake_;
+  std::unique_ptr<postfach::Postfach> postfach_;
+  std::unique_ptr<postfach::Webhooks> webhooks_;
   http::Router router;
 };
 
@@ -130,8 +137,10 @@ TEST(Routes, EveryProtectedRouteRefusesStrangers) {
   engine::Engine engine(*db);
   catalog::Catalog catalog(*db);
   intake::Intake intake(*db, catalog, engine, {.files_dir = dir.path() / "files"});
+  postfach::Postfach postfach(*db, engine, {.files_dir = dir.path() / "files"});
+  postfach::Webhooks webhooks(*db, {});
   RegisterRoutes(router, {.db = db.get(), .metrics = &metrics, .engine = &engine, .catalog = &catalog,
-                          .intake = &intake, .auth = cfg});
+                          .intake = &intake, .auth = cfg, .postfach = &postfach, .webhooks = &webhooks});
   http::Options o;
   o.port = 0;
   o.threads = 2;

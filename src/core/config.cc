@@ -85,6 +85,26 @@ const std::vector<Key>& Keys() {
        [](Config& c) -> void* { return &c.auth.min_password_length; }},
       {"auth", "client_ip_header", Kind::kString, 0, 0, "header with the client address set by a trusted proxy",
        [](Config& c) -> void* { return &c.auth.client_ip_header; }},
+      {"smtp", "host", Kind::kString, 0, 0, "SMTP server for Postfach notifications; empty: no e-mail",
+       [](Config& c) -> void* { return &c.smtp.host; }},
+      {"smtp", "port", Kind::kInt, 1, 65535, "SMTP port", [](Config& c) -> void* { return &c.smtp.port; }},
+      {"smtp", "from", Kind::kString, 0, 0, "sender address of notifications",
+       [](Config& c) -> void* { return &c.smtp.from; }},
+      {"smtp", "starttls", Kind::kBool, 0, 0, "require STARTTLS", [](Config& c) -> void* { return &c.smtp.starttls; }},
+      {"smtp", "user", Kind::kString, 0, 0, "SMTP AUTH user; empty: no AUTH",
+       [](Config& c) -> void* { return &c.smtp.user; }},
+      {"smtp", "password", Kind::kString, 0, 0, "SMTP AUTH password (never logged)",
+       [](Config& c) -> void* { return &c.smtp.password; }},
+      {"smtp", "portal_url", Kind::kString, 0, 0, "base URL of the portal for the Postfach link",
+       [](Config& c) -> void* { return &c.smtp.portal_url; }},
+      {"smtp", "max_attempts", Kind::kInt, 1, 100, "attempts per mail before it is given up",
+       [](Config& c) -> void* { return &c.smtp.max_attempts; }},
+      {"webhooks", "enabled", Kind::kBool, 0, 0, "dispatch and deliver webhooks in serve",
+       [](Config& c) -> void* { return &c.webhooks.enabled; }},
+      {"webhooks", "max_attempts", Kind::kInt, 1, 100, "attempts per delivery before it is given up",
+       [](Config& c) -> void* { return &c.webhooks.max_attempts; }},
+      {"webhooks", "first_backoff_s", Kind::kInt, 1, 86'400, "wait after the first failed attempt (doubled after each)",
+       [](Config& c) -> void* { return &c.webhooks.first_backoff_s; }},
   };
   return keys;
 }
@@ -195,9 +215,11 @@ Status ApplyFile(const std::string& path, Config& cfg) {
   for (const auto& [section_key, section_node] : root) {
     std::string section(section_key.str());
     const toml::table* table = section_node.as_table();
-    bool known_section = section == "server" || section == "database" || section == "log" || section == "auth";
+    bool known_section = section == "server" || section == "database" || section == "log" || section == "auth" ||
+                         section == "smtp" || section == "webhooks";
     if (!known_section || !table) {
-      return InvalidArgument(fmt::format("{}: unknown configuration section '{}' (known: server, database, log, auth)",
+      return InvalidArgument(fmt::format("{}: unknown configuration section '{}' (known: server, database, log, auth, "
+                                         "smtp, webhooks)",
                                          Where(path, section_node.source()), section));
     }
     for (const auto& [name_key, node] : *table) {
@@ -220,7 +242,7 @@ std::string Lower(std::string s) {
 
 Status ApplyEnv(const std::map<std::string, std::string>& env, Config& cfg) {
   for (const auto& [var, value] : env) {
-    for (const char* section : {"server", "database", "log", "storage", "auth"}) {
+    for (const char* section : {"server", "database", "log", "storage", "auth", "smtp", "webhooks"}) {
       std::string prefix = "AMTSWEG_" + std::string(section) + "_";
       for (auto& c : prefix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       if (!var.starts_with(prefix)) continue;
