@@ -226,6 +226,16 @@ core::Result<std::optional<SubscriptionRow>> SelectSubscription(store::Tx& tx, s
   return std::optional<SubscriptionRow>(ToSubscription(*r));
 }
 
+core::Result<std::optional<SubscriptionRow>> LockSubscription(store::Tx& tx, std::string_view tenant,
+                                                              std::string_view id) {
+  std::string sql = Sql("SELECT ", kSubscriptionColumns,
+                        " FROM webhook_subscriptions WHERE tenant_id = $1 AND subscription_id = $2");
+  if (tx.dialect() == store::Dialect::kPostgres) sql += " FOR UPDATE";
+  AW_ASSIGN_OR_RETURN(auto r, tx.QueryOne(sql, {tenant, id}));
+  if (!r) return std::optional<SubscriptionRow>();
+  return std::optional<SubscriptionRow>(ToSubscription(*r));
+}
+
 core::Result<bool> DeleteSubscription(store::Tx& tx, std::string_view tenant, std::string_view id) {
   AW_TRY(tx.Exec("DELETE FROM webhook_deliveries WHERE tenant_id = $1 AND subscription_id = $2", {tenant, id}));
   AW_ASSIGN_OR_RETURN(int64_t n, tx.Exec("DELETE FROM webhook_subscriptions WHERE tenant_id = $1 AND "

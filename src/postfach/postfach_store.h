@@ -87,6 +87,10 @@ core::Status InsertSubscription(store::Tx& tx, const SubscriptionRow& s);
 core::Result<std::vector<SubscriptionRow>> SelectSubscriptions(store::Tx& tx, std::string_view tenant);
 core::Result<std::optional<SubscriptionRow>> SelectSubscription(store::Tx& tx, std::string_view tenant,
                                                                 std::string_view id);
+// The same, locking the row on PostgreSQL (FOR UPDATE) so that two processes
+// dispatching the same subscription take turns; SQLite has one writer.
+core::Result<std::optional<SubscriptionRow>> LockSubscription(store::Tx& tx, std::string_view tenant,
+                                                              std::string_view id);
 core::Result<bool> DeleteSubscription(store::Tx& tx, std::string_view tenant, std::string_view id);
 // Active subscriptions of every tenant (the dispatcher).
 core::Result<std::vector<SubscriptionRow>> ActiveSubscriptions(store::Tx& tx);

@@ -243,8 +243,8 @@ core::Result<int> Webhooks::Dispatch() {
     int queued = 0;
     AW_TRY(db_.writer().Run([&](store::Tx& tx) -> core::Status {
       queued = 0;
-      // Re-read the cursor inside the command: another node may have moved it.
-      AW_ASSIGN_OR_RETURN(auto cur, internal::SelectSubscription(tx, sub.tenant_id, sub.subscription_id));
+      // Re-read (and lock) the cursor inside the command: another node may have moved it.
+      AW_ASSIGN_OR_RETURN(auto cur, internal::LockSubscription(tx, sub.tenant_id, sub.subscription_id));
       if (!cur || !cur->active) return core::OkStatus();
       AW_ASSIGN_OR_RETURN(auto entries, audit::List(tx, sub.tenant_id, cur->cursor_seq, 500));
       if (entries.empty()) return core::OkStatus();
