@@ -1,7 +1,11 @@
 #include "postfach/postfach.h"
 
 #include <filesystem>
+#include <fstream>
 #include <future>
+#include <regex>
+#include <set>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -324,6 +328,27 @@ TEST(PostfachTemplates, NachforderungUsesTheProcessVariables) {
   EXPECT_EQ(r->text.find("{{"), std::string::npos);
   EXPECT_EQ(RenderTemplate("unbekannt", Json::object()).error().code(), core::ErrorCode::kNotFound);
   EXPECT_EQ(TemplateNames(), (std::vector<std::string>{"nachforderung", "sachstand"}));
+}
+
+// Every `vorlage` the demo municipality's processes give a Postfach task has a template.
+TEST(PostfachTemplates, EveryVorlageOfTheDemoProcessesRenders) {
+  fs::path services = fs::path(AMTSWEG_SOURCE_DIR) / "demo" / "services";
+  std::regex task(R"re(type="amtsweg:postfach-nachricht"[^<]*/>\s*<zeebe:taskHeaders>\s*<zeebe:header key="vorlage" value="([^"]+)")re");
+  std::set<std::string> used;
+  for (const auto& e : fs::recursive_directory_iterator(services)) {
+    if (e.path().extension() != ".bpmn") continue;
+    std::ifstream in(e.path());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string xml = ss.str();
+    for (std::sregex_iterator it(xml.begin(), xml.end(), task), end; it != end; ++it) used.insert((*it)[1]);
+  }
+  ASSERT_FALSE(used.empty()) << "no amtsweg:postfach-nachricht task found under " << services;
+  for (const auto& v : used) {
+    auto r = RenderTemplate(v, Json{{"caseNumber", "2026-000001"}});
+    ASSERT_TRUE(r.ok()) << v << ": " << r.error().ToString();
+    EXPECT_EQ(r->text.find("{{"), std::string::npos) << v;
+  }
 }
 
 AW_STORE_INSTANTIATE(PostfachTest);
