@@ -12,6 +12,8 @@
 #include "api/ops.h"
 #include "api/opendata_api.h"
 #include "api/records_api.h"
+#include "api/postfach_api.h"
+#include "api/webhooks_api.h"
 #include "app/build_info.h"
 #include "opendata/opendata.h"
 
@@ -34,6 +36,8 @@ void RegisterRoutes(http::Router& router, const RouteDeps& deps) {
   if (deps.engine != nullptr) {
     api::RegisterOpenDataRoutes(router, std::make_shared<opendata::OpenData>(*deps.db, *deps.engine, deps.clock));
   }
+  if (deps.postfach != nullptr) api::RegisterPostfachRoutes(router, *deps.postfach);
+  if (deps.webhooks != nullptr) api::RegisterWebhookRoutes(router, *deps.webhooks);
 }
 
 }  // namespace amtsweg::app

@@ -22,6 +22,9 @@ class Intake;
 }
 namespace amtsweg::records {
 class Records;
+namespace amtsweg::postfach {
+class Postfach;
+class Webhooks;
 }
 
 namespace amtsweg::app {
@@ -35,6 +38,8 @@ struct RouteDeps {
   records::Records* records = nullptr;         // borrowed; case documents, export, retention when set
   core::AuthConfig auth{};                     // sessions, lockout ([auth] of amtsweg.toml)
   core::Clock* clock = nullptr;                // borrowed; null: the system clock
+  postfach::Postfach* postfach = nullptr;      // borrowed; Postfach routes when set
+  postfach::Webhooks* webhooks = nullptr;      // borrowed; webhook routes when set
 };
 
 // Registers every route of the API on `router` (ops, auth; domains add theirs

@@ -10,6 +10,8 @@
 #include "engine/engine.h"
 #include "intake/intake.h"
 #include "records/records.h"
+#include "postfach/postfach.h"
+#include "postfach/webhooks.h"
 #include "auth/auth.h"
 #include "core/json.h"
 #include "http/openapi.h"
@@ -35,7 +37,11 @@ class AppRoutes : public ::testing::Test {
                                                intake::IntakeOptions{.files_dir = dir.path() / "files"});
     records_ = std::make_unique<records::Records>(*db, *catalog_, *engine_,
                                                   records::RecordsOptions{.files_dir = dir.path() / "files"});
-    RegisterRoutes(router, {db.get(), &metrics, engine_.get(), catalog_.get(), intake_.get(), records_.get()});
+    postfach_ = std::make_unique<postfach::Postfach>(*db, *engine_, postfach::Options{.files_dir = dir.path() / "files"});
+    webhooks_ = std::make_unique<postfach::Webhooks>(*db, postfach::WebhookOptions{});
+    RegisterRoutes(router, {.db = db.get(), .metrics = &metrics, .engine = engine_.get(), .catalog = catalog_.get(),
+                            .intake = intake_.get(), .records = records_.get(), .postfach = postfach_.get(),
+                            .webhooks = webhooks_.get()});
   }
   testutil::TempDir dir;
   std::unique_ptr<store::Database> db;
@@ -44,6 +50,8 @@ class AppRoutes : public ::testing::Test {
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<intake::Intake> intake_;
   std::unique_ptr<records::Records> records_;
+  std::unique_ptr<postfach::Postfach> postfach_;
+  std::unique_ptr<postfach::Webhooks> webhooks_;
   http::Router router;
 };
 
@@ -135,8 +143,11 @@ TEST(Routes, EveryProtectedRouteRefusesStrangers) {
   catalog::Catalog catalog(*db);
   intake::Intake intake(*db, catalog, engine, {.files_dir = dir.path() / "files"});
   records::Records records(*db, catalog, engine, {.files_dir = dir.path() / "files"});
+  postfach::Postfach postfach(*db, engine, {.files_dir = dir.path() / "files"});
+  postfach::Webhooks webhooks(*db, {});
   RegisterRoutes(router, {.db = db.get(), .metrics = &metrics, .engine = &engine, .catalog = &catalog,
-                          .intake = &intake, .records = &records, .auth = cfg});
+                          .intake = &intake, .records = &records, .auth = cfg, .postfach = &postfach,
+                          .webhooks = &webhooks});
   http::Options o;
   o.port = 0;
   o.threads = 2;

@@ -1,7 +1,11 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +19,10 @@
 #include "intake/intake.h"
 #include "opendata/opendata.h"
 #include "intake/orphan_sweeper.h"
+#include "api/webhooks_api.h"
+#include "postfach/mail.h"
+#include "postfach/postfach.h"
+#include "postfach/webhooks.h"
 #include "core/log.h"
 #include "engine/scheduler.h"
 #include "records/records.h"
@@ -52,6 +60,57 @@ http::Options HttpOptions(const core::ServerConfig& s, const core::LogConfig& lo
   o.access_log = log.access_log;
   return o;
 }
+
+// The Postfach's background work, once a second: template messages of
+// process steps (amtsweg:postfach-nachricht), e-mail notifications and
+// webhooks (dispatch from the audit log, delivery with retries).
+class PostfachLoop {
+ public:
+  PostfachLoop(postfach::Postfach& pf, postfach::MailDelivery* mail, postfach::Webhooks* hooks)
+      : pf_(pf), mail_(mail), hooks_(hooks), sender_(api::HttpWebhookSender()) {}
+  void Start() {
+    thread_ = std::thread([this] { Run(); });
+  }
+  void Stop() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  static void Report(const char* what, const core::Status& s) {
+    if (!s.ok()) core::LogWarn("postfach loop", {{"step", what}, {"error", s.error().message()}});
+  }
+  template <class R>
+  static void Report(const char* what, const core::Result<R>& r) {
+    if (!r.ok()) core::LogWarn("postfach loop", {{"step", what}, {"error", r.error().message()}});
+  }
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      Report("jobs", pf_.RunJobs());
+      if (hooks_ != nullptr) {
+        Report("webhook dispatch", hooks_->Dispatch());
+        Report("webhook delivery", hooks_->Deliver(sender_));
+      }
+      if (mail_ != nullptr) Report("mail", mail_->RunOnce());
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; });
+    }
+  }
+  postfach::Postfach& pf_;
+  postfach::MailDelivery* mail_;
+  postfach::Webhooks* hooks_;
+  postfach::WebhookSender sender_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
 
 }  // namespace
 
@@ -119,6 +178,19 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
                                  .min_age = std::chrono::seconds(cfg->intake.sweep_min_age_s)},
                                 &metrics);
   sweeper.Start();
+  bool mail_on = !cfg->smtp.host.empty();
+  postfach::Postfach postfach(*db, engine,
+                              {.files_dir = cfg->storage.files_dir, .mail_enabled = mail_on,
+                               .public_url = cfg->smtp.portal_url});
+  postfach::MailDelivery mail(*db,
+                              {.host = cfg->smtp.host, .port = cfg->smtp.port, .from = cfg->smtp.from,
+                               .starttls = cfg->smtp.starttls, .user = cfg->smtp.user, .password = cfg->smtp.password},
+                              {.max_attempts = cfg->smtp.max_attempts});
+  postfach::Webhooks webhooks(*db, {.max_attempts = cfg->webhooks.max_attempts,
+                                    .first_backoff = std::chrono::seconds(cfg->webhooks.first_backoff_s)});
+  PostfachLoop postfach_loop(postfach, mail_on ? &mail : nullptr, cfg->webhooks.enabled ? &webhooks : nullptr);
+  postfach_loop.Start();
+  if (!mail_on) core::LogInfo("postfach e-mail notification off ([smtp] host not set)");
 
   http::Router router;
   RegisterRoutes(router, {.db = db.get(),
@@ -127,13 +199,16 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
                           .catalog = &catalog,
                           .intake = &intake,
                           .records = &records,
-                          .auth = cfg->auth});
+                          .auth = cfg->auth,
+                          .postfach = &postfach,
+                          .webhooks = &webhooks});
   auto server = http::Server::Start(HttpOptions(cfg->server, cfg->log), router, metrics);
   if (!server.ok()) {
     ReportError(server.error());
     records_scheduler.Stop();
     sweeper.Stop();
     scheduler.Stop();
+    postfach_loop.Stop();
     db->Close();
     return 1;
   }
@@ -145,6 +220,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
       records_scheduler.Stop();
       sweeper.Stop();
       scheduler.Stop();
+      postfach_loop.Stop();
       db->Close();
       return 1;
     }
@@ -166,6 +242,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   records_scheduler.Stop();
   sweeper.Stop();
   scheduler.Stop();
+  postfach_loop.Stop();
   core::Status flushed = db->writer().Stop();
   db->Close();
   if (!flushed.ok()) {

@@ -89,6 +89,26 @@ const std::vector<Key>& Keys() {
        [](Config& c) -> void* { return &c.intake.sweep_interval_s; }},
       {"intake", "sweep_min_age_s", Kind::kInt, 60, 30 * 86'400, "only orphaned attachment files at least this old",
        [](Config& c) -> void* { return &c.intake.sweep_min_age_s; }},
+      {"smtp", "host", Kind::kString, 0, 0, "SMTP server for Postfach notifications; empty: no e-mail",
+       [](Config& c) -> void* { return &c.smtp.host; }},
+      {"smtp", "port", Kind::kInt, 1, 65535, "SMTP port", [](Config& c) -> void* { return &c.smtp.port; }},
+      {"smtp", "from", Kind::kString, 0, 0, "sender address of notifications",
+       [](Config& c) -> void* { return &c.smtp.from; }},
+      {"smtp", "starttls", Kind::kBool, 0, 0, "require STARTTLS", [](Config& c) -> void* { return &c.smtp.starttls; }},
+      {"smtp", "user", Kind::kString, 0, 0, "SMTP AUTH user; empty: no AUTH",
+       [](Config& c) -> void* { return &c.smtp.user; }},
+      {"smtp", "password", Kind::kString, 0, 0, "SMTP AUTH password (never logged)",
+       [](Config& c) -> void* { return &c.smtp.password; }},
+      {"smtp", "portal_url", Kind::kString, 0, 0, "base URL of the portal for the Postfach link",
+       [](Config& c) -> void* { return &c.smtp.portal_url; }},
+      {"smtp", "max_attempts", Kind::kInt, 1, 100, "attempts per mail before it is given up",
+       [](Config& c) -> void* { return &c.smtp.max_attempts; }},
+      {"webhooks", "enabled", Kind::kBool, 0, 0, "dispatch and deliver webhooks in serve",
+       [](Config& c) -> void* { return &c.webhooks.enabled; }},
+      {"webhooks", "max_attempts", Kind::kInt, 1, 100, "attempts per delivery before it is given up",
+       [](Config& c) -> void* { return &c.webhooks.max_attempts; }},
+      {"webhooks", "first_backoff_s", Kind::kInt, 1, 86'400, "wait after the first failed attempt (doubled after each)",
+       [](Config& c) -> void* { return &c.webhooks.first_backoff_s; }},
   };
   return keys;
 }
@@ -200,9 +220,10 @@ Status ApplyFile(const std::string& path, Config& cfg) {
     std::string section(section_key.str());
     const toml::table* table = section_node.as_table();
     bool known_section = section == "server" || section == "database" || section == "log" || section == "auth" ||
-                         section == "storage" || section == "intake";
+                         section == "storage" || section == "intake" || section == "smtp" || section == "webhooks";
     if (!known_section || !table) {
-      return InvalidArgument(fmt::format("{}: unknown configuration section '{}' (known: server, database, log, auth, storage, intake)",
+      return InvalidArgument(fmt::format("{}: unknown configuration section '{}' (known: server, database, log, auth, "
+                                         "storage, intake, smtp, webhooks)",
                                          Where(path, section_node.source()), section));
     }
     for (const auto& [name_key, node] : *table) {
@@ -225,7 +246,7 @@ std::string Lower(std::string s) {
 
 Status ApplyEnv(const std::map<std::string, std::string>& env, Config& cfg) {
   for (const auto& [var, value] : env) {
-    for (const char* section : {"server", "database", "log", "storage", "auth", "intake"}) {
+    for (const char* section : {"server", "database", "log", "storage", "auth", "intake", "smtp", "webhooks"}) {
       std::string prefix = "AMTSWEG_" + std::string(section) + "_";
       for (auto& c : prefix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       if (!var.starts_with(prefix)) continue;

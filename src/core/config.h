@@ -69,6 +69,26 @@ struct AuthConfig {
   std::string client_ip_header;                  // e.g. "X-Forwarded-For" behind a proxy; empty: peer address
 };
 
+// E-mail notification of the Postfach (postfach/). Off while host is empty.
+// The password is never logged.
+struct SmtpConfig {
+  std::string host;
+  int port = 25;
+  std::string from;           // "Amt Musterland <postfach@amt-musterland.de>"
+  bool starttls = true;       // require STARTTLS
+  std::string user;           // empty: no AUTH
+  std::string password;
+  std::string portal_url = "http://localhost:8080";  // base of the Postfach link in the mail
+  int max_attempts = 8;
+};
+
+// Outgoing webhooks (postfach/webhooks.h).
+struct WebhooksConfig {
+  bool enabled = true;        // run the dispatch and delivery loop in `serve`
+  int max_attempts = 10;
+  int first_backoff_s = 10;   // doubled per failed attempt
+};
+
 struct Config {
   ServerConfig server;
   DatabaseConfig database;
@@ -76,6 +96,8 @@ struct Config {
   StorageConfig storage;
   AuthConfig auth;
   IntakeConfig intake;
+  SmtpConfig smtp;
+  WebhooksConfig webhooks;
 };
 
 // Loads `path` if given (it must exist), else ./amtsweg.toml if it exists,

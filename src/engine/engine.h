@@ -395,6 +395,13 @@ class Engine : private CallContext {
   // after the completion; its error fails the whole command (nothing of it is
   // kept). It may run more than once (store::Writer replays), only the last
   // run counts; it runs on the writer thread and must be quick.
+  // PublishMessage inside the caller's write command (postfach: a citizen's
+  // reply and the message it correlates commit together). Writer thread only.
+  core::Result<PublishResult> PublishMessageInTx(store::Tx& tx, std::string_view tenant, std::string_view name,
+                                                 std::string_view correlation_key, const core::Json& variables,
+                                                 std::chrono::milliseconds ttl = std::chrono::milliseconds(0)) {
+    return PublishInTx(tx, std::string(tenant), std::string(name), std::string(correlation_key), variables, ttl);
+  }
   using TxStep = std::function<core::Status(store::Tx&)>;
   core::Status CompleteJobWith(std::string_view tenant, std::string_view job_id, const core::Json& variables,
                                TxStep also);
