@@ -34,6 +34,8 @@ fi
 
 for manifest in $(git ls-files '*package.json' 2>/dev/null | grep -v node_modules || find . -name package.json -not -path '*/node_modules/*'); do
   dir=$(dirname "$manifest")
+  # npm packages have a lock file; other JSON files that happen to be named so are not ours to install.
+  [ -f "$dir/package-lock.json" ] || continue
   stamp="$dir/node_modules/.amtsweg-lock-hash"
   hash=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then

@@ -212,7 +212,7 @@ core::Status Seed(store::Database& db, const core::Config& cfg, const fs::path& 
   return core::OkStatus();
 }
 
-// The parameter declarations of Amt Musterland's services (demo/services/<dir>/package.json),
+// The parameter declarations of Amt Musterland's services (demo/services/<dir>/parameters.json),
 // what its packages carry. Declared once; an existing declaration is left as it is.
 core::Status DeclareMusterlandParameters(store::Database& db, const fs::path& dir) {
   catalog::Catalog cat(db);
@@ -221,7 +221,7 @@ core::Status DeclareMusterlandParameters(store::Database& db, const fs::path& di
   for (const DemoService& s : Services()) {
     std::string service_id = std::string("musterland-") + s.dir;
     if (inst.ServiceParameters(kTenant, service_id).ok()) continue;
-    fs::path file = dir / s.dir / "package.json";
+    fs::path file = dir / s.dir / "parameters.json";
     AW_ASSIGN_OR_RETURN(std::string text, ReadText(file));
     AW_ASSIGN_OR_RETURN(Json decl, core::ParseJson(text));
     std::vector<packages::ParameterDecl> decls;

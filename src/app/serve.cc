@@ -25,6 +25,7 @@
 #include "postfach/webhooks.h"
 #include "core/log.h"
 #include "engine/scheduler.h"
+#include "records/postbox_delivery.h"
 #include "records/records.h"
 #include "records/scheduler.h"
 #include "http/server.h"
@@ -165,12 +166,9 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   catalog::Catalog catalog(*db);
   intake::Intake intake(*db, catalog, engine, {.files_dir = cfg->storage.files_dir});
   // Case documents, the Bescheid worker (amtsweg:bescheid jobs) and the daily
-  // retention job. Hooks wired at merge: records.SetDeliveryHook (postfach/:
-  // deliver the Bescheid to the postbox), records.SetIndexHook (cases/:
-  // cases::IndexTextInTx for full-text search).
+  // retention job; started below, once the postbox delivery is wired.
   records::Records records(*db, catalog, engine, {.files_dir = cfg->storage.files_dir});
   records::Scheduler records_scheduler(records);
-  records_scheduler.Start();
   // Attachment files no case refers to (a crash between fsync and commit),
   // across all tenants of this installation.
   intake::OrphanSweeper sweeper(intake,
@@ -189,6 +187,9 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   postfach::Webhooks webhooks(*db, {.max_attempts = cfg->webhooks.max_attempts,
                                     .first_backoff = std::chrono::seconds(cfg->webhooks.first_backoff_s)});
   PostfachLoop postfach_loop(postfach, mail_on ? &mail : nullptr, cfg->webhooks.enabled ? &webhooks : nullptr);
+  // A Bescheid is delivered to the case's postbox in the command that stores it.
+  records.SetDeliveryHook(records::PostboxDelivery(postfach, records));
+  records_scheduler.Start();
   postfach_loop.Start();
   if (!mail_on) core::LogInfo("postfach e-mail notification off ([smtp] host not set)");
 

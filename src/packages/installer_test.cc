@@ -93,7 +93,7 @@ class InstallerTest : public store::testing::StoreTest {
   }
 
   // Installs demo service `dir` in tenant A the way `demo seed` does, with
-  // its parameter declarations (demo/services/<dir>/package.json).
+  // its parameter declarations (demo/services/<dir>/parameters.json).
   void PublishInA(const std::string& dir, const std::string& department) {
     std::vector<engine::Resource> resources;
     int form_version = 0;
@@ -114,7 +114,7 @@ class InstallerTest : public store::testing::StoreTest {
     service["id"] = "musterland-" + dir;
     service["process"] = {{"id", dir}};
     ASSERT_TRUE(catalog_->CreateService(kA, service).ok());
-    Json decl = *core::ParseJson(ReadFile(kDemo / dir / "package.json"));
+    Json decl = *core::ParseJson(ReadFile(kDemo / dir / "parameters.json"));
     std::vector<ParameterDecl> decls;
     for (size_t i = 0; i < decl["parameters"].size(); ++i) {
       auto d = ParameterDeclFromJson(decl["parameters"][i], "/parameters/" + std::to_string(i));
