@@ -434,6 +434,10 @@ core::Result<InboxPage> Cases::Inbox(std::string_view tenant, const InboxFilter&
   });
 }
 
+core::Result<engine::UserTask> Cases::Task(std::string_view tenant, std::string_view task_id) {
+  return engine_.GetUserTask(tenant, task_id);
+}
+
 namespace {
 
 // After a task changed: the case's assignee, status and closing follow.

@@ -148,6 +148,8 @@ class Cases {
                  std::function<void(core::Status)> done);
 
   core::Result<InboxPage> Inbox(std::string_view tenant, const InboxFilter& filter);
+  // One open user task of the tenant. kNotFound.
+  core::Result<engine::UserTask> Task(std::string_view tenant, std::string_view task_id);
 
   // Task work. `assignee`: a login (the API checks it is a user of the tenant);
   // nullopt unassigns. `take_over`: also when someone else holds it (assign by
