@@ -67,11 +67,13 @@ int main(int argc, char** argv) {
 
   BenchFlags bench;
   auto* bench_cmd = cli.add_subcommand("bench", "Run a benchmark and print its figures");
-  bench_cmd->add_option("NAME", bench.name, "store, feel, engine, http, serve, intake, mining or all")
+  bench_cmd->add_option("NAME", bench.name, "store, feel, engine, http, serve, intake, mining, cases or all (all without cases)")
       ->required()
-      ->check(CLI::IsMember({"store", "feel", "engine", "http", "serve", "intake", "mining", "all"}));
+      ->check(CLI::IsMember({"store", "feel", "engine", "http", "serve", "intake", "mining", "cases", "all"}));
   bench_cmd->add_option("--pg", bench.pg_url, "Also run against this PostgreSQL URL");
   bench_cmd->add_option("--seconds", bench.seconds, "Duration of timed phases");
+  bench_cmd->add_option("--db", bench.db_url, "bench cases: SQLite database URL to reuse (seeded once)");
+  bench_cmd->add_option("--cases", bench.cases, "bench cases: number of cases (default 1,000,000)");
 
   UserAddFlags user_add;
   auto* user_cmd = cli.add_subcommand("user", "Staff accounts");
@@ -102,6 +104,16 @@ int main(int argc, char** argv) {
   add_common(demo_seed_cmd);
   demo_seed_cmd->add_option("--dir", demo_dir, "Folder of the demo services");
 
+  DevSeedFlags dev_seed;
+  auto* dev_cmd = cli.add_subcommand("dev", "Development tools");
+  dev_cmd->require_subcommand(1);
+  auto* dev_seed_cmd = dev_cmd->add_subcommand("seed", "Create many cases through the real intake path");
+  add_common(dev_seed_cmd);
+  dev_seed_cmd->add_option("--tenant", dev_seed.tenant, "Tenant (amt-musterland: the demo is created when missing)");
+  dev_seed_cmd->add_option("--cases", dev_seed.cases, "How many cases");
+  dev_seed_cmd->add_option("--in-flight", dev_seed.in_flight, "Submissions in flight at once");
+  dev_seed_cmd->add_option("--dir", dev_seed.demo_dir, "Folder of the demo services");
+
   // CLI11 only says "A subcommand is required" for a mistyped command: name it.
   if (argc > 1 && argv[1][0] != '-') {
     std::string word = argv[1];
@@ -130,5 +142,6 @@ int main(int argc, char** argv) {
   if (*user_add_cmd) return RunUserAdd(common, user_add);
   if (*demo_seed_cmd) return RunDemoSeed(common, demo_dir);
   if (*audit_verify_cmd) return RunAuditVerify(common, audit_tenant);
+  if (*dev_seed_cmd) return RunDevSeed(common, dev_seed);
   return 2;
 }

@@ -20,6 +20,9 @@ class Catalog;
 namespace amtsweg::intake {
 class Intake;
 }
+namespace amtsweg::cases {
+class Cases;
+}
 
 namespace amtsweg::app {
 
@@ -31,6 +34,7 @@ struct RouteDeps {
   intake::Intake* intake = nullptr;            // borrowed; citizen routes when set
   core::AuthConfig auth{};                     // sessions, lockout ([auth] of amtsweg.toml)
   core::Clock* clock = nullptr;                // borrowed; null: the system clock
+  cases::Cases* cases = nullptr;               // borrowed; workspace routes (inbox, cases) when set
 };
 
 // Registers every route of the API on `router` (ops, auth; domains add theirs

@@ -9,6 +9,7 @@
 #include "catalog/catalog.h"
 #include "engine/engine.h"
 #include "intake/intake.h"
+#include "cases/cases.h"
 #include "auth/auth.h"
 #include "core/json.h"
 #include "http/openapi.h"
@@ -32,7 +33,10 @@ class AppRoutes : public ::testing::Test {
     catalog_ = std::make_unique<catalog::Catalog>(*db);
     intake_ = std::make_unique<intake::Intake>(*db, *catalog_, *engine_,
                                                intake::IntakeOptions{.files_dir = dir.path() / "files"});
-    RegisterRoutes(router, {db.get(), &metrics, engine_.get(), catalog_.get(), intake_.get()});
+    cases_ = std::make_unique<cases::Cases>(*db, *engine_, *catalog_);
+    RouteDeps deps{db.get(), &metrics, engine_.get(), catalog_.get(), intake_.get()};
+    deps.cases = cases_.get();
+    RegisterRoutes(router, deps);
   }
   testutil::TempDir dir;
   std::unique_ptr<store::Database> db;
@@ -40,6 +44,7 @@ class AppRoutes : public ::testing::Test {
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<catalog::Catalog> catalog_;
   std::unique_ptr<intake::Intake> intake_;
+  std::unique_ptr<cases::Cases> cases_;
   http::Router router;
 };
 

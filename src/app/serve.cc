@@ -10,6 +10,7 @@
 #include "app/database.h"
 #include "app/http_connector.h"
 #include "app/routes.h"
+#include "cases/cases.h"
 #include "catalog/catalog.h"
 #include "engine/engine.h"
 #include "intake/intake.h"
@@ -97,7 +98,9 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   engine::Scheduler scheduler(engine);
   scheduler.Start();
   catalog::Catalog catalog(*db);
-  intake::Intake intake(*db, catalog, engine, {.files_dir = cfg->storage.files_dir});
+  intake::Intake intake(*db, catalog, engine,
+                        {.files_dir = cfg->storage.files_dir, .on_case_created = cases::OnCaseCreated});
+  cases::Cases cases(*db, engine, catalog);
 
   http::Router router;
   RegisterRoutes(router, {.db = db.get(),
@@ -105,7 +108,8 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
                           .engine = &engine,
                           .catalog = &catalog,
                           .intake = &intake,
-                          .auth = cfg->auth});
+                          .auth = cfg->auth,
+                          .cases = &cases});
   auto server = http::Server::Start(HttpOptions(cfg->server, cfg->log), router, metrics);
   if (!server.ok()) {
     ReportError(server.error());
