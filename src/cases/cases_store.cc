@@ -38,6 +38,12 @@ CaseSummary FromRow(const Row& r) {
 
 Value OptInt(const std::optional<int64_t>& v) { return v ? Value(*v) : Value(); }
 
+// Joining cases by instance: without statistics SQLite's planner would take
+// the primary key's tenant prefix (a scan of the tenant's cases per row).
+const char* CasesByInstance(store::Tx& tx) {
+  return tx.dialect() == store::Dialect::kSqlite ? "cases AS c INDEXED BY cases_instance" : "cases AS c";
+}
+
 }  // namespace
 
 core::Status SetCreatedColumns(store::Tx& tx, std::string_view tenant, std::string_view case_id,
@@ -231,8 +237,8 @@ core::Result<std::vector<TaskKey>> SelectAssignedKeys(store::Tx& tx, std::string
                                                       std::string_view service, const TaskKey& after, int limit) {
   AW_ASSIGN_OR_RETURN(
       auto rows,
-      tx.Query("SELECT t.created_at, t.task_id FROM engine_user_tasks AS t "
-               "LEFT JOIN cases AS c ON c.tenant_id = t.tenant_id AND c.instance_id = t.instance_id "
+      tx.Query(std::string("SELECT t.created_at, t.task_id FROM engine_user_tasks AS t LEFT JOIN ") +
+                   CasesByInstance(tx) + " ON c.tenant_id = t.tenant_id AND c.instance_id = t.instance_id "
                "WHERE t.tenant_id = $1 AND t.assignee = $2 AND ($3 = '' OR c.service_id = $3) "
                "AND (t.created_at, t.task_id) > ($4, $5) "
                "ORDER BY t.created_at, t.task_id LIMIT $6",
@@ -248,7 +254,8 @@ core::Result<std::vector<TaskKey>> SelectGroupKeys(store::Tx& tx, std::string_vi
   std::string sql =
       "SELECT g.created_at, g.task_id FROM user_task_groups AS g ";
   if (!service.empty()) {
-    sql += "JOIN cases AS c ON c.tenant_id = g.tenant_id AND c.instance_id = g.instance_id AND c.service_id = $6 ";
+    sql += std::string("JOIN ") + CasesByInstance(tx) +
+           " ON c.tenant_id = g.tenant_id AND c.instance_id = g.instance_id AND c.service_id = $6 ";
   }
   sql += "WHERE g.tenant_id = $1 AND g.group_id = $2 AND (g.created_at, g.task_id) > ($3, $4) ";
   if (unassigned_only) sql += "AND g.assignee IS NULL ";
