@@ -135,8 +135,9 @@ TEST(Routes, EveryProtectedRouteRefusesStrangers) {
   engine::Engine engine(*db);
   catalog::Catalog catalog(*db);
   intake::Intake intake(*db, catalog, engine, {.files_dir = dir.path() / "files"});
+  cases::Cases cs(*db, engine, catalog);
   RegisterRoutes(router, {.db = db.get(), .metrics = &metrics, .engine = &engine, .catalog = &catalog,
-                          .intake = &intake, .auth = cfg});
+                          .intake = &intake, .auth = cfg, .cases = &cs});
   http::Options o;
   o.port = 0;
   o.threads = 2;
