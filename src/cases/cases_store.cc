@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "cases/extract.h"
 
 namespace amtsweg::cases::internal {
@@ -140,13 +142,15 @@ core::Result<std::vector<SearchHit>> SearchCases(store::Tx& tx, std::string_view
   std::vector<Value> p;
   p.reserve(3);
   p.emplace_back(std::string(tenant));
-  // The best-ranked text per case; a case appears once.
+  // The best-ranked texts (a case may match with several sources; the caller
+  // keeps its first). SQLite: FTS5's own ORDER BY rank LIMIT (a GROUP BY over
+  // the matches made SQLite re-run the match per row: minutes at 200,000 cases).
   if (tx.dialect() == store::Dialect::kSqlite) {
-    sql = std::string(kCaseCols) +
-          ", (SELECT t.case_id AS case_id, MIN(f.rank) AS rank FROM cases_fts AS f "
+    sql = std::string(kCaseCols).substr(0, std::string(kCaseCols).find("FROM cases AS c")) +
+          "FROM (SELECT t.case_id AS case_id, f.rank AS r FROM cases_fts AS f "
           "JOIN case_texts AS t ON t.id = f.rowid WHERE cases_fts MATCH $2 AND t.tenant_id = $1 "
-          "GROUP BY t.case_id ORDER BY rank LIMIT $3) AS h "
-          "WHERE c.tenant_id = $1 AND c.case_id = h.case_id ORDER BY h.rank, c.case_id";
+          "ORDER BY f.rank LIMIT $3) AS h JOIN cases AS c ON c.tenant_id = $1 AND c.case_id = h.case_id "
+          "ORDER BY h.r, c.case_id";
     p.emplace_back(Fts5Query(query));
   } else {
     sql = std::string(kCaseCols) +
@@ -156,12 +160,19 @@ core::Result<std::vector<SearchHit>> SearchCases(store::Tx& tx, std::string_view
           "WHERE c.tenant_id = $1 ORDER BY h.rank DESC, c.case_id";
     p.emplace_back(std::string(query));
   }
-  p.emplace_back(int64_t{limit});
+  p.emplace_back(int64_t{limit} * 3);
   // kCaseCols ends with "FROM cases AS c "; SQLite joins by comma above.
   AW_ASSIGN_OR_RETURN(auto rows, tx.Query(sql, p));
   std::vector<SearchHit> out;
-  double n = static_cast<double>(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) out.push_back({FromRow(rows[i]), (n - static_cast<double>(i)) / n});
+  std::set<std::string> seen;
+  for (const Row& r : rows) {
+    if (static_cast<int>(out.size()) == limit) break;
+    CaseSummary c = FromRow(r);
+    if (!seen.insert(c.case_id).second) continue;
+    out.push_back({std::move(c), 0});
+  }
+  double n = static_cast<double>(out.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i].rank = (n - static_cast<double>(i)) / n;
   return out;
 }
 
