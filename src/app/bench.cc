@@ -299,6 +299,7 @@ int RunBench(const BenchFlags& flags) {
   if (flags.name == "serve" || flags.name == "all") rc |= BenchServe(out);
   if (flags.name == "mining" || flags.name == "all") rc |= BenchMining(flags, out);
   if (flags.name == "intake" || flags.name == "all") rc |= BenchIntake(flags, out);
+  if (flags.name == "cases") rc |= BenchCases(flags, out);
   out.flush();
   return rc;
 }

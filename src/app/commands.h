@@ -46,6 +46,8 @@ struct BenchFlags {
   std::optional<std::string> pg_url;
   int seconds = 0;   // 0: the benchmark's default
   int rate = 0;      // intake: open loop at this many requests/s (0: closed loop with wrk)
+  std::optional<std::string> db_url;  // bench cases: the SQLite database to (re)use
+  std::optional<int64_t> cases;       // bench cases: how many cases (default 1,000,000)
 };
 int RunBench(const BenchFlags& flags);
 // `amtsweg bench feel` (bench_feel.cc): FEEL and feelin side by side, the 100x5 table.
@@ -54,6 +56,8 @@ int BenchFeel(std::ostream& out);
 int BenchMining(const BenchFlags& flags, std::ostream& out);
 // `amtsweg bench intake` (bench_intake.cc): submissions over HTTP, SQLite and with --pg PostgreSQL.
 int BenchIntake(const BenchFlags& flags, std::ostream& out);
+// `amtsweg bench cases` (bench_cases.cc): inbox, case lists, full-text search at 1,000,000 cases.
+int BenchCases(const BenchFlags& flags, std::ostream& out);
 
 // `amtsweg user add`: creates a staff account, e.g. the first administrator
 // of a tenant. The password comes from stdin (--password-stdin, first line)
@@ -75,6 +79,16 @@ int RunCasesRetention(const CommonFlags& common, bool dry_run, const std::option
 // departments, staff accounts (passwords printed once) and the three services.
 // Does nothing when it exists.
 int RunDemoSeed(const CommonFlags& common, const std::string& dir);
+// `amtsweg dev seed --tenant T --cases N` (dev_seed.cc): N cases through the
+// real intake path in bulk, data generated from each published service's form.
+// For amt-musterland the demo municipality is created first when missing.
+struct DevSeedFlags {
+  std::string tenant = "amt-musterland";
+  int64_t cases = 1000;
+  int in_flight = 512;
+  std::string demo_dir = "demo/services";
+};
+int RunDevSeed(const CommonFlags& common, const DevSeedFlags& flags);
 
 // `amtsweg package ...` (package_commands.cc): signed process packages.
 struct PackageFlags {

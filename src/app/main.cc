@@ -67,13 +67,15 @@ int main(int argc, char** argv) {
 
   BenchFlags bench;
   auto* bench_cmd = cli.add_subcommand("bench", "Run a benchmark and print its figures");
-  bench_cmd->add_option("NAME", bench.name, "store, feel, engine, http, serve, intake, mining or all")
+  bench_cmd->add_option("NAME", bench.name, "store, feel, engine, http, serve, intake, mining, cases or all (all without cases)")
       ->required()
-      ->check(CLI::IsMember({"store", "feel", "engine", "http", "serve", "intake", "mining", "all"}));
+      ->check(CLI::IsMember({"store", "feel", "engine", "http", "serve", "intake", "mining", "cases", "all"}));
   bench_cmd->add_option("--pg", bench.pg_url, "Also run against this PostgreSQL URL");
   bench_cmd->add_option("--seconds", bench.seconds, "Duration of timed phases");
   bench_cmd->add_option("--rate", bench.rate, "intake: open loop, requests per second on a fixed schedule")
       ->check(CLI::Range(1, 1'000'000));
+  bench_cmd->add_option("--db", bench.db_url, "bench cases: SQLite database URL to reuse (seeded once)");
+  bench_cmd->add_option("--cases", bench.cases, "bench cases: number of cases (default 1,000,000)");
 
   UserAddFlags user_add;
   auto* user_cmd = cli.add_subcommand("user", "Staff accounts");
@@ -152,6 +154,15 @@ int main(int argc, char** argv) {
   pkg_xprozess_cmd->add_option("FILE", pkg.file, "XProzess message (.xml)")->required()->check(CLI::ExistingFile);
   pkg_xprozess_cmd->add_option("--tenant", pkg.tenant, "Tenant id")->required();
   pkg_xprozess_cmd->add_flag("--dry-run", pkg.dry_run, "Report what would be taken; store nothing");
+  DevSeedFlags dev_seed;
+  auto* dev_cmd = cli.add_subcommand("dev", "Development tools");
+  dev_cmd->require_subcommand(1);
+  auto* dev_seed_cmd = dev_cmd->add_subcommand("seed", "Create many cases through the real intake path");
+  add_common(dev_seed_cmd);
+  dev_seed_cmd->add_option("--tenant", dev_seed.tenant, "Tenant (amt-musterland: the demo is created when missing)");
+  dev_seed_cmd->add_option("--cases", dev_seed.cases, "How many cases");
+  dev_seed_cmd->add_option("--in-flight", dev_seed.in_flight, "Submissions in flight at once");
+  dev_seed_cmd->add_option("--dir", dev_seed.demo_dir, "Folder of the demo services");
 
   // CLI11 only says "A subcommand is required" for a mistyped command: name it.
   if (argc > 1 && argv[1][0] != '-') {
@@ -188,5 +199,6 @@ int main(int argc, char** argv) {
   if (*pkg_diff_cmd) return RunPackageDiff(pkg);
   if (*pkg_xprozess_cmd) return RunPackageImportXProzess(common, pkg);
   if (*retention_cmd) return RunCasesRetention(common, retention_dry_run, retention_tenant);
+  if (*dev_seed_cmd) return RunDevSeed(common, dev_seed);
   return 2;
 }

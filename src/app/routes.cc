@@ -5,6 +5,7 @@
 #include "api/audit_api.h"
 #include "api/auth_api.h"
 #include "api/analytics_api.h"
+#include "api/cases_api.h"
 #include "api/catalog_api.h"
 #include "api/engine_api.h"
 #include "api/intake_api.h"
@@ -30,7 +31,9 @@ void RegisterRoutes(http::Router& router, const RouteDeps& deps) {
   if (deps.intake != nullptr) api::RegisterIntakeRoutes(router, *deps.intake);
   if (deps.records != nullptr) api::RegisterRecordsRoutes(router, *deps.records);
   core::Clock& clock = deps.clock != nullptr ? *deps.clock : core::SystemClock::Instance();
-  api::RegisterAuthRoutes(router, std::make_shared<auth::Service>(*deps.db, deps.auth, clock));
+  auto accounts = std::make_shared<auth::Service>(*deps.db, deps.auth, clock);
+  api::RegisterAuthRoutes(router, accounts);  // the router keeps `accounts` alive
+  if (deps.cases != nullptr) api::RegisterCasesRoutes(router, *deps.cases, *accounts);
   api::RegisterAuditRoutes(router, deps.db);
   // Open data (definition, downloads, DCAT-AP.de, CKAN); the publishing worker is registered by serve.
   if (deps.engine != nullptr) {

@@ -22,9 +22,13 @@ class Intake;
 }
 namespace amtsweg::records {
 class Records;
+}
 namespace amtsweg::postfach {
 class Postfach;
 class Webhooks;
+}
+namespace amtsweg::cases {
+class Cases;
 }
 
 namespace amtsweg::app {
@@ -40,6 +44,7 @@ struct RouteDeps {
   core::Clock* clock = nullptr;                // borrowed; null: the system clock
   postfach::Postfach* postfach = nullptr;      // borrowed; Postfach routes when set
   postfach::Webhooks* webhooks = nullptr;      // borrowed; webhook routes when set
+  cases::Cases* cases = nullptr;               // borrowed; workspace routes (inbox, cases) when set
 };
 
 // Registers every route of the API on `router` (ops, auth; domains add theirs

@@ -12,6 +12,7 @@
 #include "records/records.h"
 #include "postfach/postfach.h"
 #include "postfach/webhooks.h"
+#include "cases/cases.h"
 #include "auth/auth.h"
 #include "core/json.h"
 #include "http/openapi.h"
@@ -39,9 +40,10 @@ class AppRoutes : public ::testing::Test {
                                                   records::RecordsOptions{.files_dir = dir.path() / "files"});
     postfach_ = std::make_unique<postfach::Postfach>(*db, *engine_, postfach::Options{.files_dir = dir.path() / "files"});
     webhooks_ = std::make_unique<postfach::Webhooks>(*db, postfach::WebhookOptions{});
+    cases_ = std::make_unique<cases::Cases>(*db, *engine_, *catalog_);
     RegisterRoutes(router, {.db = db.get(), .metrics = &metrics, .engine = engine_.get(), .catalog = catalog_.get(),
                             .intake = intake_.get(), .records = records_.get(), .postfach = postfach_.get(),
-                            .webhooks = webhooks_.get()});
+                            .webhooks = webhooks_.get(), .cases = cases_.get()});
   }
   testutil::TempDir dir;
   std::unique_ptr<store::Database> db;
@@ -52,6 +54,7 @@ class AppRoutes : public ::testing::Test {
   std::unique_ptr<records::Records> records_;
   std::unique_ptr<postfach::Postfach> postfach_;
   std::unique_ptr<postfach::Webhooks> webhooks_;
+  std::unique_ptr<cases::Cases> cases_;
   http::Router router;
 };
 
@@ -145,9 +148,10 @@ TEST(Routes, EveryProtectedRouteRefusesStrangers) {
   records::Records records(*db, catalog, engine, {.files_dir = dir.path() / "files"});
   postfach::Postfach postfach(*db, engine, {.files_dir = dir.path() / "files"});
   postfach::Webhooks webhooks(*db, {});
+  cases::Cases cs(*db, engine, catalog);
   RegisterRoutes(router, {.db = db.get(), .metrics = &metrics, .engine = &engine, .catalog = &catalog,
                           .intake = &intake, .records = &records, .auth = cfg, .postfach = &postfach,
-                          .webhooks = &webhooks});
+                          .webhooks = &webhooks, .cases = &cs});
   http::Options o;
   o.port = 0;
   o.threads = 2;

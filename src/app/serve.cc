@@ -14,6 +14,7 @@
 #include "app/database.h"
 #include "app/http_connector.h"
 #include "app/routes.h"
+#include "cases/cases.h"
 #include "catalog/catalog.h"
 #include "engine/engine.h"
 #include "intake/intake.h"
@@ -164,7 +165,10 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   engine::Scheduler scheduler(engine);
   scheduler.Start();
   catalog::Catalog catalog(*db);
-  intake::Intake intake(*db, catalog, engine, {.files_dir = cfg->storage.files_dir});
+  // Cases fill their E-Akte columns and search text in intake's transaction.
+  intake::Intake intake(*db, catalog, engine,
+                        {.files_dir = cfg->storage.files_dir, .on_case_created = cases::OnCaseCreated});
+  cases::Cases cases(*db, engine, catalog);
   // Case documents, the Bescheid worker (amtsweg:bescheid jobs) and the daily
   // retention job; started below, once the postbox delivery is wired.
   records::Records records(*db, catalog, engine, {.files_dir = cfg->storage.files_dir});
@@ -189,6 +193,15 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   PostfachLoop postfach_loop(postfach, mail_on ? &mail : nullptr, cfg->webhooks.enabled ? &webhooks : nullptr);
   // A Bescheid is delivered to the case's postbox in the command that stores it.
   records.SetDeliveryHook(records::PostboxDelivery(postfach, records));
+  // Documents' and messages' text goes into the case's full-text index.
+  records.SetIndexHook([](store::Tx& tx, std::string_view tenant, std::string_view case_id,
+                          std::string_view document_id, std::string_view text) {
+    return cases::IndexTextInTx(tx, tenant, case_id, "document:" + std::string(document_id), text);
+  });
+  postfach.SetIndexTextHook([](store::Tx& tx, std::string_view tenant, std::string_view case_id,
+                               std::string_view message_id, std::string_view text) {
+    return cases::IndexTextInTx(tx, tenant, case_id, "message:" + std::string(message_id), text);
+  });
   records_scheduler.Start();
   postfach_loop.Start();
   if (!mail_on) core::LogInfo("postfach e-mail notification off ([smtp] host not set)");
@@ -202,7 +215,8 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
                           .records = &records,
                           .auth = cfg->auth,
                           .postfach = &postfach,
-                          .webhooks = &webhooks});
+                          .webhooks = &webhooks,
+                          .cases = &cases});
   auto server = http::Server::Start(HttpOptions(cfg->server, cfg->log), router, metrics);
   if (!server.ok()) {
     ReportError(server.error());

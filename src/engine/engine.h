@@ -408,6 +408,32 @@ class Engine : private CallContext {
   void CompleteJobWithAsync(std::string tenant, std::string job_id, core::Json variables, TxStep also,
                             std::function<void(core::Status)> done);
 
+  // --- Inside a caller's command (user_task_tx.cc; for cases/): user tasks
+  // read and changed in the caller's write transaction, so that the caller's
+  // own rows and audit entries commit with them. Writer thread only.
+  // One open task. kNotFound.
+  core::Result<UserTask> GetUserTaskInTx(store::Tx& tx, std::string_view tenant, std::string_view task_id);
+  // Open tasks of these instances, in creation order.
+  core::Result<std::vector<UserTask>> UserTasksOfInstancesInTx(store::Tx& tx, std::string_view tenant,
+                                                               const std::vector<std::string>& instance_ids);
+  // Sets (or with nullopt removes) the assignee; history as Claim/Unclaim. A task
+  // held by someone else: kFailedPrecondition unless `take_over`. No change: no history.
+  core::Status AssignUserTaskInTx(store::Tx& tx, std::string_view tenant, std::string_view task_id,
+                                  std::optional<std::string> assignee, bool take_over);
+  // CompleteUserTask in the caller's transaction. kNotFound; kInvalidArgument: variables not an object.
+  core::Status CompleteUserTaskWithinTx(store::Tx& tx, std::string_view tenant, std::string_view task_id,
+                                        const core::Json& variables);
+  // Hands the open user tasks of the instance whose candidate groups hold
+  // `from_group` to `to_group` (replaced; the assignee is cleared) and sets
+  // `process_variables` (an object) in the process scope, in one load/flush.
+  // History: user_task_candidate_groups_changed (+ user_task_unassigned).
+  // Returns how many tasks moved. kNotFound: no such instance.
+  core::Result<int> HandOverTasksInTx(store::Tx& tx, std::string_view tenant, std::string_view instance_id,
+                                      std::string_view from_group, std::string_view to_group,
+                                      const core::Json& process_variables);
+  // active | completed | terminated. kNotFound.
+  core::Result<std::string> InstanceStateInTx(store::Tx& tx, std::string_view tenant, std::string_view instance_id);
+
  private:
   core::Timestamp Now() const { return clock_->Now(); }
   core::Result<std::string> StartInTx(store::Tx& tx, const std::string& tenant, const std::string& process_id,

@@ -297,6 +297,7 @@ void Intake::Submit(SubmitRequest req, std::function<void(core::Result<Json>)> d
   }
   struct Pending {
     catalog::Service service;
+    std::shared_ptr<const forms::Form> form;
     Json data;
     std::string form_id;
     int form_version = 0;
@@ -309,6 +310,7 @@ void Intake::Submit(SubmitRequest req, std::function<void(core::Result<Json>)> d
   };
   auto p = std::make_shared<Pending>();
   p->service = std::move(*service);
+  p->form = *form;
   p->data = std::move(*clean);
   p->form_id = p->service.form_id;
   p->form_version = p->service.form_version;
@@ -377,6 +379,15 @@ void Intake::Submit(SubmitRequest req, std::function<void(core::Result<Json>)> d
     AW_ASSIGN_OR_RETURN(c.instance_id, engine_.StartInstanceInTx(tx, tenant, p->service.process_id, vars,
                                                                   p->service.process_version));
     AW_TRY(internal::InsertCase(tx, c));
+    if (options_.on_case_created) {
+      AW_TRY(options_.on_case_created(tx, CaseCreated{.tenant = tenant, .case_id = c.case_id,
+                                                      .case_number = c.case_number,
+                                                      .tracking_code = c.tracking_code,
+                                                      .department_id = department, .instance_id = c.instance_id,
+                                                      .service = &p->service, .form = p->form.get(),
+                                                      .data = &p->data,
+                                                      .submitted_at = core::FromUnixMillis(p->now_ms)}));
+    }
     AW_TRY(internal::InsertSubmissionData(tx, tenant, c.case_id, p->form_id, p->form_version, p->language,
                                           core::DumpJson(p->data)));
     Json files = Json::array();

@@ -56,6 +56,19 @@ struct SubmitRequest {
   std::string request_hash;     // SHA-256 of what the client sent (body + content type); for the key
 };
 
+// A new case, as the layers above intake (cases/) see it: passed to
+// IntakeOptions::on_case_created inside the submission's transaction, after the
+// case row is written, so what the hook writes commits or rolls back with the
+// case (and is re-run with it when the writer replays the batch).
+struct CaseCreated {
+  std::string tenant, case_id, case_number, tracking_code, department_id, instance_id;
+  const catalog::Service* service = nullptr;
+  const forms::Form* form = nullptr;
+  const core::Json* data = nullptr;  // the cleaned form data
+  core::Timestamp submitted_at{};
+};
+using CaseCreatedHook = std::function<core::Status(store::Tx&, const CaseCreated&)>;
+
 struct IntakeOptions {
   std::filesystem::path files_dir;  // attachment root
   core::Clock* clock = nullptr;     // null: system clock
@@ -69,6 +82,9 @@ struct IntakeOptions {
                                             "text/plain", "application/xml", "text/xml"};
   std::chrono::hours draft_lifetime{24 * 30};
   size_t max_draft_bytes = 1024 * 1024;
+  // Called in the submission's transaction for each new case (empty: none);
+  // its error fails the submission.
+  CaseCreatedHook on_case_created{};
 };
 
 class Intake {

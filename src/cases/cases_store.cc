@@ -1,0 +1,283 @@
+#include "cases/cases_store.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "cases/extract.h"
+
+namespace amtsweg::cases::internal {
+
+using core::Json;
+using store::Row;
+using store::Value;
+
+namespace {
+
+constexpr std::string_view kCaseCols =
+    "SELECT c.case_id, c.case_number, c.tracking_code, c.service_id, c.department_id, c.instance_id, c.status, "
+    "c.applicant_name, c.applicant_email, c.assignee, c.submitted_at, c.updated_at, c.due_at, c.closed_at "
+    "FROM cases AS c ";
+
+CaseSummary FromRow(const Row& r) {
+  CaseSummary c;
+  c.case_id = r.Text(0);
+  c.case_number = r.Text(1);
+  c.tracking_code = r.Text(2);
+  c.service_id = r.Text(3);
+  c.department_id = r.Text(4);
+  c.instance_id = r.Text(5);
+  c.status = r.Text(6);
+  c.applicant_name = r.Text(7);
+  c.applicant_email = r.Text(8);
+  if (!r.IsNull(9)) c.assignee = r.Text(9);
+  c.submitted_at = core::FromUnixMillis(r.Int(10));
+  c.updated_at = core::FromUnixMillis(r.Int(11));
+  if (!r.IsNull(12)) c.due_at = core::FromUnixMillis(r.Int(12));
+  if (!r.IsNull(13)) c.closed_at = core::FromUnixMillis(r.Int(13));
+  return c;
+}
+
+Value OptInt(const std::optional<int64_t>& v) { return v ? Value(*v) : Value(); }
+
+// Joining cases by instance: without statistics SQLite's planner would take
+// the primary key's tenant prefix (a scan of the tenant's cases per row).
+const char* CasesByInstance(store::Tx& tx) {
+  return tx.dialect() == store::Dialect::kSqlite ? "cases AS c INDEXED BY cases_instance" : "cases AS c";
+}
+
+}  // namespace
+
+core::Status SetCreatedColumns(store::Tx& tx, std::string_view tenant, std::string_view case_id,
+                               const CaseColumns& c) {
+  AW_TRY(tx.Exec("UPDATE cases SET applicant_name = $3, applicant_email = $4, status = $5, due_at = $6, "
+                 "updated_at = $7 WHERE tenant_id = $1 AND case_id = $2",
+                 {tenant, case_id, c.applicant_name, c.applicant_email, c.status, OptInt(c.due_at), c.updated_at}));
+  return core::OkStatus();
+}
+
+core::Status UpsertText(store::Tx& tx, std::string_view tenant, std::string_view case_id, std::string_view source,
+                        std::string_view text) {
+  if (text.empty()) {
+    AW_TRY(tx.Exec("DELETE FROM case_texts WHERE tenant_id = $1 AND case_id = $2 AND source = $3",
+                   {tenant, case_id, source}));
+    return core::OkStatus();
+  }
+  if (tx.dialect() == store::Dialect::kSqlite) {
+    // The FTS5 triggers need a real UPDATE/INSERT (an upsert's update path fires the update trigger).
+    AW_TRY(tx.Exec("INSERT INTO case_texts (tenant_id, case_id, source, text) VALUES ($1, $2, $3, $4) "
+                   "ON CONFLICT (tenant_id, case_id, source) DO UPDATE SET text = excluded.text",
+                   {tenant, case_id, source, FoldForSearch(text)}));
+  } else {
+    AW_TRY(tx.Exec("INSERT INTO case_texts (tenant_id, case_id, source, text) VALUES ($1, $2, $3, $4) "
+                   "ON CONFLICT (tenant_id, case_id, source) DO UPDATE SET text = excluded.text",
+                   {tenant, case_id, source, text}));
+  }
+  return core::OkStatus();
+}
+
+core::Result<std::optional<CaseSummary>> SelectCase(store::Tx& tx, std::string_view tenant, std::string_view case_id) {
+  AW_ASSIGN_OR_RETURN(auto r, tx.QueryOne(std::string(kCaseCols) + "WHERE c.tenant_id = $1 AND c.case_id = $2",
+                                          {tenant, case_id}));
+  if (!r) return std::optional<CaseSummary>();
+  return std::optional<CaseSummary>(FromRow(*r));
+}
+
+core::Result<std::optional<CaseSummary>> SelectCaseByInstance(store::Tx& tx, std::string_view tenant,
+                                                              std::string_view instance_id) {
+  AW_ASSIGN_OR_RETURN(auto r, tx.QueryOne(std::string(kCaseCols) + "WHERE c.tenant_id = $1 AND c.instance_id = $2",
+                                          {tenant, instance_id}));
+  if (!r) return std::optional<CaseSummary>();
+  return std::optional<CaseSummary>(FromRow(*r));
+}
+
+core::Result<std::vector<CaseSummary>> SelectCases(store::Tx& tx, std::string_view tenant, const CaseFilter& f,
+                                                   const Json& key, int limit) {
+  std::string sql(kCaseCols);
+  std::vector<Value> p{Value(tenant)};
+  auto param = [&](Value v) {
+    p.push_back(std::move(v));
+    return fmt::format("${}", p.size());
+  };
+  bool sqlite = tx.dialect() == store::Dialect::kSqlite;
+  std::string where = "WHERE c.tenant_id = $1";
+  if (!f.q.empty()) {
+    if (sqlite) {
+      where += " AND c.case_id IN (SELECT t.case_id FROM case_texts AS t WHERE t.id IN (SELECT rowid FROM cases_fts "
+               "WHERE cases_fts MATCH " + param(Fts5Query(f.q)) + ") AND t.tenant_id = $1)";
+    } else {
+      where += " AND c.case_id IN (SELECT t.case_id FROM case_texts AS t WHERE t.tenant_id = $1 AND t.tsv @@ "
+               "websearch_to_tsquery('german', " + param(f.q) + "))";
+    }
+  }
+  if (!f.status.empty()) where += " AND c.status = " + param(f.status);
+  if (!f.service.empty()) where += " AND c.service_id = " + param(f.service);
+  if (!f.department.empty()) where += " AND c.department_id = " + param(f.department);
+  if (!f.assignee.empty()) where += " AND c.assignee = " + param(f.assignee);
+  if (f.submitted_from) where += " AND c.submitted_at >= " + param(core::ToUnixMillis(*f.submitted_from));
+  if (f.submitted_to) where += " AND c.submitted_at < " + param(core::ToUnixMillis(*f.submitted_to));
+  if (f.due_from) where += " AND c.due_at >= " + param(core::ToUnixMillis(*f.due_from));
+  if (f.due_to) where += " AND c.due_at < " + param(core::ToUnixMillis(*f.due_to));
+  std::string col = f.sort == "due" ? "c.due_at" : f.sort == "number" ? "c.case_number" : "c.submitted_at";
+  if (f.sort == "due") where += " AND c.due_at IS NOT NULL";
+  const char* cmp = f.descending ? "<" : ">";
+  const char* dir = f.descending ? "DESC" : "ASC";
+  if (key.is_array() && key.size() == 2) {
+    Value v = key[0].is_string() ? Value(key[0].get<std::string>()) : Value(key[0].get<int64_t>());
+    std::string a = param(std::move(v));
+    std::string b = param(key[1].get<std::string>());
+    where += fmt::format(" AND ({}, c.case_id) {} ({}, {})", col, cmp, a, b);
+  }
+  sql += where + fmt::format(" ORDER BY {} {}, c.case_id {} LIMIT {}", col, dir, dir, param(int64_t{limit}));
+  AW_ASSIGN_OR_RETURN(auto rows, tx.Query(sql, p));
+  std::vector<CaseSummary> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back(FromRow(r));
+  return out;
+}
+
+core::Result<std::vector<SearchHit>> SearchCases(store::Tx& tx, std::string_view tenant, std::string_view query,
+                                                 int limit) {
+  std::string sql;
+  std::vector<Value> p;
+  p.reserve(3);
+  p.emplace_back(std::string(tenant));
+  // The best-ranked texts (a case may match with several sources; the caller
+  // keeps its first). SQLite: FTS5's own ORDER BY rank LIMIT (a GROUP BY over
+  // the matches made SQLite re-run the match per row: minutes at 200,000 cases).
+  if (tx.dialect() == store::Dialect::kSqlite) {
+    sql = std::string(kCaseCols).substr(0, std::string(kCaseCols).find("FROM cases AS c")) +
+          "FROM (SELECT t.case_id AS case_id, f.rank AS r FROM cases_fts AS f "
+          "JOIN case_texts AS t ON t.id = f.rowid WHERE cases_fts MATCH $2 AND t.tenant_id = $1 "
+          "ORDER BY f.rank LIMIT $3) AS h JOIN cases AS c ON c.tenant_id = $1 AND c.case_id = h.case_id "
+          "ORDER BY h.r, c.case_id";
+    p.emplace_back(Fts5Query(query));
+  } else {
+    sql = std::string(kCaseCols) +
+          "JOIN (SELECT t.case_id, MAX(ts_rank(t.tsv, q)) AS rank FROM case_texts AS t, "
+          "websearch_to_tsquery('german', $2) AS q WHERE t.tenant_id = $1 AND t.tsv @@ q "
+          "GROUP BY t.case_id ORDER BY rank DESC LIMIT $3) AS h ON h.case_id = c.case_id "
+          "WHERE c.tenant_id = $1 ORDER BY h.rank DESC, c.case_id";
+    p.emplace_back(std::string(query));
+  }
+  p.emplace_back(int64_t{limit} * 3);
+  // kCaseCols ends with "FROM cases AS c "; SQLite joins by comma above.
+  AW_ASSIGN_OR_RETURN(auto rows, tx.Query(sql, p));
+  std::vector<SearchHit> out;
+  std::set<std::string> seen;
+  for (const Row& r : rows) {
+    if (static_cast<int>(out.size()) == limit) break;
+    CaseSummary c = FromRow(r);
+    if (!seen.insert(c.case_id).second) continue;
+    out.push_back({std::move(c), 0});
+  }
+  double n = static_cast<double>(out.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i].rank = (n - static_cast<double>(i)) / n;
+  return out;
+}
+
+core::Status UpdateCaseWork(store::Tx& tx, std::string_view tenant, std::string_view case_id,
+                            const std::optional<std::string>& assignee, std::string_view status, int64_t now,
+                            std::optional<int64_t> closed_at) {
+  AW_TRY(tx.Exec("UPDATE cases SET assignee = $3, status = $4, updated_at = $5, closed_at = $6 "
+                 "WHERE tenant_id = $1 AND case_id = $2",
+                 {tenant, case_id, assignee ? Value(*assignee) : Value(), status, now, OptInt(closed_at)}));
+  return core::OkStatus();
+}
+
+core::Status UpdateCaseStatus(store::Tx& tx, std::string_view tenant, std::string_view case_id,
+                              std::string_view status, int64_t now) {
+  AW_TRY(tx.Exec("UPDATE cases SET status = $3, updated_at = $4 WHERE tenant_id = $1 AND case_id = $2",
+                 {tenant, case_id, status, now}));
+  return core::OkStatus();
+}
+
+core::Status UpdateCaseDepartment(store::Tx& tx, std::string_view tenant, std::string_view case_id,
+                                  std::string_view department, int64_t now) {
+  AW_TRY(tx.Exec("UPDATE cases SET department_id = $3, assignee = NULL, updated_at = $4 "
+                 "WHERE tenant_id = $1 AND case_id = $2",
+                 {tenant, case_id, department, now}));
+  return core::OkStatus();
+}
+
+core::Status InsertNote(store::Tx& tx, std::string_view tenant, std::string_view case_id, const Note& n,
+                        std::string_view actor) {
+  AW_TRY(tx.Exec("INSERT INTO case_notes (tenant_id, case_id, note_id, author, actor, text, created_at) "
+                 "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 {tenant, case_id, n.note_id, n.author, actor, n.text, core::ToUnixMillis(n.created_at)}));
+  return core::OkStatus();
+}
+
+core::Result<std::vector<Note>> SelectNotes(store::Tx& tx, std::string_view tenant, std::string_view case_id) {
+  AW_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT note_id, author, text, created_at FROM case_notes "
+                                          "WHERE tenant_id = $1 AND case_id = $2 ORDER BY note_id",
+                                          {tenant, case_id}));
+  std::vector<Note> out;
+  for (const Row& r : rows) out.push_back({r.Text(0), r.Text(1), r.Text(2), core::FromUnixMillis(r.Int(3))});
+  return out;
+}
+
+core::Status InsertHandover(store::Tx& tx, std::string_view tenant, std::string_view case_id, const Handover& h) {
+  AW_TRY(tx.Exec("INSERT INTO case_handovers (tenant_id, case_id, handover_id, from_department, to_department, "
+                 "reason, actor, tasks_moved, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                 {tenant, case_id, h.handover_id, h.from, h.to, h.reason, h.actor, h.tasks_moved, h.at}));
+  return core::OkStatus();
+}
+
+core::Result<std::vector<Handover>> SelectHandovers(store::Tx& tx, std::string_view tenant, std::string_view case_id) {
+  AW_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT handover_id, from_department, to_department, reason, actor, "
+                                          "tasks_moved, at FROM case_handovers WHERE tenant_id = $1 AND case_id = $2 "
+                                          "ORDER BY handover_id",
+                                          {tenant, case_id}));
+  std::vector<Handover> out;
+  for (const Row& r : rows) out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5), r.Int(6)});
+  return out;
+}
+
+core::Result<std::vector<AuditRow>> SelectCaseAudit(store::Tx& tx, std::string_view tenant, std::string_view case_id) {
+  AW_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT seq, at, actor, action, details FROM audit_log "
+                                          "WHERE tenant_id = $1 AND object_type = 'case' AND object_id = $2 "
+                                          "ORDER BY seq LIMIT 10000",
+                                          {tenant, case_id}));
+  std::vector<AuditRow> out;
+  for (const Row& r : rows) out.push_back({r.Int(0), r.Int(1), r.Text(2), r.Text(3), r.Text(4)});
+  return out;
+}
+
+core::Result<std::vector<TaskKey>> SelectAssignedKeys(store::Tx& tx, std::string_view tenant, std::string_view login,
+                                                      std::string_view service, const TaskKey& after, int limit) {
+  AW_ASSIGN_OR_RETURN(
+      auto rows,
+      tx.Query(std::string("SELECT t.created_at, t.task_id FROM engine_user_tasks AS t LEFT JOIN ") +
+                   CasesByInstance(tx) + " ON c.tenant_id = t.tenant_id AND c.instance_id = t.instance_id "
+               "WHERE t.tenant_id = $1 AND t.assignee = $2 AND ($3 = '' OR c.service_id = $3) "
+               "AND (t.created_at, t.task_id) > ($4, $5) "
+               "ORDER BY t.created_at, t.task_id LIMIT $6",
+               {tenant, login, service, after.created_at, after.task_id, int64_t{limit}}));
+  std::vector<TaskKey> out;
+  for (const Row& r : rows) out.push_back({r.Int(0), r.Text(1)});
+  return out;
+}
+
+core::Result<std::vector<TaskKey>> SelectGroupKeys(store::Tx& tx, std::string_view tenant, std::string_view group,
+                                                   bool unassigned_only, std::string_view service,
+                                                   const TaskKey& after, int limit) {
+  std::string sql =
+      "SELECT g.created_at, g.task_id FROM user_task_groups AS g ";
+  if (!service.empty()) {
+    sql += std::string("JOIN ") + CasesByInstance(tx) +
+           " ON c.tenant_id = g.tenant_id AND c.instance_id = g.instance_id AND c.service_id = $6 ";
+  }
+  sql += "WHERE g.tenant_id = $1 AND g.group_id = $2 AND (g.created_at, g.task_id) > ($3, $4) ";
+  if (unassigned_only) sql += "AND g.assignee IS NULL ";
+  sql += "ORDER BY g.created_at, g.task_id LIMIT $5";
+  std::vector<Value> p{Value(tenant), Value(group), Value(after.created_at), Value(after.task_id),
+                       Value(int64_t{limit})};
+  if (!service.empty()) p.push_back(Value(service));
+  AW_ASSIGN_OR_RETURN(auto rows, tx.Query(sql, p));
+  std::vector<TaskKey> out;
+  for (const Row& r : rows) out.push_back({r.Int(0), r.Text(1)});
+  return out;
+}
+
+}  // namespace amtsweg::cases::internal
