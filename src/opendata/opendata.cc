@@ -1,5 +1,7 @@
 #include "opendata/opendata.h"
 
+#include <date/tz.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -64,7 +66,18 @@ double Percentile(const std::vector<double>& sorted, int p) {
 }
 Json Days(double ms) { return std::round(ms / kDayMs * 10.0) / 10.0; }
 
-std::string Month(int64_t ms) { return core::FormatIso8601(core::FromUnixMillis(ms), 0).substr(0, 7); }
+// The calendar month in Germany (Europe/Berlin), "2026-02": an application
+// sent at 00:30 on 1 February counts in February, as the office counts it.
+std::string Month(int64_t ms) {
+  try {
+    auto zoned = date::make_zoned(date::locate_zone("Europe/Berlin"), core::FromUnixMillis(ms));
+    date::year_month_day ymd{date::floor<date::days>(zoned.get_local_time())};
+    return fmt::format("{:04d}-{:02d}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()));
+  } catch (const std::exception&) {
+    // No time-zone database: UTC rather than nothing.
+    return core::FormatIso8601(core::FromUnixMillis(ms), 0).substr(0, 7);
+  }
+}
 
 std::string CsvField(const Json& v) {
   std::string s;
@@ -262,7 +275,7 @@ core::Result<Table> Compute(std::string_view kind, const std::vector<CaseFacts>&
   Table t;
   int64_t now_ms = core::ToUnixMillis(now);
   if (kind == kApplicationsMonthly) {
-    t.columns = {{"month", "string", "Kalendermonat des Antragseingangs (UTC), JJJJ-MM"}};
+    t.columns = {{"month", "string", "Kalendermonat des Antragseingangs (Ortszeit Deutschland), JJJJ-MM"}};
     t.columns.insert(t.columns.end(), service_columns.begin(), service_columns.end());
     t.columns.push_back({"applications", "integer", "Anzahl der Anträge; leer wenn unterdrückt"});
     t.columns.push_back({"suppressed", "boolean", "true: Anzahl unter der Mindestfallzahl unterdrückt"});

@@ -24,15 +24,16 @@ TEST(Compute, MonthlyApplicationsCountAndSuppressSmallCounts) {
   auto t = Compute(kApplicationsMonthly, cases, services, 5, core::FromUnixMillis(Ms("2026-03-01T00:00:00Z")));
   ASSERT_TRUE(t.ok()) << t.error().ToString();
   ASSERT_EQ(t->rows.size(), 3u);
-  // Sorted by month, then service.
+  // Sorted by month, then service. Months are German civil months: 23:59:59 UTC
+  // on 31 January is 00:59:59 on 1 February in Berlin.
   EXPECT_EQ(t->rows[0], (std::vector<Json>{"2026-01", "a", "99108011000000", "Aufgrabung", 6, false}));
-  EXPECT_EQ(t->rows[1], (std::vector<Json>{"2026-01", "b", "99000000000000", "Hund", nullptr, true}));
-  EXPECT_EQ(t->rows[2], (std::vector<Json>{"2026-02", "a", "99108011000000", "Aufgrabung", nullptr, true}));
-  // The threshold is the tenant's: with 2, the February count is published.
+  EXPECT_EQ(t->rows[1], (std::vector<Json>{"2026-02", "a", "99108011000000", "Aufgrabung", nullptr, true}));
+  EXPECT_EQ(t->rows[2], (std::vector<Json>{"2026-02", "b", "99000000000000", "Hund", nullptr, true}));
+  // The threshold is the tenant's: with 2, the February count of "a" is published.
   auto t2 = Compute(kApplicationsMonthly, cases, services, 2, core::FromUnixMillis(0));
   ASSERT_TRUE(t2.ok());
-  EXPECT_EQ(t2->rows[2][4], 2);
-  EXPECT_EQ(t2->rows[1][4], nullptr);
+  EXPECT_EQ(t2->rows[1][4], 2);
+  EXPECT_EQ(t2->rows[2][4], nullptr);
 }
 
 TEST(Compute, ProcessingTimesNearestRankAndSuppressDerivedValues) {

@@ -33,7 +33,7 @@ TEST_P(PostboxDeliveryTest, TheBescheidArrivesInThePostboxOnceWithThePdf) {
   ASSERT_TRUE(thread.ok()) << thread.error().ToString();
   ASSERT_EQ((*thread)["items"].size(), 1u) << thread->dump();
   const core::Json& m = (*thread)["items"][0];
-  EXPECT_EQ(m["direction"], "to_citizen");
+  EXPECT_EQ(m["direction"], "toCitizen");
   EXPECT_EQ(m["author"], "system");
   EXPECT_NE(m["text"].get<std::string>().find("2026-000001"), std::string::npos) << m.dump();
   ASSERT_EQ(m["attachments"].size(), 1u);

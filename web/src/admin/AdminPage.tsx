@@ -9,7 +9,8 @@ import { ErrorSummary, type SummaryItem } from '../components/ErrorSummary';
 import { Layout } from '../components/Layout';
 import { LoadError, Loading } from '../components/Loading';
 import { api, ApiError } from '../lib/api';
-import { useLang, type MessageKey } from '../lib/i18n';
+import { usePack, type MessageKey } from '../lib/i18n';
+import { adminPack } from './messages';
 import { useApi } from '../lib/useApi';
 import { LoginPage, useMe, type StaffUser } from '../workspace/Workspace';
 
@@ -23,17 +24,18 @@ interface Service {
 }
 
 export const staffRoles = ['administrator', 'process_designer', 'case_worker', 'manager'] as const;
-const roleKey: Record<string, MessageKey> = {
+const roleKey: Record<string, AdminKey> = {
   administrator: 'roleAdministrator', process_designer: 'roleDesigner', case_worker: 'roleCaseWorker', manager: 'roleManager',
 };
 
 type Tab = 'departments' | 'users' | 'services';
+type AdminKey = MessageKey | keyof typeof adminPack.de;
 
 export function AdminPage() {
   const { params } = useRoute();
   const tenant = params['tenant'] ?? '';
   const { me, set } = useMe(tenant);
-  const { t } = useLang();
+  const { t } = usePack(adminPack);
   if (me === 'loading') return <Layout title={t('adminTitle')}><Loading /></Layout>;
   if (me === null) return <LoginPage tenant={tenant} onLogin={(u) => set(u)} />;
   return <Admin tenant={tenant} me={me} />;
@@ -71,7 +73,7 @@ function Field({ id, label, error, value, onInput, type = 'text', autoComplete, 
 }
 
 function Admin({ tenant, me }: { tenant: string; me: StaffUser }) {
-  const { t } = useLang();
+  const { t } = usePack(adminPack);
   const [tab, setTab] = useState<Tab>('departments');
   if (!me.roles.includes('administrator')) {
     return (
@@ -81,7 +83,7 @@ function Admin({ tenant, me }: { tenant: string; me: StaffUser }) {
       </Layout>
     );
   }
-  const tabs: [Tab, MessageKey][] = [['departments', 'adminDepartments'], ['users', 'adminUsers'], ['services', 'adminServices']];
+  const tabs: [Tab, AdminKey][] = [['departments', 'adminDepartments'], ['users', 'adminUsers'], ['services', 'adminServices']];
   return (
     <Layout title={t('adminTitle')}>
       <h1>{t('adminTitle')}</h1>
@@ -96,7 +98,7 @@ function Admin({ tenant, me }: { tenant: string; me: StaffUser }) {
 }
 
 function Departments({ tenant }: { tenant: string }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(adminPack);
   const list = useApi<Department[]>(`${base(tenant)}/departments`);
   const [form, setForm] = useState({ id: '', name: '', email: '' });
   const [errors, setErrors] = useState<{ byField: Record<string, string>; summary: SummaryItem[] }>({ byField: {}, summary: [] });
@@ -142,7 +144,7 @@ function Departments({ tenant }: { tenant: string }) {
 }
 
 function Users({ tenant }: { tenant: string }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(adminPack);
   const list = useApi<{ items: User[] }>(`${base(tenant)}/users`);
   const departments = useApi<Department[]>(`${base(tenant)}/departments`);
   const empty = { login: '', displayName: '', email: '', password: '', roles: ['case_worker'] as string[], departments: [] as string[] };
@@ -231,7 +233,7 @@ function Users({ tenant }: { tenant: string }) {
 }
 
 function Services({ tenant }: { tenant: string }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(adminPack);
   const list = useApi<Service[]>(`${base(tenant)}/services`);
   const [editing, setEditing] = useState<Service | null>(null);
   const [errors, setErrors] = useState<{ byField: Record<string, string>; summary: SummaryItem[] }>({ byField: {}, summary: [] });

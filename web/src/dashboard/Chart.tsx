@@ -9,7 +9,8 @@ import { BarChart, LineChart } from 'echarts/charts';
 import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { useLang } from '../lib/i18n';
+import { usePack } from '../lib/i18n';
+import { dashPack } from './messages';
 
 echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, SVGRenderer]);
 
@@ -17,7 +18,7 @@ export type ChartOption = echarts.EChartsCoreOption;
 
 export function ChartWithTable({ id, title, summary, option, table }:
   { id: string; title: string; summary: string; option: ChartOption; table: ComponentChildren }) {
-  const { t } = useLang();
+  const { t } = usePack(dashPack);
   const [asTable, setAsTable] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {

@@ -7,8 +7,10 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Layout } from '../components/Layout';
 import { LoadError, Loading } from '../components/Loading';
 import { api, setCsrfToken } from '../lib/api';
-import { useLang } from '../lib/i18n';
+import { usePack } from '../lib/i18n';
+import { dashPack } from './messages';
 import type { MessageKey } from '../lib/messages';
+type DashKey = MessageKey | keyof typeof dashPack.de;
 import { useApi } from '../lib/useApi';
 import { ChartWithTable, type ChartOption } from './Chart';
 import { nameIn, tenantBase, type Overview } from './dashboard_api';
@@ -23,7 +25,7 @@ export function DashboardPage() {
   const { params } = useRoute();
   const tenant = params['tenant'] ?? '';
   const processId = params['process'];
-  const { t } = useLang();
+  const { t } = usePack(dashPack);
   const [me, setMe] = useState<StaffUser | null | 'loading'>('loading');
   useEffect(() => {
     api<{ user: StaffUser; csrfToken?: string }>(`${tenantBase(tenant)}/session/me`).then((m) => {
@@ -48,7 +50,7 @@ export function DashboardPage() {
 
 function FilterForm({ filters, overview, onChange }:
   { filters: Filters; overview: Overview | null; onChange: (f: Filters) => void }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(dashPack);
   const set = (k: keyof Filters) => (e: Event) => onChange({ ...filters, [k]: (e.target as HTMLInputElement).value });
   return (
     <form class="dash-filters" aria-label={t('dashFilters')} onSubmit={(e) => e.preventDefault()}>
@@ -85,13 +87,13 @@ function FilterForm({ filters, overview, onChange }:
   );
 }
 
-const KPI_LABEL: Record<string, MessageKey> = {
+const KPI_LABEL: Record<string, DashKey> = {
   received: 'dashKpiReceived', completed: 'dashKpiCompleted', open: 'dashKpiOpen', openAge: 'dashKpiOpenAge',
   throughputP50: 'dashKpiThroughputP50', throughputP90: 'dashKpiThroughputP90', overdue: 'dashKpiOverdue',
 };
 
 function Dashboard({ tenant }: { tenant: string }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(dashPack);
   const { query, path, route } = useLocation();
   const filters = filtersFromQuery(query);
   const qs = filtersToQuery(filters);

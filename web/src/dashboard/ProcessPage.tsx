@@ -10,7 +10,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Layout } from '../components/Layout';
 import { LoadError, Loading } from '../components/Loading';
 import { definitionXml, latest, listDefinitions } from '../designer/model_api';
-import { useLang } from '../lib/i18n';
+import { usePack } from '../lib/i18n';
+import { dashPack } from './messages';
 import { useApi } from '../lib/useApi';
 import { tenantBase, type ActivitiesReport, type OpenReport } from './dashboard_api';
 import { activityHeat, filtersFromQuery, formatDuration, formatNumber, HEAT_STEPS, heatColor, type ActivityHeat, type HeatBasis } from './shape';
@@ -20,7 +21,7 @@ interface Registry { getGraphics(id: string): SVGElement | undefined; get(id: st
 interface Canvas { zoom(level: string): void }
 
 export function ProcessPage({ tenant, processId }: { tenant: string; processId: string }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(dashPack);
   const { query } = useLocation();
   const f = filtersFromQuery(query);
   const p = new URLSearchParams();
@@ -73,7 +74,7 @@ export function ProcessPage({ tenant, processId }: { tenant: string; processId: 
 }
 
 function Diagram({ tenant, processId, rows }: { tenant: string; processId: string; rows: ActivityHeat[] }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(dashPack);
   const ref = useRef<HTMLDivElement>(null);
   const viewer = useRef<NavigatedViewer | null>(null);
   const [error, setError] = useState<string | null>(null);

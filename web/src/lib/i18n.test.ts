@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { format, pick } from './i18n';
 import { messages } from './messages';
+import { adminPack } from '../admin/messages';
+import { dashPack } from '../dashboard/messages';
 
 describe('format', () => {
   it('fills parameters and keeps unknown ones visible', () => {
@@ -9,15 +11,25 @@ describe('format', () => {
   });
 });
 
-describe('messages', () => {
+const sources: [string, { de: object; en: object }][] = [['messages', messages], ['adminPack', adminPack], ['dashPack', dashPack]];
+
+describe.each(sources)('%s', (_name, texts) => {
   it('has the same keys and placeholders in German and English', () => {
-    const de = messages.de as Record<string, string>;
-    const en = messages.en as Record<string, string>;
+    const de = texts.de as Record<string, string>;
+    const en = texts.en as Record<string, string>;
     expect(Object.keys(en).sort()).toEqual(Object.keys(de).sort());
     for (const k of Object.keys(de)) {
       const ph = (s: string) => (s.match(/\{\w+\}/g) ?? []).sort();
       expect(ph(en[k] ?? ''), k).toEqual(ph(de[k] ?? ''));
       expect(de[k]?.trim(), k).not.toBe('');
+    }
+  });
+});
+
+describe('packs', () => {
+  it('never repeat a key of the main messages (a pack would hide it)', () => {
+    for (const pack of [adminPack, dashPack]) {
+      for (const k of Object.keys(pack.de)) expect(Object.keys(messages.de), k).not.toContain(k);
     }
   });
 });

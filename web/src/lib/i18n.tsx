@@ -17,9 +17,32 @@ export function storedLang(): Lang {
   }
 }
 
-export function format(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
-  return messages[lang][key].replace(/\{(\w+)\}/g, (_, name: string) =>
+function interpolate(text: string, params: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (_, name: string) =>
     params[name] !== undefined ? String(params[name]) : `{${name}}`);
+}
+
+export function format(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
+  return interpolate(messages[lang][key], params);
+}
+
+// Texts of pages loaded on demand (administration, dashboards, …) live in a
+// pack beside them, so that they do not weigh on a citizen's first download.
+// A pack has the same keys in German and English (checked by the type).
+export type Pack<K extends string> = { de: Record<K, string>; en: Record<K, string> };
+export function definePack<const D extends Record<string, string>>(pack: { de: D; en: Record<keyof D, string> }):
+  Pack<keyof D & string> {
+  return pack as Pack<keyof D & string>;
+}
+
+// useLang with a pack's keys added to t().
+export function usePack<K extends string>(pack: Pack<K>) {
+  const state = useLang();
+  const t = (key: MessageKey | K, params: Record<string, string | number> = {}): string => {
+    const own = (pack[state.lang] as Record<string, string>)[key];
+    return own !== undefined ? interpolate(own, params) : state.t(key as MessageKey, params);
+  };
+  return { ...state, t };
 }
 
 export type T = (key: MessageKey, params?: Record<string, string | number>) => string;
