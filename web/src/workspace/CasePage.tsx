@@ -242,6 +242,13 @@ function Messages({ caseBase, code, version, onDone, onError }: { caseBase: stri
   const list = useApi<{ items: PostfachMessage[] }>(`${caseBase}/messages?v=${version}`);
   const [busy, setBusy] = useState(false);
   const thread = threadOf(list.data?.items ?? [], 'office');
+  // Shown is read: mark the citizen's unread messages read by the office.
+  const unreadKey = thread.unread.join(',');
+  useEffect(() => {
+    for (const id of thread.unread) {
+      api(`${caseBase}/messages/${encodeURIComponent(id)}/read`, { method: 'POST', lang }).catch(() => null);
+    }
+  }, [unreadKey]);
   const send = async (e: Event) => {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
