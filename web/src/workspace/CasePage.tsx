@@ -4,7 +4,7 @@
 // timeline and the hand-over to another department. Every change is
 // announced in one polite live region; failures name what went wrong.
 import { lazy } from 'preact-iso';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { Layout } from '../components/Layout';
 import { LoadError, Loading } from '../components/Loading';
@@ -21,6 +21,7 @@ import {
 import { Thread } from './Thread';
 import type { StaffUser } from './Workspace';
 
+const EMPTY: Record<string, unknown> = {};
 const FormView = lazy(() => import('../portal/FormView').then((m) => m.FormView));
 
 export function caseStatusLabel(status: string, t: T): string {
@@ -106,7 +107,9 @@ function OpenTasks({ tenant, c, me, onDone, onError }: { tenant: string; c: Case
 
 function TaskPanel({ tenant, task, me, onDone, onError }: { tenant: string; task: Omit<InboxTask, 'case'>; me: StaffUser } & SectionProps) {
   const { t, lang } = useLang();
-  const schema = useTaskForm(tenant, task.formKey || undefined);
+  const raw = useTaskForm(tenant, task.formKey || undefined);
+  // One schema object per form and language: FormView re-imports on a new one (and would lose the input).
+  const schema = useMemo(() => (raw ? localizeSchema(raw, lang) : null), [raw, lang]);
   const [handle, setHandle] = useState<FormHandle | null>(null);
   const [summary, setSummary] = useState<{ text: string; href?: string }[]>([]);
   const [busy, setBusy] = useState(false);
@@ -154,7 +157,7 @@ function TaskPanel({ tenant, task, me, onDone, onError }: { tenant: string; task
       {mine ? (
         <>
           <ErrorSummary items={summary} />
-          {schema ? <FormView schema={localizeSchema(schema, lang)} data={{}} onReady={setHandle} /> : null}
+          {schema ? <FormView schema={schema} data={EMPTY} onReady={setHandle} /> : null}
           <button type="button" class="button" disabled={busy} onClick={complete}>{t('completeTask')}</button>
         </>
       ) : null}
