@@ -15,7 +15,7 @@ import type { MessageKey } from '../lib/messages';
 import { useApi } from '../lib/useApi';
 import type { FormHandle } from '../portal/FormView';
 import {
-  flattenData, formatSize, tenantBase, threadOf,
+  variablesOf, flattenData, formatSize, tenantBase, threadOf,
   type CaseDetail, type CaseDocument, type InboxTask, type Note, type PostfachMessage, type TimelineEntry,
 } from './case_api';
 import { Thread } from './Thread';
@@ -168,7 +168,7 @@ function TaskPanel({ tenant, task, me, onDone, onError }: { tenant: string; task
 function CaseData({ tenant, instanceId, version }: { tenant: string; instanceId: string; version: number }) {
   const { t } = useLang();
   const vars = useApi<Record<string, unknown>>(`${tenantBase(tenant)}/process-instances/${encodeURIComponent(instanceId)}/variables?v=${version}`);
-  const rows = vars.data ? flattenData(vars.data) : [];
+  const rows = vars.data ? flattenData(variablesOf(vars.data)) : [];
   return (
     <section aria-labelledby="data-heading">
       <h2 id="data-heading">{t('caseData')}</h2>

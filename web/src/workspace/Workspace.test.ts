@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { timelineText } from './CasePage';
-import { appendPage, filterInbox, flattenData, formatSize, inboxUrl, sortInbox, threadOf, type InboxTask, type PostfachMessage } from './case_api';
+import { variablesOf, appendPage, filterInbox, flattenData, formatSize, inboxUrl, sortInbox, threadOf, type InboxTask, type PostfachMessage } from './case_api';
 
 const task = (id: string, createdAt: string, dueAt: string | null = null, caseNumber?: string, applicant = ''): InboxTask => ({
   id, name: 'Antrag prüfen', elementId: 'pruefen', instanceId: 'i', assignee: null, candidateGroups: ['ordnungsamt'], formKey: '',
@@ -83,5 +83,12 @@ describe('timelineText', () => {
     expect(timelineText({ at: '', kind: 'note', type: 'note', details: { text: 'Rückruf' } })).toBe('Rückruf');
     expect(timelineText({ at: '', kind: 'process', type: 'element_activated', element: 'pruefen' })).toBe('element_activated · pruefen');
     expect(timelineText({ at: '', kind: 'audit', type: 'cases.task_claimed', details: { task: 'Antrag prüfen' } })).toBe('cases.task_claimed · Antrag prüfen');
+  });
+});
+
+describe('variablesOf', () => {
+  it('unwraps the variables answer and keeps a bare object', () => {
+    expect(variablesOf({ variables: { gebuehr: 25 } })).toEqual({ gebuehr: 25 });
+    expect(variablesOf({ gebuehr: 25, variables: 'x' })).toEqual({ gebuehr: 25, variables: 'x' });
   });
 });

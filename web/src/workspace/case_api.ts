@@ -139,6 +139,14 @@ export function flattenData(value: unknown, prefix = ''): { path: string; value:
   return [{ path: prefix, value: String(value) }];
 }
 
+// The variables of GET …/process-instances/{id}/variables, which answers
+// {variables: {...}} (a bare object is taken as it is).
+export function variablesOf(body: Record<string, unknown>): Record<string, unknown> {
+  const v = body['variables'];
+  return Object.keys(body).length === 1 && typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? v as Record<string, unknown> : body;
+}
+
 // Bytes as a short human size (1 KiB = 1024 bytes), in the page's language.
 export function formatSize(bytes: number, lang: string): string {
   const nf = (n: number) => n.toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 1 });
