@@ -22,6 +22,7 @@ export function PostfachPage() {
   const { t, lang } = useLang();
   const tenant = useTenant(tenantId);
   const [items, setItems] = useState<PostfachMessage[] | null>(null);
+  const [newCount, setNewCount] = useState(0);  // unread when the page opened
   const [status, setStatus] = useState<number | null>(null);
   const [nonce, setNonce] = useState(0);
   const [announce, setAnnounce] = useState('');
@@ -34,10 +35,15 @@ export function PostfachPage() {
     api<{ items: PostfachMessage[] }>(postfachPath(code), { headers, lang }).then(async (r) => {
       if (gone) return;
       setItems(r.items);
+      setNewCount(threadOf(r.items, 'citizen').unread.length);
       // Shown is read: mark the administration's unread messages.
       const unread = threadOf(r.items, 'citizen').unread;
       if (!unread.length) return;
-      await Promise.all(unread.map((id) => api(`${postfachPath(code)}/${encodeURIComponent(id)}/read`, { method: 'POST', headers, lang }).catch(() => null)));
+      const marked = await Promise.all(unread.map((id) => api<{ id: string; readByCitizenAt: string | null }>(
+        `${postfachPath(code)}/${encodeURIComponent(id)}/read`, { method: 'POST', headers, lang }).catch(() => null)));
+      if (gone) return;
+      const at = new Map(marked.filter((m) => m !== null).map((m) => [m.id, m.readByCitizenAt]));
+      setItems(r.items.map((m) => (at.has(m.id) ? { ...m, readByCitizenAt: at.get(m.id) ?? null } : m)));
     }, (e: unknown) => {
       if (!gone) setStatus(e instanceof ApiError ? e.problem.status : 0);
     });
@@ -77,7 +83,7 @@ export function PostfachPage() {
       {error ? <div class="notice notice-error" role="alert"><p>{error}</p></div> : null}
       {items === null ? (status === null ? <Loading /> : <LoadError message={status === 404 ? t('postfachUnknown') : t('postfachLoadFailed')} />) : (
         <>
-          {thread.unread.length ? <p>{t('postfachUnread', { n: thread.unread.length })}</p> : null}
+          {newCount ? <p>{t('postfachUnread', { n: newCount })}</p> : null}
           <section aria-labelledby="thread-heading">
             <h2 id="thread-heading">{t('messages')}</h2>
             <Thread messages={thread.messages} reader="citizen"

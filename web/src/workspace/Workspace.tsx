@@ -154,27 +154,33 @@ function InboxPage({ tenant, me, onLogout }: { tenant: string; me: StaffUser; on
       </div>
       <div class="inline-form">
         {scope !== 'mine' && me.departments.length > 1 ? (
-          <>
+          <div class="field">
             <label for="task-department">{t('inboxDepartment')}</label>
             <select id="task-department" value={department} onChange={(e) => setDepartment((e.target as HTMLSelectElement).value)}>
               <option value="">{t('anyOption')}</option>
               {me.departments.map((d) => <option key={d} value={d}>{d}</option>)}
             </select>
-          </>
+          </div>
         ) : null}
-        <label for="task-service">{t('inboxService')}</label>
-        <select id="task-service" value={service} onChange={(e) => setService((e.target as HTMLSelectElement).value)}>
-          <option value="">{t('anyOption')}</option>
-          {serviceList.map((s) => <option key={s.id} value={s.id}>{typeof s.name === 'string' ? s.name : pick(lang, s.name)}</option>)}
-        </select>
-        <label for="task-filter">{t('filter')}</label>
-        <input id="task-filter" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
-        <label for="task-sort">{t('sortBy')}</label>
-        <select id="task-sort" value={sort} onChange={(e) => setSort((e.target as HTMLSelectElement).value as InboxSort)}>
-          <option value="created">{t('sortCreated')}</option>
-          <option value="due">{t('sortDue')}</option>
-          <option value="case">{t('sortCase')}</option>
-        </select>
+        <div class="field">
+          <label for="task-service">{t('inboxService')}</label>
+          <select id="task-service" value={service} onChange={(e) => setService((e.target as HTMLSelectElement).value)}>
+            <option value="">{t('anyOption')}</option>
+            {serviceList.map((s) => <option key={s.id} value={s.id}>{typeof s.name === 'string' ? s.name : pick(lang, s.name)}</option>)}
+          </select>
+        </div>
+        <div class="field">
+          <label for="task-filter">{t('filter')}</label>
+          <input id="task-filter" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+        </div>
+        <div class="field">
+          <label for="task-sort">{t('sortBy')}</label>
+          <select id="task-sort" value={sort} onChange={(e) => setSort((e.target as HTMLSelectElement).value as InboxSort)}>
+            <option value="created">{t('sortCreated')}</option>
+            <option value="due">{t('sortDue')}</option>
+            <option value="case">{t('sortCase')}</option>
+          </select>
+        </div>
       </div>
       {problem ? <LoadError message={`${t('tasksLoadFailed')} ${problem}`} retry={() => void load(null)} /> : null}
       {shown === null ? (problem ? null : <Loading />) : shown.length === 0 ? (
@@ -237,8 +243,10 @@ function SearchBox({ tenant }: { tenant: string }) {
   return (
     <div class="workspace-search">
       <form class="inline-form" role="search" onSubmit={run}>
-        <label for="case-search">{t('search')}</label>
-        <input id="case-search" type="search" required value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+        <div class="field">
+          <label for="case-search">{t('search')}</label>
+          <input id="case-search" type="search" required value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+        </div>
         <button type="submit" class="button button-secondary">{t('searchButton')}</button>
       </form>
       {error ? <div class="notice notice-error" role="alert"><p>{error}</p></div> : null}
