@@ -62,7 +62,7 @@ async function citizenFiles(page: Page): Promise<{ code: string; postfach: strin
   await noAxeViolations(page);
   await shot(page, 'citizen-service');
   await page.getByRole('link', { name: 'Antrag stellen' }).click();
-  await expect(page.getByLabel('Firma oder Name')).toBeVisible();
+  await expect(page.getByLabel('Firma oder Name')).toBeVisible({ timeout: 15_000 });
   const fill = (label: string, text: string) => page.getByRole('textbox', { name: label, exact: true }).fill(text);
   await fill('Firma oder Name', 'Stadtwerke Musterdorf GmbH');
   await fill('Ansprechperson', 'Jürgen Jäger');
@@ -100,7 +100,7 @@ async function citizenFiles(page: Page): Promise<{ code: string; postfach: strin
   await noAxeViolations(page);
   await shot(page, 'citizen-form');
   await page.getByRole('button', { name: 'Weiter zur Prüfung' }).click();
-  await expect(page.locator('#review-heading')).toBeVisible();
+  await expect(page.locator('#review-heading')).toBeVisible({ timeout: 15_000 });
   await expect(page.locator('dl.review')).toContainText('lageplan.pdf');
   await noAxeViolations(page);
   await shot(page, 'citizen-review');
@@ -170,7 +170,7 @@ test('the whole story: a citizen applies on a phone, a case worker decides, the 
   // The search box finds the case by the firm's name too.
   await staff.getByLabel('Vorgänge durchsuchen').fill('Stadtwerke Lindenweg');
   await staff.getByRole('button', { name: 'Suchen' }).click();
-  await expect(staff.locator('.search-results li').first()).toBeVisible();
+  await expect(staff.locator('.search-results li').first()).toBeVisible({ timeout: 15_000 });
   // The text filter narrows the loaded rows to this application (its tracking code).
   await staff.getByLabel('Filtern').fill(code);
   await expect(staff.locator('#inbox tbody tr')).toHaveCount(1);
@@ -257,6 +257,13 @@ test('the whole story: a citizen applies on a phone, a case worker decides, the 
   await staff.reload();
   await expect(staff.locator('.thread > li[data-direction="toOffice"]')).toContainText('neuen Antrag');
   await shot(staff, 'staff-reply');
+  // The case view in English.
+  await staff.getByRole('button', { name: 'English' }).click();
+  await expect(staff.getByRole('heading', { level: 1 })).toHaveText(`Case ${caseNumber}`);
+  await expect(staff.getByRole('heading', { name: 'Documents', level: 2 })).toBeVisible();
+  await expect(staff.locator('#case-timeline caption')).toHaveText('Timeline of the case, oldest first');
+  await noAxeViolations(staff);
+  await shot(staff, 'staff-case-english');
   await citizenCtx.close();
   await staff.context().close();
 });
