@@ -98,7 +98,7 @@ function OpenTasks({ tenant, c, me, onDone, onError }: { tenant: string; c: Case
   const { t } = useLang();
   return (
     <section aria-labelledby="tasks-heading">
-      <h2 id="tasks-heading">{t('openTasks')}</h2>
+      <h2 id="tasks-heading" tabIndex={-1}>{t('openTasks')}</h2>
       {c.openTasks.length === 0 ? <p>{t('noOpenTasks')}</p>
         : c.openTasks.map((task) => <TaskPanel key={task.id} tenant={tenant} task={task} me={me} onDone={onDone} onError={onError} />)}
     </section>
@@ -134,6 +134,8 @@ function TaskPanel({ tenant, task, me, onDone, onError }: { tenant: string; task
     try {
       const r = await api<{ caseStatus: string | null; instanceState: string }>(`${taskUrl}/complete`, { method: 'POST', body: { data }, lang });
       onDone(t('taskCompleted', { status: caseStatusLabel(r.caseStatus ?? r.instanceState, t) }));
+      // The panel goes away with its task: keep the keyboard user at the task list, not at the page top.
+      document.getElementById('tasks-heading')?.focus();
     } catch (e) {
       if (e instanceof ApiError && e.problem.errors.length && handle) {
         const mapped = mapServerErrors(handle.instances(), e.problem.errors, handle.formId());
