@@ -14,6 +14,7 @@ const ApplyPage = lazy(() => import('./portal/ApplyPage').then((m) => m.ApplyPag
 const WorkspacePage = lazy(() => import('./workspace/Workspace').then((m) => m.WorkspacePage));
 const DesignerPage = lazy(() => import('./designer/DesignerPage').then((m) => m.DesignerPage));
 const AdminPage = lazy(() => import('./admin/AdminPage').then((m) => m.AdminPage));
+const PostfachPage = lazy(() => import('./portal/PostfachPage').then((m) => m.PostfachPage));
 const DashboardPage = lazy(() => import('./dashboard/DashboardPage').then((m) => m.DashboardPage));
 
 export function App() {
@@ -28,6 +29,7 @@ export function App() {
             <Route path="/verwaltung/:tenant" component={AdminPage} />
             <Route path="/arbeitsplatz/:tenant" component={WorkspacePage} />
             <Route path="/arbeitsplatz/:tenant/aufgaben/:task" component={WorkspacePage} />
+            <Route path="/arbeitsplatz/:tenant/faelle/:case" component={WorkspacePage} />
             <Route path="/auswertung/:tenant" component={DashboardPage} />
             <Route path="/auswertung/:tenant/prozess/:process" component={DashboardPage} />
             <Route path="/:tenant" component={TenantPage} />
@@ -35,6 +37,7 @@ export function App() {
             <Route path="/:tenant/leistungen/:service/antrag" component={ApplyPage} />
             <Route path="/:tenant/eingang/:code" component={ReceiptPage} />
             <Route path="/:tenant/status/:code" component={StatusPage} />
+            <Route path="/:tenant/postfach/:code" component={PostfachPage} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

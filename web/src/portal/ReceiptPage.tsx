@@ -32,6 +32,9 @@ export function ReceiptPage() {
       <h2>{t('whatNext')}</h2>
       <p>{t('whatNextText')}</p>
       <p><a href={`/${tenantId}/status/${encodeURIComponent(code)}`}>{t('showStatus')}</a></p>
+      {receipt?.receipt?.key ? (
+        <p><a href={`/${tenantId}/postfach/${encodeURIComponent(code)}?key=${encodeURIComponent(receipt.receipt.key)}`}>{t('openPostfach')}</a></p>
+      ) : null}
     </Layout>
   );
 }

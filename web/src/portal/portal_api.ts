@@ -33,7 +33,7 @@ export interface SubmissionReceipt {
   trackingCode: string;
   caseNumber: string;
   submittedAt?: string;
-  receipt?: { url?: string; secret?: string };
+  receipt?: { url?: string; secret?: string; key?: string };
 }
 
 export interface SubmissionStatus {

@@ -1,6 +1,7 @@
-// The staff workspace of one administration: sign-in, the inbox (tasks
-// assigned to me, tasks of my departments) with filters and sorting, and a
-// task page to claim, hand back and complete a task (with its form).
+// The staff workspace of one administration: sign-in, the inbox (GET /inbox:
+// mine, my departments, unassigned, all; service/department filters, sorting,
+// cursor pages) with the case summary per task, the case search, the case view
+// (CasePage.tsx) and a task page to claim, hand back and complete a task.
 import { lazy, useLocation, useRoute } from 'preact-iso';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ErrorSummary } from '../components/ErrorSummary';
@@ -8,9 +9,12 @@ import { Layout } from '../components/Layout';
 import { LoadError, Loading } from '../components/Loading';
 import { api, ApiError, setCsrfToken } from '../lib/api';
 import { localizeSchema, mapServerErrors } from '../lib/formSchema';
-import { useLang } from '../lib/i18n';
+import { pick, useLang, type Lang } from '../lib/i18n';
+import type { MessageKey } from '../lib/messages';
 import { useApi } from '../lib/useApi';
 import type { FormHandle } from '../portal/FormView';
+import { appendPage, filterInbox, inboxUrl, sortInbox, type CaseSummary, type InboxSort, type InboxTask, type Scope } from './case_api';
+import { CasePage, caseStatusLabel } from './CasePage';
 
 const FormView = lazy(() => import('../portal/FormView').then((m) => m.FormView));
 
@@ -52,6 +56,8 @@ export function WorkspacePage() {
   const { t } = useLang();
   if (me === 'loading') return <Layout title={t('workspaceTitle')}><Loading /></Layout>;
   if (me === null) return <LoginPage tenant={tenant} onLogin={(u) => set(u)} />;
+  const caseId = params['case'];
+  if (caseId) return <CasePage tenant={tenant} caseId={caseId} me={me} />;
   return task ? <TaskPage tenant={tenant} taskId={task} me={me} /> : <InboxPage tenant={tenant} me={me} onLogout={() => set(null)} />;
 }
 
@@ -93,38 +99,44 @@ export function LoginPage({ tenant, onLogin }: { tenant: string; onLogin: (u: St
   );
 }
 
-type Sort = 'created' | 'due';
-
-export function sortTasks(tasks: Task[], sort: Sort): Task[] {
-  const key = (x: Task) => (sort === 'due' ? x.dueDate ?? '9999' : x.createdAt ?? '');
-  return [...tasks].sort((a, b) => key(a).localeCompare(key(b)) || a.taskId.localeCompare(b.taskId));
-}
-
 function InboxPage({ tenant, me, onLogout }: { tenant: string; me: StaffUser; onLogout: () => void }) {
   const { t, lang } = useLang();
-  const [view, setView] = useState<'mine' | 'groups'>('mine');
-  const [sort, setSort] = useState<Sort>('created');
+  const [scope, setScope] = useState<Scope>('mine');
+  const [department, setDepartment] = useState('');
+  const [service, setService] = useState('');
+  const [sort, setSort] = useState<InboxSort>('created');
   const [filter, setFilter] = useState('');
-  const mine = useApi<{ items: Task[] }>(`${base(tenant)}/user-tasks?assignee=${encodeURIComponent(me.login)}&limit=200`);
-  const [groupTasks, setGroupTasks] = useState<Task[] | null>(null);
-  useEffect(() => {
-    if (view !== 'groups') return;
-    Promise.all(me.departments.map((d) => api<{ items: Task[] }>(`${base(tenant)}/user-tasks?candidateGroup=${encodeURIComponent(d)}&limit=200`, { lang })))
-      .then((pages) => {
-        const seen = new Map<string, Task>();
-        for (const p of pages) for (const task of p.items) seen.set(task.taskId, task);
-        setGroupTasks([...seen.values()]);
-      }, () => setGroupTasks([]));
-  }, [view, tenant, me.departments.join(',')]);
-  const list = view === 'mine' ? mine.data?.items ?? null : groupTasks;
-  const shown = useMemo(() => (list ? sortTasks(list, sort).filter((x) =>
-    !filter || `${x.name ?? ''} ${x.elementId}`.toLowerCase().includes(filter.toLowerCase())) : null), [list, sort, filter]);
+  const [tasks, setTasks] = useState<InboxTask[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const services = useApi<{ id: string; name: { de?: string; en?: string } | string }[] | { items: { id: string; name: { de?: string; en?: string } | string }[] }>(`${base(tenant)}/services`);
+  const serviceList = services.data ? (Array.isArray(services.data) ? services.data : services.data.items) : [];
+  const load = async (cursor: string | null) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const page = await api<{ items: InboxTask[]; nextCursor: string | null }>(
+        inboxUrl(tenant, { scope, department, service, cursor, limit: 50 }), { lang });
+      setTasks((prev) => (cursor && prev ? appendPage(prev, page.items) : page.items));
+      setNext(page.nextCursor);
+    } catch (e) {
+      setProblem(e instanceof ApiError ? (e.problem.detail ?? e.problem.title) : String(e));
+      if (!cursor) setTasks(null);
+    } finally {
+      setBusy(false);
+    }
+  };
+  useEffect(() => { setTasks(null); void load(null); }, [tenant, scope, department, service]);
+  const shown = useMemo(() => (tasks ? filterInbox(sortInbox(tasks, sort), filter) : null), [tasks, sort, filter]);
   const logout = async () => {
     try { await api(`${base(tenant)}/session`, { method: 'DELETE' }); } catch { /* gone already */ }
     setCsrfToken(null);
     onLogout();
   };
   const date = (iso?: string | null) => (iso ? new Date(iso).toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB') : '–');
+  const scopes: [Scope, MessageKey][] = [['mine', 'inboxMine'], ['departments', 'inboxGroups'], ['unassigned', 'inboxUnassigned'], ['all', 'inboxAll']];
+  const scopeLabel = t(scopes.find(([s]) => s === scope)?.[1] ?? 'inboxMine');
   return (
     <Layout title={t('inboxTitle')}>
       <div class="workspace-head">
@@ -133,38 +145,126 @@ function InboxPage({ tenant, me, onLogout }: { tenant: string; me: StaffUser; on
         {me.roles.some((r) => ['administrator', 'manager', 'process_designer'].includes(r))
           ? <p><a href={`/auswertung/${tenant}`}>{t('dashTitle')}</a></p> : null}
       </div>
+      <SearchBox tenant={tenant} />
+      <h2 class="visually-hidden">{scopeLabel}</h2>
       <div class="tabs" role="group" aria-label={t('inboxViews')}>
-        <button type="button" class="tab" aria-pressed={view === 'mine'} onClick={() => setView('mine')}>{t('inboxMine')}</button>
-        <button type="button" class="tab" aria-pressed={view === 'groups'} onClick={() => setView('groups')}>{t('inboxGroups')}</button>
+        {scopes.map(([s, key]) => (
+          <button key={s} type="button" class="tab" aria-pressed={scope === s} onClick={() => setScope(s)}>{t(key)}</button>
+        ))}
       </div>
       <div class="inline-form">
-        <label for="task-filter">{t('filter')}</label>
-        <input id="task-filter" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
-        <label for="task-sort">{t('sortBy')}</label>
-        <select id="task-sort" value={sort} onChange={(e) => setSort((e.target as HTMLSelectElement).value as Sort)}>
-          <option value="created">{t('sortCreated')}</option>
-          <option value="due">{t('sortDue')}</option>
-        </select>
+        {scope !== 'mine' && me.departments.length > 1 ? (
+          <div class="field">
+            <label for="task-department">{t('inboxDepartment')}</label>
+            <select id="task-department" value={department} onChange={(e) => setDepartment((e.target as HTMLSelectElement).value)}>
+              <option value="">{t('anyOption')}</option>
+              {me.departments.map((d) => <option key={d} value={d}>{d}</option>)}
+            </select>
+          </div>
+        ) : null}
+        <div class="field">
+          <label for="task-service">{t('inboxService')}</label>
+          <select id="task-service" value={service} onChange={(e) => setService((e.target as HTMLSelectElement).value)}>
+            <option value="">{t('anyOption')}</option>
+            {serviceList.map((s) => <option key={s.id} value={s.id}>{typeof s.name === 'string' ? s.name : pick(lang, s.name)}</option>)}
+          </select>
+        </div>
+        <div class="field">
+          <label for="task-filter">{t('filter')}</label>
+          <input id="task-filter" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+        </div>
+        <div class="field">
+          <label for="task-sort">{t('sortBy')}</label>
+          <select id="task-sort" value={sort} onChange={(e) => setSort((e.target as HTMLSelectElement).value as InboxSort)}>
+            <option value="created">{t('sortCreated')}</option>
+            <option value="due">{t('sortDue')}</option>
+            <option value="case">{t('sortCase')}</option>
+          </select>
+        </div>
       </div>
-      {shown === null ? (mine.problem ? <LoadError message={t('tasksLoadFailed')} retry={mine.reload} /> : <Loading />) : shown.length === 0 ? (
+      {problem ? <LoadError message={`${t('tasksLoadFailed')} ${problem}`} retry={() => void load(null)} /> : null}
+      {shown === null ? (problem ? null : <Loading />) : shown.length === 0 ? (
         <p role="status">{t('noTasks')}</p>
       ) : (
-        <table class="task-table">
-          <caption class="visually-hidden">{view === 'mine' ? t('inboxMine') : t('inboxGroups')}</caption>
-          <thead><tr><th scope="col">{t('task')}</th><th scope="col">{t('createdAt')}</th><th scope="col">{t('dueDate')}</th><th scope="col">{t('assignee')}</th></tr></thead>
-          <tbody>
-            {shown.map((x) => (
-              <tr key={x.taskId}>
-                <td><a href={`/arbeitsplatz/${tenant}/aufgaben/${encodeURIComponent(x.taskId)}`}>{x.name || x.elementId}</a></td>
-                <td>{date(x.createdAt)}</td>
-                <td>{date(x.dueDate)}</td>
-                <td>{x.assignee ?? '–'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <>
+          <p role="status" class="visually-hidden">{t('tasksShown', { n: shown.length })}</p>
+          <div class="table-scroll">
+            <table class="task-table" id="inbox">
+              <caption class="visually-hidden">{scopeLabel}</caption>
+              <thead><tr>
+                <th scope="col">{t('task')}</th><th scope="col">{t('caseNumber')}</th><th scope="col">{t('service')}</th>
+                <th scope="col">{t('applicant')}</th><th scope="col">{t('createdAt')}</th><th scope="col">{t('dueDate')}</th><th scope="col">{t('assignee')}</th>
+              </tr></thead>
+              <tbody>
+                {shown.map((x) => (
+                  <tr key={x.id} data-case={x.case?.caseNumber ?? ''}>
+                    <td><a href={`/arbeitsplatz/${tenant}/aufgaben/${encodeURIComponent(x.id)}`}>{x.name || x.elementId}</a></td>
+                    <td>{x.case ? <a href={`/arbeitsplatz/${tenant}/faelle/${encodeURIComponent(x.case.id)}`} aria-label={t('openCase', { number: x.case.caseNumber })}>{x.case.caseNumber}</a> : '–'}</td>
+                    <td>{x.case ? serviceName(serviceList, x.case.serviceId, lang) : '–'}</td>
+                    <td>{x.case?.applicant.name || '–'}</td>
+                    <td>{date(x.createdAt)}</td>
+                    <td>{date(x.dueAt ?? x.case?.dueAt)}</td>
+                    <td>{x.assignee ?? '–'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {next ? <button type="button" class="button button-secondary" disabled={busy} onClick={() => void load(next)}>{t('loadMore')}</button> : null}
+        </>
       )}
     </Layout>
+  );
+}
+
+function serviceName(list: { id: string; name: { de?: string; en?: string } | string }[], id: string, lang: Lang): string {
+  const s = list.find((x) => x.id === id);
+  if (!s) return id;
+  return typeof s.name === 'string' ? s.name : pick(lang, s.name);
+}
+
+// Full-text search over the tenant's cases (GET /search), results link to the case view.
+function SearchBox({ tenant }: { tenant: string }) {
+  const { t, lang } = useLang();
+  const [q, setQ] = useState('');
+  const [result, setResult] = useState<{ q: string; items: CaseSummary[] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const r = await api<{ items: CaseSummary[] }>(`${base(tenant)}/search?q=${encodeURIComponent(q)}&limit=20`, { lang });
+      setResult({ q, items: r.items });
+    } catch (err) {
+      setResult(null);
+      setError(err instanceof ApiError ? (err.problem.detail ?? err.problem.title) : String(err));
+    }
+  };
+  return (
+    <div class="workspace-search">
+      <form class="inline-form" role="search" onSubmit={run}>
+        <div class="field">
+          <label for="case-search">{t('search')}</label>
+          <input id="case-search" type="search" required value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+        </div>
+        <button type="submit" class="button button-secondary">{t('searchButton')}</button>
+      </form>
+      {error ? <div class="notice notice-error" role="alert"><p>{error}</p></div> : null}
+      <div role="status">{result ? (result.items.length ? t('searchCount', { n: result.items.length }) : t('searchNone')) : null}</div>
+      {result && result.items.length ? (
+        <section aria-labelledby="search-heading">
+          <h2 id="search-heading">{t('searchResults', { q: result.q })}</h2>
+          <ul class="search-results">
+            {result.items.map((c) => (
+              <li key={c.id}>
+                <a href={`/arbeitsplatz/${tenant}/faelle/${encodeURIComponent(c.id)}`}>{c.caseNumber}</a>
+                {' '}{c.applicant.name || ''} · {caseStatusLabel(c.status, t)}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
   );
 }
 
