@@ -13,7 +13,8 @@ import {
 import ZeebeBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-cloud';
 import zeebeModdle from 'zeebe-bpmn-moddle/resources/zeebe.json';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useLang } from '../lib/i18n';
+import { usePack } from '../lib/i18n';
+import { designerPack } from './messages';
 import { deploy, lint } from './model_api';
 import { download, errorOutcome, ModelToolbar, type Outcome } from './ModelToolbar';
 
@@ -36,7 +37,7 @@ export function newProcessXml(id: string, name: string): string {
 type Modeler = InstanceType<typeof BpmnModeler>;
 
 export function BpmnEditor({ tenant, xml, fileName }: { tenant: string; xml: string; fileName: string }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(designerPack);
   const canvasRef = useRef<HTMLDivElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const modelerRef = useRef<Modeler | null>(null);

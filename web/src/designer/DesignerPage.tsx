@@ -6,7 +6,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { Layout } from '../components/Layout';
 import { LoadError, Loading } from '../components/Loading';
 import { ApiError } from '../lib/api';
-import { useLang } from '../lib/i18n';
+import { usePack } from '../lib/i18n';
+import { designerPack } from './messages';
 import { definitionXml, latest, listDefinitions, type Definition } from './model_api';
 
 const BpmnEditor = lazy(() => import('./BpmnEditor').then((m) => m.BpmnEditor));
@@ -31,7 +32,7 @@ export function DesignerPage() {
 }
 
 function DesignerHome({ tenant }: { tenant: string }) {
-  const { t } = useLang();
+  const { t } = usePack(designerPack);
   const { route } = useLocation();
   const [defs, setDefs] = useState<Definition[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -94,7 +95,7 @@ function DesignerHome({ tenant }: { tenant: string }) {
 }
 
 function EditorPage({ tenant, kind, defKey }: { tenant: string; kind: Kind; defKey: string }) {
-  const { t } = useLang();
+  const { t } = usePack(designerPack);
   const isNew = defKey.startsWith('new:');
   const name = isNew ? decodeURIComponent(defKey.slice(4)) : '';
   const id = isNew ? slug(name) : '';

@@ -13,7 +13,8 @@ import 'dmn-js/dist/assets/dmn-font/css/dmn-embedded.css';
 import DmnModeler from 'dmn-js/lib/Modeler';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api';
-import { useLang } from '../lib/i18n';
+import { usePack } from '../lib/i18n';
+import { designerPack } from './messages';
 import { deploy } from './model_api';
 import { download, errorOutcome, ModelToolbar, type Outcome } from './ModelToolbar';
 
@@ -31,7 +32,7 @@ export function newDecisionXml(id: string, name: string): string {
 }
 
 export function DmnEditor({ tenant, xml, fileName }: { tenant: string; xml: string; fileName: string }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(designerPack);
   const ref = useRef<HTMLDivElement>(null);
   const modelerRef = useRef<DmnModeler | null>(null);
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });

@@ -5,7 +5,8 @@ import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import { FormEditor as FormJsEditor } from '@bpmn-io/form-js-editor';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api';
-import { useLang } from '../lib/i18n';
+import { usePack } from '../lib/i18n';
+import { designerPack } from './messages';
 import { deploy } from './model_api';
 import { download, errorOutcome, ModelToolbar, type Outcome } from './ModelToolbar';
 
@@ -16,7 +17,7 @@ export function newFormSchema(id: string): Record<string, unknown> {
 interface XdfImport { schema: Record<string, unknown>; report: { messages?: string[]; notConverted?: string[] } | string[] }
 
 export function FormEditor({ tenant, schema, fileName }: { tenant: string; schema: Record<string, unknown>; fileName: string }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(designerPack);
   const ref = useRef<HTMLDivElement>(null);
   const editorRef = useRef<FormJsEditor | null>(null);
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });

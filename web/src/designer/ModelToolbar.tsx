@@ -1,7 +1,8 @@
 // The actions every model editor offers: check, deploy, download — and the
 // outcome of the last one, announced to screen readers.
 import { ApiError } from '../lib/api';
-import { useLang } from '../lib/i18n';
+import { usePack } from '../lib/i18n';
+import { designerPack } from './messages';
 import type { LintFinding } from './model_api';
 
 export type Outcome =
@@ -15,7 +16,7 @@ export function ModelToolbar({ onLint, onDeploy, onDownload, outcome, onSelect }
   onLint?: () => void; onDeploy: () => void; onDownload: () => void; outcome: Outcome;
   onSelect?: (elementId: string) => void;
 }) {
-  const { t } = useLang();
+  const { t } = usePack(designerPack);
   const busy = outcome.kind === 'busy';
   return (
     <div class="model-toolbar">

@@ -3,6 +3,8 @@ import { format, pick } from './i18n';
 import { messages } from './messages';
 import { adminPack } from '../admin/messages';
 import { dashPack } from '../dashboard/messages';
+import { designerPack } from '../designer/messages';
+import { workspacePack } from '../workspace/messages';
 
 describe('format', () => {
   it('fills parameters and keeps unknown ones visible', () => {
@@ -11,7 +13,8 @@ describe('format', () => {
   });
 });
 
-const sources: [string, { de: object; en: object }][] = [['messages', messages], ['adminPack', adminPack], ['dashPack', dashPack]];
+const packs = { adminPack, dashPack, designerPack, workspacePack };
+const sources: [string, { de: object; en: object }][] = [['messages', messages], ...Object.entries(packs)];
 
 describe.each(sources)('%s', (_name, texts) => {
   it('has the same keys and placeholders in German and English', () => {
@@ -28,7 +31,7 @@ describe.each(sources)('%s', (_name, texts) => {
 
 describe('packs', () => {
   it('never repeat a key of the main messages (a pack would hide it)', () => {
-    for (const pack of [adminPack, dashPack]) {
+    for (const pack of Object.values(packs)) {
       for (const k of Object.keys(pack.de)) expect(Object.keys(messages.de), k).not.toContain(k);
     }
   });

@@ -10,8 +10,9 @@ import { Layout } from '../components/Layout';
 import { LoadError, Loading } from '../components/Loading';
 import { api, ApiError } from '../lib/api';
 import { localizeSchema, mapServerErrors } from '../lib/formSchema';
-import { useLang, type T } from '../lib/i18n';
-import type { MessageKey } from '../lib/messages';
+import { usePack } from '../lib/i18n';
+import { workspacePack } from './messages';
+import type { WorkspaceKey as MessageKey } from './messages';
 import { useApi } from '../lib/useApi';
 import type { FormHandle } from '../portal/FormView';
 import {
@@ -21,6 +22,7 @@ import {
 import { Thread } from './Thread';
 import type { StaffUser } from './Workspace';
 
+type T = (key: MessageKey, params?: Record<string, string | number>) => string;
 const EMPTY: Record<string, unknown> = {};
 const FormView = lazy(() => import('../portal/FormView').then((m) => m.FormView));
 
@@ -48,7 +50,7 @@ function useTaskForm(tenant: string, formKey: string | undefined) {
 }
 
 export function CasePage({ tenant, caseId, me }: { tenant: string; caseId: string; me: StaffUser }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(workspacePack);
   const caseBase = `${tenantBase(tenant)}/cases/${encodeURIComponent(caseId)}`;
   const detail = useApi<CaseDetail>(caseBase);
   const c = detail.data;
@@ -95,7 +97,7 @@ export function CasePage({ tenant, caseId, me }: { tenant: string; caseId: strin
 interface SectionProps { onDone: (text: string) => void; onError: (e: unknown) => void }
 
 function OpenTasks({ tenant, c, me, onDone, onError }: { tenant: string; c: CaseDetail; me: StaffUser } & SectionProps) {
-  const { t } = useLang();
+  const { t } = usePack(workspacePack);
   return (
     <section aria-labelledby="tasks-heading">
       <h2 id="tasks-heading" tabIndex={-1}>{t('openTasks')}</h2>
@@ -106,7 +108,7 @@ function OpenTasks({ tenant, c, me, onDone, onError }: { tenant: string; c: Case
 }
 
 function TaskPanel({ tenant, task, me, onDone, onError }: { tenant: string; task: Omit<InboxTask, 'case'>; me: StaffUser } & SectionProps) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(workspacePack);
   const raw = useTaskForm(tenant, task.formKey || undefined);
   // One schema object per form and language: FormView re-imports on a new one (and would lose the input).
   const schema = useMemo(() => (raw ? localizeSchema(raw, lang) : null), [raw, lang]);
@@ -168,7 +170,7 @@ function TaskPanel({ tenant, task, me, onDone, onError }: { tenant: string; task
 }
 
 function CaseData({ tenant, instanceId, version }: { tenant: string; instanceId: string; version: number }) {
-  const { t } = useLang();
+  const { t } = usePack(workspacePack);
   const vars = useApi<Record<string, unknown>>(`${tenantBase(tenant)}/process-instances/${encodeURIComponent(instanceId)}/variables?v=${version}`);
   const rows = vars.data ? flattenData(variablesOf(vars.data)) : [];
   return (
@@ -188,7 +190,7 @@ function CaseData({ tenant, instanceId, version }: { tenant: string; instanceId:
 }
 
 function Documents({ tenant, caseBase, version, onDone, onError }: { tenant: string; caseBase: string; version: number } & SectionProps) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(workspacePack);
   const docs = useApi<{ items: CaseDocument[] }>(`${caseBase}/documents?v=${version}`);
   const [busy, setBusy] = useState(false);
   const upload = async (e: Event) => {
@@ -243,7 +245,7 @@ function Documents({ tenant, caseBase, version, onDone, onError }: { tenant: str
 }
 
 function Messages({ caseBase, code, version, onDone, onError }: { caseBase: string; code: string; version: number } & SectionProps) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(workspacePack);
   const list = useApi<{ items: PostfachMessage[] }>(`${caseBase}/messages?v=${version}`);
   const [busy, setBusy] = useState(false);
   const thread = threadOf(list.data?.items ?? [], 'office');
@@ -292,7 +294,7 @@ function Messages({ caseBase, code, version, onDone, onError }: { caseBase: stri
 }
 
 function Notes({ caseBase, version, onDone, onError }: { caseBase: string; version: number } & SectionProps) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(workspacePack);
   const notes = useApi<{ items: Note[] }>(`${caseBase}/notes?v=${version}`);
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
@@ -324,7 +326,7 @@ function Notes({ caseBase, version, onDone, onError }: { caseBase: string; versi
 }
 
 function Handover({ tenant, caseBase, c, onDone, onError }: { tenant: string; caseBase: string; c: CaseDetail } & SectionProps) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(workspacePack);
   const depts = useApi<{ id: string; name: string }[]>(`${tenantBase(tenant)}/departments`);
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
@@ -366,7 +368,7 @@ export function timelineText(e: TimelineEntry): string {
 }
 
 function Timeline({ caseBase, version }: { caseBase: string; version: number }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(workspacePack);
   const tl = useApi<{ items: TimelineEntry[] }>(`${caseBase}/timeline?v=${version}`);
   const items = tl.data?.items ?? [];
   return (

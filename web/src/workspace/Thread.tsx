@@ -1,13 +1,14 @@
 // One message thread of a case, oldest first: the staff case view and the
 // citizen's postbox show it (who wrote, when, read or not, attachments).
-import { useLang } from '../lib/i18n';
+import { usePack } from '../lib/i18n';
+import { workspacePack } from './messages';
 import { formatSize, type PostfachMessage } from './case_api';
 
 // One message thread, oldest first; used by the case view and the citizen's postbox.
 export function Thread({ messages, reader, attachmentUrl }: {
   messages: PostfachMessage[]; reader: 'office' | 'citizen'; attachmentUrl: (messageId: string, idx: number) => string;
 }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(workspacePack);
   const date = (iso: string) => new Date(iso).toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB');
   if (!messages.length) return <p>{t('noMessages')}</p>;
   return (

@@ -9,8 +9,9 @@ import { Layout } from '../components/Layout';
 import { LoadError, Loading } from '../components/Loading';
 import { api, ApiError, setCsrfToken } from '../lib/api';
 import { localizeSchema, mapServerErrors } from '../lib/formSchema';
-import { pick, useLang, type Lang } from '../lib/i18n';
-import type { MessageKey } from '../lib/messages';
+import { pick, usePack, type Lang } from '../lib/i18n';
+import { workspacePack } from './messages';
+import type { WorkspaceKey as MessageKey } from './messages';
 import { useApi } from '../lib/useApi';
 import type { FormHandle } from '../portal/FormView';
 import { appendPage, filterInbox, inboxUrl, sortInbox, type CaseSummary, type InboxSort, type InboxTask, type Scope } from './case_api';
@@ -53,7 +54,7 @@ export function WorkspacePage() {
   const tenant = params['tenant'] ?? '';
   const task = params['task'];
   const { me, set } = useMe(tenant);
-  const { t } = useLang();
+  const { t } = usePack(workspacePack);
   if (me === 'loading') return <Layout title={t('workspaceTitle')}><Loading /></Layout>;
   if (me === null) return <LoginPage tenant={tenant} onLogin={(u) => set(u)} />;
   const caseId = params['case'];
@@ -62,7 +63,7 @@ export function WorkspacePage() {
 }
 
 export function LoginPage({ tenant, onLogin }: { tenant: string; onLogin: (u: StaffUser) => void }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(workspacePack);
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -100,7 +101,7 @@ export function LoginPage({ tenant, onLogin }: { tenant: string; onLogin: (u: St
 }
 
 function InboxPage({ tenant, me, onLogout }: { tenant: string; me: StaffUser; onLogout: () => void }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(workspacePack);
   const [scope, setScope] = useState<Scope>('mine');
   const [department, setDepartment] = useState('');
   const [service, setService] = useState('');
@@ -225,7 +226,7 @@ function serviceName(list: { id: string; name: { de?: string; en?: string } | st
 
 // Full-text search over the tenant's cases (GET /search), results link to the case view.
 function SearchBox({ tenant }: { tenant: string }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(workspacePack);
   const [q, setQ] = useState('');
   const [result, setResult] = useState<{ q: string; items: CaseSummary[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -269,7 +270,7 @@ function SearchBox({ tenant }: { tenant: string }) {
 }
 
 function TaskPage({ tenant, taskId, me }: { tenant: string; taskId: string; me: StaffUser }) {
-  const { t, lang } = useLang();
+  const { t, lang } = usePack(workspacePack);
   const { route } = useLocation();
   const task = useApi<Task>(`${base(tenant)}/user-tasks/${encodeURIComponent(taskId)}`);
   const vars = useApi<Record<string, unknown>>(task.data ? `${base(tenant)}/process-instances/${encodeURIComponent(task.data.processInstanceId)}/variables` : null);
