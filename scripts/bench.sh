@@ -28,5 +28,7 @@ if [ "$what" = all ] || [ "$what" = web ]; then
     --static-dir web/dist >"$tmp/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-  (cd web && node bench/perf.mjs --url "http://127.0.0.1:$(cat "$tmp/port")" --runs "${WEB_RUNS:-5}")
+  for profile in slow4g rtt150; do
+    (cd web && node bench/perf.mjs --url "http://127.0.0.1:$(cat "$tmp/port")" --runs "${WEB_RUNS:-5}" --profile "$profile")
+  done
 fi
