@@ -1,11 +1,6 @@
-// Engine::DeployInTx: a deployment inside the caller's write command.
-//
-// The steps are those of Engine::Deploy (engine.cc), which runs them in a
-// command of its own. They are kept here, in a file of their own, so that the
-// packages layer could install a package (deployment + forms + catalogue
-// service) in one transaction while engine.cc was being changed elsewhere;
-// Deploy can become `db_.writer().Write([&](Tx& tx) { return DeployInTx(tx, ...); })`
-// plus its cache warm-up once both have landed.
+// Engine::DeployInTx: a deployment inside the caller's write command (packages/
+// installs a deployment, forms and a catalogue service in one transaction);
+// Engine::Deploy runs it in a command of its own and then warms the cache.
 #include <fmt/format.h>
 
 #include "bpmn/importer.h"

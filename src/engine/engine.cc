@@ -24,18 +24,6 @@ using store::Tx;
 
 namespace {
 
-std::string KindOf(std::string_view name) {
-  if (name.ends_with(".bpmn") || name.ends_with(".bpmn20.xml")) return "bpmn";
-  if (name.ends_with(".dmn")) return "dmn";
-  if (name.ends_with(".form")) return "form";
-  return "";
-}
-
-core::Error WithName(core::Error e, const std::string& name) {
-  e.WithContext(name);
-  return e;
-}
-
 bool IsPg(const Tx& tx) { return tx.dialect() == store::Dialect::kPostgres; }
 
 core::Result<Json> ParseStoredJson(const std::string& text) {
@@ -174,112 +162,18 @@ std::vector<ActivatedJob> Engine::TakePushedJobs(std::string_view tenant, int ma
 
 core::Result<Deployment> Engine::Deploy(std::string_view tenant_view, const std::vector<Resource>& resources) {
   std::string tenant(tenant_view);
-  if (resources.empty()) return core::InvalidArgument("a deployment needs at least one resource");
-  for (const Resource& r : resources) {
-    if (KindOf(r.name).empty()) {
-      return core::InvalidArgument("unknown resource kind (expected .bpmn, .dmn or .form): " + r.name);
+  // One command of its own; the steps are DeployInTx's (deploy_in_tx.cc).
+  AW_ASSIGN_OR_RETURN(Deployment deployment,
+                      db_.writer().Write([&](Tx& tx) { return DeployInTx(tx, tenant, resources); }));
+  // Warm the cache, so that the first start of a new version does not parse.
+  AW_TRY(db_.Read([&](Tx& tx) -> core::Status {
+    for (const DeployedDefinition& def : deployment.definitions) {
+      if (def.kind != "process" || !def.is_new) continue;
+      AW_ASSIGN_OR_RETURN(auto compiled, Process(tx, tenant, def.definition_key));
+      (void)compiled;
     }
-  }
-  std::vector<std::shared_ptr<const CompiledProcess>> compiled;
-  core::Timestamp now = Now();
-  auto deployment = db_.writer().Write([&](Tx& tx) -> core::Result<Deployment> {
-    compiled.clear();
-    Deployment d;
-    d.deployment_id = core::NewId();
-    int64_t now_ms = core::ToUnixMillis(now);
-    AW_TRY(tx.Exec("INSERT INTO engine_deployments (tenant_id, deployment_id, created_at) VALUES ($1, $2, $3)",
-                   {tenant, d.deployment_id, now_ms}));
-    // Returns the version to use and whether it is new.
-    auto next_version = [&](const std::string& kind, const std::string& id, const std::string& checksum,
-                            DeployedDefinition* out) -> core::Status {
-      AW_ASSIGN_OR_RETURN(auto latest, tx.QueryOne("SELECT version, checksum, definition_key FROM engine_definitions "
-                                                   "WHERE tenant_id = $1 AND kind = $2 AND definition_id = $3 "
-                                                   "ORDER BY version DESC LIMIT 1",
-                                                   {tenant, kind, id}));
-      out->kind = kind;
-      out->id = id;
-      if (latest && latest->Text(1) == checksum) {
-        out->version = static_cast<int>(latest->Int(0));
-        out->definition_key = latest->Text(2);
-        out->is_new = false;
-      } else {
-        out->version = latest ? static_cast<int>(latest->Int(0)) + 1 : 1;
-        out->definition_key = core::NewId();
-        out->is_new = true;
-      }
-      return core::OkStatus();
-    };
-    auto insert_definition = [&](const DeployedDefinition& def, const Resource& r,
-                                 const std::string& checksum) -> core::Status {
-      if (!def.is_new) return core::OkStatus();
-      AW_TRY(tx.Exec("INSERT INTO engine_definitions (tenant_id, kind, definition_id, version, definition_key, "
-                     "deployment_id, resource_name, checksum, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                     {tenant, def.kind, def.id, def.version, def.definition_key, d.deployment_id, r.name, checksum,
-                      now_ms}));
-      return core::OkStatus();
-    };
-    for (const Resource& r : resources) {
-      std::string kind = KindOf(r.name);
-      std::string checksum = store::MigrationChecksum(r.content);
-      auto inserted = tx.Exec("INSERT INTO engine_resources (tenant_id, deployment_id, name, kind, checksum, content) "
-                              "VALUES ($1, $2, $3, $4, $5, $6)",
-                              {tenant, d.deployment_id, r.name, kind, checksum, r.content});
-      if (!inserted.ok()) {
-        if (inserted.error().code() == core::ErrorCode::kAlreadyExists) {
-          return core::InvalidArgument("resource name used twice in one deployment: " + r.name);
-        }
-        return std::move(inserted).error();
-      }
-      if (kind == "bpmn") {
-        auto defs = bpmn::ImportBpmn(r.content);
-        if (!defs.ok()) return WithName(std::move(defs).error(), r.name);
-        auto exec = bpmn::CheckExecutable(**defs);
-        if (!exec.ok()) return WithName(std::move(exec).error(), r.name);
-        for (size_t i = 0; i < (*defs)->processes.size(); ++i) {
-          const bpmn::Process& p = (*defs)->processes[i];
-          if (!p.is_executable) continue;
-          DeployedDefinition def;
-          AW_TRY(next_version("process", p.id, checksum, &def));
-          auto cp = CompiledProcess::Compile(*defs, i, def.definition_key, def.version);
-          if (!cp.ok()) return WithName(std::move(cp).error(), r.name);
-          AW_TRY(insert_definition(def, r, checksum));
-          if (def.is_new) AW_TRY(RegisterSignalStarts(tx, tenant, **cp));
-          if (def.is_new) AW_TRY(RegisterStartEvents(tx, tenant, **cp, now));
-          compiled.push_back(*cp);
-          d.definitions.push_back(def);
-        }
-      } else if (kind == "dmn") {
-        auto model = dmn::ParseDmnXml(r.content);
-        if (!model.ok()) return WithName(std::move(model).error(), r.name);
-        auto engine = dmn::ImportDmn(r.content);
-        if (!engine.ok()) return WithName(std::move(engine).error(), r.name);
-        if (!(*engine)->problems().empty()) {
-          return core::InvalidArgument(fmt::format("{}: {}", r.name, (*engine)->problems().front()));
-        }
-        for (const auto& decision : model->decisions) {
-          DeployedDefinition def;
-          AW_TRY(next_version("decision", decision.id, checksum, &def));
-          AW_TRY(insert_definition(def, r, checksum));
-          d.definitions.push_back(def);
-        }
-      } else {
-        auto form = core::ParseJson(r.content);
-        if (!form.ok()) return WithName(std::move(form).error(), r.name);
-        if (!form->is_object() || !form->contains("id") || !(*form)["id"].is_string()) {
-          return core::InvalidArgument(r.name + ": a form needs a string \"id\"");
-        }
-        DeployedDefinition def;
-        AW_TRY(next_version("form", (*form)["id"].get<std::string>(), checksum, &def));
-        AW_TRY(insert_definition(def, r, checksum));
-        d.definitions.push_back(def);
-      }
-    }
-    return d;
-  });
-  if (deployment.ok()) {
-    std::lock_guard lock(mu_);
-    for (auto& cp : compiled) cache_.emplace(tenant + "/" + cp->definition_key(), cp);
-  }
+    return core::OkStatus();
+  }));
   return deployment;
 }
 

@@ -1,13 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { noAxeViolations } from './axe';
 
 // The administration pages of Amt Musterland (scripts/test.sh seeds the demo
 // and passes the admin's and a case worker's one-time passwords).
-
-async function noAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
 
 async function signIn(page: Page, login: string, password: string | undefined) {
   expect(password, 'scripts/test.sh passes the demo password').toBeTruthy();

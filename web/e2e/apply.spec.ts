@@ -1,5 +1,5 @@
 import { devices, expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { noAxeViolations } from './axe';
 
 // Issue 8's citizen story on a phone: a firm applies to Amt Musterland for an
 // Aufgrabegenehmigung (street excavation permit) — keyboard only for the
@@ -10,13 +10,6 @@ import AxeBuilder from '@axe-core/playwright';
 // Pixel 5 size and touch (Debian's chromium from playwright.config.ts).
 const { defaultBrowserType: _ignored, ...pixel5 } = devices['Pixel 5'];
 test.use({ ...pixel5, locale: 'de-DE', actionTimeout: 30_000, navigationTimeout: 30_000 });
-
-async function noAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
 
 // Nothing wider than the viewport (WCAG 1.4.10 reflow at 320-400 px).
 async function noHorizontalScrolling(page: Page) {

@@ -1,15 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { noAxeViolations } from './axe';
 
 // The citizen portal and the staff workspace of the demo municipality
 // (scripts/test.sh seeds "Amt Musterland" before the server starts).
-
-async function noAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
 
 const plakatierung = {
   antragsteller: { name: 'Heimatverein Musterdorf e. V.', strasse: 'Dorfstraße 3', plz: '24999', ort: 'Musterdorf', email: 'vorstand@heimatverein.example', telefon: '+49 4600 1234' },

@@ -1,5 +1,5 @@
 import { devices, expect, test, type Browser, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { noAxeViolations } from './axe';
 
 // Issue 8's whole story on the demo municipality (scripts/test.sh seeds it):
 // a firm files an Aufgrabegenehmigung with a site plan on a phone; Berta Bau,
@@ -18,13 +18,6 @@ import AxeBuilder from '@axe-core/playwright';
 const { defaultBrowserType: _ignored, ...pixel5 } = devices['Pixel 5'];
 const baseURL = process.env['AMTSWEG_E2E_URL'] ?? 'http://127.0.0.1:8080';
 test.use({ locale: 'de-DE', actionTimeout: 30_000, navigationTimeout: 30_000 });
-
-async function noAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
-}
 
 let step = 0;
 async function shot(page: Page, name: string) {
