@@ -8,6 +8,7 @@
 #include "api/auth_api.h"
 #include "api/json_body.h"
 #include "api/roles.h"
+#include "api/schema.h"
 
 namespace amtsweg::api {
 
@@ -92,18 +93,10 @@ Json Page(Json items, const std::string& next) {
 }
 
 // --- OpenAPI schemas ---
-Json S(std::string_view type, std::string_view description = {}) {
-  Json s = {{"type", type}};
-  if (!description.empty()) s["description"] = description;
-  return s;
-}
-Json Nullable(std::string_view type) { return {{"type", Json::array({type, "null"})}}; }
-Json Obj(Json properties, std::vector<std::string> required = {}) {
-  Json s = {{"type", "object"}, {"properties", std::move(properties)}};
-  if (!required.empty()) s["required"] = required;
-  return s;
-}
-Json ArrayOf(Json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+using schema::ArrayOf;
+using schema::Nullable;
+using schema::Obj;
+using schema::S;
 Json CaseSchema() {
   return Obj({{"id", S("string")},
               {"caseNumber", S("string", "per tenant and year, e.g. 2026-000042")},

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "api/multipart.h"
+#include "api/schema.h"
 #include "core/time.h"
 #include "engine/engine.h"
 
@@ -211,18 +212,10 @@ Json Page(Json items, const std::string& next_after) {
 
 // --- OpenAPI schemas -----------------------------------------------------------------
 
-Json S(std::string_view type, std::string_view description = {}) {
-  Json s = {{"type", type}};
-  if (!description.empty()) s["description"] = description;
-  return s;
-}
-Json Nullable(std::string_view type) { return {{"type", Json::array({type, "null"})}}; }
-Json Obj(Json properties, std::vector<std::string> required = {}) {
-  Json s = {{"type", "object"}, {"properties", std::move(properties)}};
-  if (!required.empty()) s["required"] = required;
-  return s;
-}
-Json ArrayOf(Json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+using schema::ArrayOf;
+using schema::Nullable;
+using schema::Obj;
+using schema::S;
 Json Vars() { return {{"type", "object"}, {"description", "variables (a JSON object)"}, {"additionalProperties", true}}; }
 
 Json DefinitionSchema() {
