@@ -364,44 +364,38 @@ void RegisterAnalyticsRoutes(http::Router& router, const AnalyticsDeps& deps) {
                                  {"age", stats}}}}}}}}}},
        .roles = roles::Analysts()});
 
-  router.Get(
-      base + "export.xes",
-      [d](http::Request& req) -> core::Result<http::Response> {
-        AW_ASSIGN_OR_RETURN(auto log, LoadFor(d, req));
-        AW_TRY(CheckExportSize(log, d.max_export_events));
-        http::Response r = http::Response::Bytes(analytics::ToXes(log), "application/xml; charset=utf-8");
-        r.headers.Set("Content-Disposition", "attachment; filename=\"" + log.process_id + ".xes\"");
-        return r;
-      },
-      {.summary = "Event log of a process as XES (IEEE 1849-2016)",
-       .description = "One trace per case, start and complete (or ate_abort) events per activity instance, "
-                      "with concept, time, lifecycle and org extensions; opens in PM4Py and ProM. "
-                      "At most 1,000,000 events per export (else a problem asks to narrow the period).",
-       .tag = "analytics",
-       .operation_id = "exportProcessXes",
-       .path_params = path,
-       .query_params = query,
-       .success_content_type = "application/xml",
-       .roles = roles::Analysts()});
-
-  router.Get(
-      base + "export.csv",
-      [d](http::Request& req) -> core::Result<http::Response> {
-        AW_ASSIGN_OR_RETURN(auto log, LoadFor(d, req));
-        AW_TRY(CheckExportSize(log, d.max_export_events));
-        http::Response r = http::Response::Bytes(analytics::ToCsv(log), "text/csv; charset=utf-8; header=present");
-        r.headers.Set("Content-Disposition", "attachment; filename=\"" + log.process_id + ".csv\"");
-        return r;
-      },
-      {.summary = "Event log of a process as CSV (RFC 4180)",
-       .description = "Columns case:concept:name, concept:name, lifecycle:transition, time:timestamp, "
-                      "org:resource, elementId, processVersion; CRLF line ends. At most 1,000,000 events per export.",
-       .tag = "analytics",
-       .operation_id = "exportProcessCsv",
-       .path_params = path,
-       .query_params = query,
-       .success_content_type = "text/csv",
-       .roles = roles::Analysts()});
+  // The event log as a download: XES and CSV differ only in the writer and the media type.
+  auto export_route = [&](const char* ext, std::string (*write)(const analytics::Log&), const char* type,
+                          const char* doc_type, http::RouteDoc doc) {
+    router.Get(
+        base + "export." + ext,
+        [d, ext, write, type](http::Request& req) -> core::Result<http::Response> {
+          AW_ASSIGN_OR_RETURN(auto log, LoadFor(d, req));
+          AW_TRY(CheckExportSize(log, d.max_export_events));
+          http::Response r = http::Response::Bytes(write(log), type);
+          r.headers.Set("Content-Disposition", "attachment; filename=\"" + log.process_id + "." + ext + "\"");
+          return r;
+        },
+        [&] {
+          doc.tag = "analytics";
+          doc.path_params = path;
+          doc.query_params = query;
+          doc.success_content_type = doc_type;
+          doc.roles = roles::Analysts();
+          return doc;
+        }());
+  };
+  export_route("xes", &analytics::ToXes, "application/xml; charset=utf-8", "application/xml",
+               {.summary = "Event log of a process as XES (IEEE 1849-2016)",
+                .description = "One trace per case, start and complete (or ate_abort) events per activity instance, "
+                               "with concept, time, lifecycle and org extensions; opens in PM4Py and ProM. "
+                               "At most 1,000,000 events per export (else a problem asks to narrow the period).",
+                .operation_id = "exportProcessXes"});
+  export_route("csv", &analytics::ToCsv, "text/csv; charset=utf-8; header=present", "text/csv",
+               {.summary = "Event log of a process as CSV (RFC 4180)",
+                .description = "Columns case:concept:name, concept:name, lifecycle:transition, time:timestamp, "
+                               "org:resource, elementId, processVersion; CRLF line ends. At most 1,000,000 events per export.",
+                .operation_id = "exportProcessCsv"});
 }
 
 }  // namespace amtsweg::api

@@ -166,6 +166,19 @@ Json ReadStrings(const Json* v, const std::string& ptr, std::vector<core::FieldE
   return out;
 }
 
+// The "id" of a new object (a slug), or the id fixed by the path (PUT), which
+// the body may repeat but not contradict. Problems go to `r`.
+std::string ReadSlugId(Reader& r, std::optional<std::string_view> fixed_id, std::string_view what) {
+  auto id = r.String("id", !fixed_id, 63);
+  if (fixed_id) {
+    if (id && *id != *fixed_id) r.Fail("/id", fmt::format("does not match the {} in the path", what));
+    return std::string(*fixed_id);
+  }
+  if (!id) return "";
+  if (auto s = CheckSlug(*id); !s.ok()) r.Fail("/id", s.error().message());
+  return *id;
+}
+
 struct TenantInput {
   std::string id, name, type, ars;
   Json doc;
@@ -175,14 +188,7 @@ core::Result<TenantInput> ParseTenant(const Json& body, std::optional<std::strin
   std::vector<core::FieldError> errors;
   Reader r(&body, "", &errors);
   TenantInput t;
-  auto id = r.String("id", !fixed_id, 63);
-  if (fixed_id) {
-    if (id && *id != *fixed_id) r.Fail("/id", "does not match the tenant in the path");
-    t.id = std::string(*fixed_id);
-  } else if (id) {
-    if (auto s = CheckSlug(*id); !s.ok()) r.Fail("/id", s.error().message());
-    t.id = *id;
-  }
+  t.id = ReadSlugId(r, fixed_id, "tenant");
   auto name = r.String("name", true, 200);
   auto type = r.String("type", true, 20);
   auto ars = r.String("ars", true, 20);
@@ -237,14 +243,7 @@ core::Result<DepartmentInput> ParseDepartment(const Json& body, std::optional<st
   std::vector<core::FieldError> errors;
   Reader r(&body, "", &errors);
   DepartmentInput d;
-  auto id = r.String("id", !fixed_id, 63);
-  if (fixed_id) {
-    if (id && *id != *fixed_id) r.Fail("/id", "does not match the department in the path");
-    d.id = std::string(*fixed_id);
-  } else if (id) {
-    if (auto s = CheckSlug(*id); !s.ok()) r.Fail("/id", s.error().message());
-    d.id = *id;
-  }
+  d.id = ReadSlugId(r, fixed_id, "department");
   auto name = r.String("name", true, 200);
   auto groups = r.StringList("staffGroups", 100, 63);
   for (size_t i = 0; i < groups.size(); ++i) {
