@@ -109,7 +109,7 @@ class BpmnProcessor {
  public:
   // `calls` is borrowed; null only for models without call activities.
   BpmnProcessor(store::Tx& tx, InstanceState& state, const CompiledProcess& process, CallContext* calls = nullptr)
-      : tx_(tx), st_(state), p_(process), calls_(calls) {}
+      : tx_(tx), st_(state), p_(process), calls_(calls), clock_(state.now().time_since_epoch().count()) {}
 
   // Starts the instance at the none start event with `vars` in the process scope.
   core::Status Start(const core::Json& vars);
@@ -236,6 +236,9 @@ class BpmnProcessor {
   InstanceState& st_;
   const CompiledProcess& p_;
   CallContext* calls_;
+  // FEEL's now() and today() (also in called decisions) read the command's
+  // time, i.e. the engine's injected clock, while this processor runs.
+  feel::EvalClock clock_;
   bool instance_completed_ = false;
   std::optional<Escalation> escalated_;
   std::vector<ThrownSignal> thrown_signals_;

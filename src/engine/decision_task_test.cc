@@ -104,6 +104,22 @@ TEST_P(DecisionTask, ZeebeCalledDecisionPutsTheResultIntoTheResultVariable) {
   EXPECT_EQ(evaluated[0]["result"], 10);
 }
 
+// today() and now() in a decision and in an output mapping read the engine's
+// (here: manual) clock, not the machine's, so simulated time is consistent.
+TEST_P(DecisionTask, TodayAndNowReadTheEnginesClock) {
+  DeployDmn(Dmn(R"x(
+  <decision id="due" name="Due">
+    <literalExpression id="le"><text>string(today() + duration("P14D"))</text></literalExpression>
+  </decision>)x"));
+  Deploy(RuleProcess("due", R"x(<zeebe:calledDecision decisionId="due" resultVariable="due"/>
+      <zeebe:ioMapping><zeebe:output source="=due" target="due"/><zeebe:output source="=string(now())" target="decidedAt"/></zeebe:ioMapping>)x"));
+  clock_.Set(*core::ParseIso8601("2031-02-10T12:30:00Z"));
+  std::string id = Start("due");
+  EXPECT_EQ(Instance(id).variables["due"], "2031-02-24");
+  EXPECT_EQ(Instance(id).variables["decidedAt"], "2031-02-10T12:30:00Z");
+  EXPECT_FALSE(feel::EvalClock::Current().has_value()) << "the clock is the command's only";
+}
+
 TEST_P(DecisionTask, TheLatestVersionOfTheDecisionIsEvaluated) {
   DeployDmn(FeeDmn());
   Deploy(RuleProcess("fees", R"(<zeebe:calledDecision decisionId="fee" resultVariable="fee"/>)"));

@@ -7,6 +7,15 @@
 namespace amtsweg::feel::builtins {
 namespace {
 
+thread_local std::optional<int64_t> t_clock_micros;
+
+// Nanoseconds since the epoch: the thread's EvalClock, else the system clock.
+int64_t NowNanos() {
+  if (t_clock_micros) return *t_clock_micros * 1000;
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::optional<int64_t> DaysOf(const Value& v) {
   if (v.kind() == Kind::kDate) return v.as_date().days;
   if (v.kind() == Kind::kDateTime) return v.as_date_time().days;
@@ -54,16 +63,21 @@ void RegisterTemporal(Registry& r) {
     return Value::Number(static_cast<int64_t>(IsoWeekOfYear(*d)));
   });
   r.Add("now", {Sig({})}, [](EvalState&, Args) {
-    auto now = std::chrono::system_clock::now();
-    int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+    int64_t ns = NowNanos();
     int64_t days = ns / kNanosPerDay;
     return Value::OfDateTime(DateTime{days, ns - days * kNanosPerDay, ZoneSpec{0, ""}});
   });
-  r.Add("today", {Sig({})}, [](EvalState&, Args) {
-    auto now = std::chrono::system_clock::now();
-    int64_t secs = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-    return Value::OfDate(Date{secs / 86400});
-  });
+  r.Add("today", {Sig({})}, [](EvalState&, Args) { return Value::OfDate(Date{NowNanos() / kNanosPerDay}); });
 }
 
 }  // namespace amtsweg::feel::builtins
+
+namespace amtsweg::feel {
+
+EvalClock::EvalClock(int64_t unix_micros) : previous_(builtins::t_clock_micros) {
+  builtins::t_clock_micros = unix_micros;
+}
+EvalClock::~EvalClock() { builtins::t_clock_micros = previous_; }
+std::optional<int64_t> EvalClock::Current() { return builtins::t_clock_micros; }
+
+}  // namespace amtsweg::feel

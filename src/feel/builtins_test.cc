@@ -99,6 +99,23 @@ TEST(FeelBuiltins, Temporal) {
   EXPECT_EQ(Eval("today() instance of date"), "true");
 }
 
+TEST(FeelBuiltins, NowAndTodayReadTheThreadsEvalClock) {
+  // 2027-03-01T23:30:00.250Z in microseconds since the epoch.
+  constexpr int64_t kMicros = 1'803'943'800'250'000;
+  {
+    EvalClock clock(kMicros);
+    EXPECT_EQ(EvalClock::Current(), kMicros);
+    EXPECT_EQ(Eval("string(now())"), "\"2027-03-01T23:30:00.25Z\"");
+    EXPECT_EQ(Eval("today()"), "date(\"2027-03-01\")") << "the UTC date of the clock's instant";
+    {
+      EvalClock inner(kMicros + 86'400'000'000);
+      EXPECT_EQ(Eval("today()"), "date(\"2027-03-02\")");
+    }
+    EXPECT_EQ(Eval("today()"), "date(\"2027-03-01\")") << "the outer clock again";
+  }
+  EXPECT_FALSE(EvalClock::Current().has_value());
+}
+
 TEST(FeelBuiltins, Ranges) {
   EXPECT_EQ(Eval("before(1, 10)"), "true");
   EXPECT_EQ(Eval("before([1..5], [6..8])"), "true");

@@ -154,6 +154,24 @@ struct Function {
 
 // Collects warnings during one evaluation (invalid operations yield null plus a
 // warning). Not thread-safe; one per evaluation.
+// The instant `now()` and `today()` return on this thread while an EvalClock
+// lives (the engine sets its injected clock around each command's
+// evaluations, so timers, due dates and FEEL agree in tests and in the demo's
+// simulated history); without one, the system clock. Nests; not shared
+// between threads.
+class EvalClock {
+ public:
+  explicit EvalClock(int64_t unix_micros);
+  ~EvalClock();
+  EvalClock(const EvalClock&) = delete;
+  EvalClock& operator=(const EvalClock&) = delete;
+  // Microseconds since the Unix epoch set by the innermost EvalClock of this thread.
+  static std::optional<int64_t> Current();
+
+ private:
+  std::optional<int64_t> previous_;
+};
+
 class EvalState {
  public:
   void Warn(std::string message);
