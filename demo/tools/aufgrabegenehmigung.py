@@ -29,7 +29,9 @@ nodes = [
     N('ablehnen_unvollst', 'sendTask', 3, 4, 'Ablehnung wegen fehlender Unterlagen',
       ext=job('amtsweg:bescheid', headers={'vorlage': 'ablehnung-unvollstaendig'})),
     N('ende_abgelehnt_unv', 'endEvent', 2, 4, 'Abgelehnt'),
-    N('fork', 'inclusiveGateway', 6, 1, 'Wer prüft?', default='f_tiefbau'),
+    # Tiefbau always reviews (its flow's condition is always true); the road traffic authority as well when the
+    # work needs a traffic order. A default flow would be taken only when no other condition holds.
+    N('fork', 'inclusiveGateway', 6, 1, 'Wer prüft?'),
     N('tiefbau', 'userTask', 7, 0, 'Technische Prüfung (Tiefbau)',
       ext=user_task('tiefbau', 'aufgrabe-technik')),
     N('verkehr', 'userTask', 7, 2, 'Verkehrsrechtliche Anordnung',
@@ -48,7 +50,9 @@ nodes = [
     N('gewaehrleistung', 'intermediateCatchEvent', 14, 1, 'Gewährleistung endet in 2 Monaten',
       inner=timer('timeDuration', '=duration("P" + string(params.gewaehrleistungJahre) + "Y") - duration("P2M")')),
     N('begehung', 'userTask', 15, 1, 'Begehung vor Ende der Gewährleistung', ext=user_task('tiefbau')),
-    N('freigabe', 'serviceTask', 16, 1, 'Sicherheitsleistung freigeben', ext=job('amtsweg:sicherheitsleistung-freigeben')),
+    # The release is a letter to the company (Bescheid worker); no worker type of its own exists.
+    N('freigabe', 'sendTask', 16, 1, 'Sicherheitsleistung freigeben',
+      ext=job('amtsweg:bescheid', headers={'vorlage': 'freigabe-sicherheitsleistung'})),
     N('ende', 'endEvent', 17, 1, 'Abgeschlossen'),
 ]
 flows = [
@@ -59,7 +63,7 @@ flows = [
     F('f5', 'nachfordern', 'warten'), F('f6', 'warten', 'nachgereicht'), F('f7', 'warten', 'frist'),
     F('f8', 'nachgereicht', 'merge'), F('f9', 'frist', 'ablehnen_unvollst'),
     F('f10', 'ablehnen_unvollst', 'ende_abgelehnt_unv'),
-    F('f_tiefbau', 'fork', 'tiefbau'),
+    F('f_tiefbau', 'fork', 'tiefbau', 'immer', cond='=true'),
     F('f_verkehr', 'fork', 'verkehr', 'Anordnung nötig', cond='=bewertung.verkehrsrechtliche_anordnung = true'),
     F('f11', 'tiefbau', 'join'), F('f12', 'verkehr', 'join'), F('f13', 'join', 'entscheiden'),
     F('f14', 'entscheiden', 'gw_entscheidung'),
@@ -70,7 +74,8 @@ flows = [
     F('f19', 'gewaehrleistung', 'begehung'), F('f20', 'begehung', 'freigabe'), F('f21', 'freigabe', 'ende'),
 ]
 messages = [
-    {'id': 'msg_nachgereicht', 'name': 'unterlagen-nachgereicht', 'key': '=caseId'},
+    # The applicant's reply in the postbox publishes "angaben-nachgereicht" (postfach/README.md).
+    {'id': 'msg_nachgereicht', 'name': 'angaben-nachgereicht', 'key': '=caseId'},
     {'id': 'msg_fertig', 'name': 'fertigstellung-angezeigt', 'key': '=caseId'},
 ]
 write(sys.argv[1], 'aufgrabegenehmigung', 'Aufgrabegenehmigung', nodes, flows, messages)

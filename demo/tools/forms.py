@@ -154,8 +154,8 @@ write('negativbescheinigung', form('negativbescheinigung', [
         date('eingangAmt', 'Vertrag dem Amt mitgeteilt am', 'Contract notified to the office on', True),
         text('verkaeufer', 'Verkäufer', 'Seller', True), text('kaeufer', 'Käufer', 'Buyer', True)]),
     group('grundstueck', 'Grundstück', 'Parcel', [
-        choice('select', 'gemarkung', 'Gemarkung', 'Cadastral district', [('Musterdorf', 'Musterdorf', 'Musterdorf'),
-               ('Beispielfelde', 'Beispielfelde', 'Beispielfelde'), ('Neuhof', 'Neuhof', 'Neuhof')]),
+        # Free text: the form travels in the package to municipalities with other Gemarkungen.
+        text('gemarkung', 'Gemarkung', 'Cadastral district', True, validate={'maxLength': 100}),
         {'type': 'dynamiclist', 'id': 'd_flurstuecke', 'path': 'flurstuecke', 'label': 'Flurstücke', 'isRepeating': True,
          'defaultRepetitions': 1, 'allowAddRemove': True, 'properties': {'label@en': 'Parcels', 'minItems': '1', 'maxItems': '50'},
          'components': [number('flur', 'Flur', 'Flur', True, validate={'min': 1}, decimalDigits=0),

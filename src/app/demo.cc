@@ -15,6 +15,8 @@
 
 #include "app/build_info.h"
 #include "app/commands.h"
+#include "app/demo.h"
+#include "app/wiring.h"
 #include "app/database.h"
 #include "auth/auth.h"
 #include "auth/secrets.h"
@@ -32,7 +34,7 @@ namespace {
 using core::Json;
 namespace fs = std::filesystem;
 
-constexpr const char* kTenant = "amt-musterland";
+constexpr const char* kTenant = kDemoTenantA;
 
 core::Result<std::string> ReadText(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -98,7 +100,8 @@ struct DemoUser {
   std::vector<std::string> departments;
 };
 
-core::Status Seed(store::Database& db, const core::Config& cfg, const fs::path& dir, bool* created) {
+core::Status Seed(store::Database& db, const core::Config& cfg, const fs::path& dir, const SeedOptions& opts,
+                  bool* created) {
   catalog::Catalog cat(db);
   if (cat.GetTenant(kTenant).ok()) {
     std::printf("Amt Musterland exists already; nothing to do\n");
@@ -177,7 +180,7 @@ core::Status Seed(store::Database& db, const core::Config& cfg, const fs::path& 
   }
   // Open data: the three statistics datasets, recomputed daily by the engine's timer.
   opendata::OpenData open_data(db, engine);
-  AW_TRY(open_data.Define(
+  if (opts.open_data) AW_TRY(open_data.Define(
       kTenant,
       Json{{"minCount", 5},
            {"licence", "http://dcat-ap.de/def/licenses/dl-by-de/2.0"},
@@ -186,6 +189,7 @@ core::Status Seed(store::Database& db, const core::Config& cfg, const fs::path& 
             {{{"id", "antraege-monatlich"}, {"kind", "applications-monthly"}, {"keywords", {"Anträge", "Verwaltung"}}},
              {{"id", "bearbeitungsdauer"}, {"kind", "processing-times"}, {"keywords", {"Bearbeitungsdauer"}}},
              {{"id", "offene-antraege"}, {"kind", "backlog"}, {"keywords", {"Rückstand"}}}}}}));
+  if (!opts.users) return core::OkStatus();
   auth::Service accounts(db, cfg.auth, core::SystemClock::Instance());
   const std::vector<DemoUser> users = {
       {"admin", "Anna Admin", {"administrator"}, {}},
@@ -241,7 +245,8 @@ core::Status DeclareMusterlandParameters(store::Database& db, const fs::path& di
   return core::OkStatus();
 }
 
-core::Status SeedBeispielstadt(store::Database& db, const core::Config& cfg, const fs::path& dir) {
+core::Status SeedBeispielstadt(store::Database& db, const core::Config& cfg, const fs::path& dir,
+                               const SeedOptions& opts) {
   fs::path services = dir.has_filename() ? dir : dir.parent_path();  // "demo/services/" too
   fs::path file = services.parent_path() / "beispielstadt.json";
   std::error_code ec;
@@ -284,10 +289,13 @@ core::Status SeedBeispielstadt(store::Database& db, const core::Config& cfg, con
     std::string label = std::string(s.dir) + ".zip";
     AW_ASSIGN_OR_RETURN(packages::Package pkg, packages::OpenPackage(zip, label, trusted, true, kVersion));
     AW_ASSIGN_OR_RETURN(Json done, inst.Install(pkg, {.tenant = tenant, .service_id = "", .parameters = demo["services"][s.dir]}));
+    records::Records records(db, cat, engine, {.files_dir = cfg.storage.files_dir});
+    AW_TRY(InstallPackageTemplates(records, tenant, done["service"]["id"].get<std::string>(), pkg));
     std::printf("  imported package %s version %s as service %s (process version %d)\n", pkg.manifest.name.c_str(),
                 pkg.manifest.version.c_str(), done["service"]["id"].get<std::string>().c_str(),
                 done["installed"]["processVersion"].get<int>());
   }
+  if (!opts.users) return core::OkStatus();
   auth::Service accounts(db, cfg.auth, core::SystemClock::Instance());
   std::printf("Gemeinde Beispielstadt created: %zu departments, 3 services imported as packages from Amt Musterland "
               "(key %s). Staff accounts (passwords shown once):\n",
@@ -310,6 +318,13 @@ core::Status SeedBeispielstadt(store::Database& db, const core::Config& cfg, con
 
 }  // namespace
 
+core::Status SeedDemoTenants(store::Database& db, const core::Config& cfg, const fs::path& dir,
+                             const SeedOptions& options) {
+  bool created = false;
+  AW_TRY(Seed(db, cfg, dir, options, &created));
+  return SeedBeispielstadt(db, cfg, dir, options);
+}
+
 int RunDemoSeed(const CommonFlags& common, const std::string& dir) {
   auto cfg = LoadConfigOrReport(common);
   if (!cfg) return 1;
@@ -327,9 +342,7 @@ int RunDemoSeed(const CommonFlags& common, const std::string& dir) {
     ReportError(s.error());
     return 1;
   }
-  bool created = false;
-  core::Status seeded = Seed(*db, *cfg, dir, &created);
-  if (seeded.ok()) seeded = SeedBeispielstadt(*db, *cfg, dir);
+  core::Status seeded = SeedDemoTenants(*db, *cfg, dir);
   core::Status stopped = db->writer().Stop();
   db->Close();
   if (!seeded.ok()) {
