@@ -8,6 +8,7 @@
 // Amt Musterland's three services are exported as signed packages (a key made
 // for the seed) and imported there with Beispielstadt's own parameters (fees,
 // deadlines, departments, contacts), as `amtsweg package export/import` does.
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -325,7 +326,7 @@ core::Status SeedDemoTenants(store::Database& db, const core::Config& cfg, const
   return SeedBeispielstadt(db, cfg, dir, options);
 }
 
-int RunDemoSeed(const CommonFlags& common, const std::string& dir) {
+int RunDemoSeed(const CommonFlags& common, const std::string& dir, int history) {
   auto cfg = LoadConfigOrReport(common);
   if (!cfg) return 1;
   if (!fs::is_directory(fs::path(dir) / "plakatierung")) {
@@ -343,6 +344,20 @@ int RunDemoSeed(const CommonFlags& common, const std::string& dir) {
     return 1;
   }
   core::Status seeded = SeedDemoTenants(*db, *cfg, dir);
+  if (seeded.ok() && history > 0) {
+    auto began = std::chrono::steady_clock::now();
+    auto h = SeedDemoHistory(*db, {.cases = history, .files_dir = cfg->storage.files_dir});
+    if (!h.ok()) {
+      seeded = std::move(h).error();
+    } else if (h->skipped) {
+      std::printf("demo history: the demo municipalities have cases already; nothing added\n");
+    } else {
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+      std::printf("demo history: %d applications of the last %d days run through the engine in %.1f s "
+                  "(%d ended, %d open)\n",
+                  h->submitted, HistoryOptions{}.days, secs, h->completed, h->open);
+    }
+  }
   core::Status stopped = db->writer().Stop();
   db->Close();
   if (!seeded.ok()) {

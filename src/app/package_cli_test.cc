@@ -34,7 +34,7 @@ std::string ReadFile(const fs::path& p) {
 TEST(PackageCli, ExportImportDiffAndRefusals) {
   testutil::TempDir dir;
   std::string db = "sqlite:" + (dir.path() / "demo.db").string();
-  ASSERT_EQ(RunAmtsweg({"demo", "seed", "--db", db, "--dir", kDemoDir}).exit_code, 0);
+  ASSERT_EQ(RunAmtsweg({"demo", "seed", "--history", "0", "--db", db, "--dir", kDemoDir}).exit_code, 0);
   std::string key = (dir.path() / "musterland").string();
   auto keygen = RunAmtsweg({"package", "keygen", "--out", key});
   ASSERT_EQ(keygen.exit_code, 0) << keygen.out;
@@ -118,7 +118,7 @@ TEST(PackageCli, ImportsAnXProzessSampleAsReferenceModel) {
   if (sample.empty()) GTEST_SKIP() << xdir << " has no XProzess sample";
   testutil::TempDir dir;
   std::string db = "sqlite:" + (dir.path() / "demo.db").string();
-  ASSERT_EQ(RunAmtsweg({"demo", "seed", "--db", db, "--dir", kDemoDir}).exit_code, 0);
+  ASSERT_EQ(RunAmtsweg({"demo", "seed", "--history", "0", "--db", db, "--dir", kDemoDir}).exit_code, 0);
   auto out = RunAmtsweg({"package", "import-xprozess", sample.string(), "--tenant", "amt-musterland", "--db", db});
   ASSERT_EQ(out.exit_code, 0) << out.out;
   EXPECT_NE(out.out.find("stored as reference model"), std::string::npos) << out.out;
