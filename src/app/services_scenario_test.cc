@@ -410,6 +410,24 @@ SCENARIO(PlakatierungElectionPostersRuleAndExemption) {
   EXPECT_TRUE(s.Instance(ok).variables["bewertung"]["hinweise"].empty());
 }
 
+// The municipality's own limits (hoechstdauerTage, hoechstzahlPlakate): 18 days and 120 posters are
+// within Musterland's limits (21, 150) and beyond Beispielstadt's (14, 100).
+SCENARIO(PlakatierungLimitsAreTheMunicipalitys) {
+  const int tage = 18, anzahl = 120;
+  Json data = PosterApplication("gewerblich", anzahl);
+  data["zeitraum"]["bis"] = Day(Plus(At(kPlakatVon + "T00:00:00Z"), tage - 1));
+  Receipt r = s.Submit("plakatierung", data);
+  Json bewertung = s.Instance(r).variables["bewertung"];
+  Json expected = Json::array();
+  int max_anzahl = static_cast<int>(s.Num("plakatierung", "hoechstzahlPlakate"));
+  int max_tage = static_cast<int>(s.Num("plakatierung", "hoechstdauerTage"));
+  if (anzahl > max_anzahl) expected.push_back(fmt::format("Mehr als {} Plakate beantragt.", max_anzahl));
+  if (tage > max_tage) expected.push_back(fmt::format("Dauer über {} Tage.", max_tage));
+  EXPECT_EQ(bewertung["hinweise"], expected) << bewertung.dump();
+  EXPECT_EQ(s.InB(), !expected.empty());
+  EXPECT_NEAR(bewertung["gebuehr"].get<double>(), PosterFee(s, anzahl, tage), 0.001) << bewertung.dump();
+}
+
 // ------------------------------------------------------ Negativbescheinigung
 
 const std::string kEingang = "2027-03-01";  // the contract reached the office (the clock's first day)
