@@ -189,6 +189,11 @@ write('aufgrabegenehmigung', form('aufgrabe-entscheidung', [
     choice('radio', 'genehmigt', 'Entscheidung', 'Decision', [(True, 'Genehmigen', 'Grant'), (False, 'Ablehnen', 'Refuse')]),
     area('begruendung', 'Begründung', 'Reasons', True, conditional={'hide': '=genehmigt != false'}),
 ]))
+write('aufgrabegenehmigung', form('aufgrabe-nachfassen', [
+    choice('radio', 'fertiggestellt', 'Arbeiten abgeschlossen?', 'Works finished?',
+           [(True, 'Ja, vor Ort festgestellt', 'Yes, seen on site'), (False, 'Nein, Fertigstellungsanzeige abwarten', 'No, wait for the notice')]),
+    area('bemerkungNachfassen', 'Bemerkung', 'Remark'),
+]))
 write('aufgrabegenehmigung', form('aufgrabe-abnahme', [
     check('abgenommen', 'Oberfläche ordnungsgemäß wiederhergestellt', 'Surface properly restored', True),
     date('abnahmedatum', 'Datum der Abnahme', 'Date of acceptance', True),

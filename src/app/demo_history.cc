@@ -173,7 +173,7 @@ class History {
       if (waits("warten") && c.will_reply) {
         AW_TRY(w_.Reply(c.receipt, "Nachreichung", "Anbei die fehlenden Angaben."));
         c.will_reply = Chance(0.5);  // asked again: maybe not
-      } else if (waits("fertig")) {
+      } else if (waits("warten_fertig") || waits("fertig_spaet")) {
         // The company reports completion a few days after the period of the works.
         core::Timestamp done = core::ParseIso8601(c.data["zeitraum"]["bis"].get<std::string>() + "T12:00:00Z").value();
         if (w_.clock().Now() >= done) {
@@ -233,6 +233,10 @@ class History {
     if (element == "entscheiden") {
       bool ok = Chance(0.88);
       return {{"genehmigt", ok}, {"begruendung", ok ? "" : "Die Straße wurde erst vor zwei Jahren grundhaft erneuert."}};
+    }
+    if (element == "nachfassen") {
+      bool done = Chance(0.6);
+      return {{"fertiggestellt", done}, {"bemerkungNachfassen", done ? "Vor Ort festgestellt." : "Bauleiter angerufen."}};
     }
     if (element == "abnahme") return {{"abgenommen", true}, {"abnahmedatum", Day(w_.clock().Now())}};
     return Json::object();  // beschluss, amtsleitung, begehung: no form

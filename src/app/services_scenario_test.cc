@@ -572,20 +572,10 @@ std::string SatzName(const std::string& oberflaeche) {
   return "satzGruenflaeche";
 }
 
-SCENARIO(AufgrabeApprovedAfterBothReviewsThenAcceptanceWarrantyAndRelease) {
-  const double laenge = 10, breite = 1.5, flaeche = laenge * breite;
-  Receipt r = SubmitDig(s, "asphalt", "halbseitig", laenge, breite);
+// Complete, both reviews (the join waits for the second), approved.
+void ReviewAndApprove(ScenarioTest& s, const Receipt& r) {
   std::string zust = s.Dept("aufgrabegenehmigung", "zustaendigeStelle");
   std::string verkehr = s.Dept("aufgrabegenehmigung", "verkehrsbehoerde");
-  Json bewertung = s.Instance(r).variables["bewertung"];
-  double fee = std::max(s.Num("aufgrabegenehmigung", "mindestgebuehr"),
-                        flaeche * kDigTage * s.Num("aufgrabegenehmigung", "satzAsphalt"));
-  double security = flaeche > s.Num("aufgrabegenehmigung", "kautionsfreiBisM2")
-                        ? flaeche * s.Num("aufgrabegenehmigung", "kautionProM2")
-                        : 0;
-  EXPECT_NEAR(bewertung["gebuehr"].get<double>(), fee, 0.001) << bewertung.dump();
-  EXPECT_NEAR(bewertung["sicherheitsleistung"].get<double>(), security, 0.001) << bewertung.dump();
-  EXPECT_EQ(bewertung["verkehrsrechtliche_anordnung"], true);
   s.Complete(s.Task(r, "vollstaendigkeit", zust), {{"vollstaendig", true}});
   auto open = s.TaskElements(r);
   EXPECT_EQ(std::set<std::string>(open.begin(), open.end()), (std::set<std::string>{"tiefbau", "verkehr"}));
@@ -595,6 +585,22 @@ SCENARIO(AufgrabeApprovedAfterBothReviewsThenAcceptanceWarrantyAndRelease) {
              {{"anordnung", "Halbseitige Sperrung mit Ampel nach RSA 21."}, {"beschilderungsplanGeprueft", true}},
              "verkehr");
   s.Complete(s.Task(r, "entscheiden", zust), {{"genehmigt", true}});
+}
+
+SCENARIO(AufgrabeApprovedAfterBothReviewsThenAcceptanceWarrantyAndRelease) {
+  const double laenge = 10, breite = 1.5, flaeche = laenge * breite;
+  Receipt r = SubmitDig(s, "asphalt", "halbseitig", laenge, breite);
+  std::string zust = s.Dept("aufgrabegenehmigung", "zustaendigeStelle");
+  Json bewertung = s.Instance(r).variables["bewertung"];
+  double fee = std::max(s.Num("aufgrabegenehmigung", "mindestgebuehr"),
+                        flaeche * kDigTage * s.Num("aufgrabegenehmigung", "satzAsphalt"));
+  double security = flaeche > s.Num("aufgrabegenehmigung", "kautionsfreiBisM2")
+                        ? flaeche * s.Num("aufgrabegenehmigung", "kautionProM2")
+                        : 0;
+  EXPECT_NEAR(bewertung["gebuehr"].get<double>(), fee, 0.001) << bewertung.dump();
+  EXPECT_NEAR(bewertung["sicherheitsleistung"].get<double>(), security, 0.001) << bewertung.dump();
+  EXPECT_EQ(bewertung["verkehrsrechtliche_anordnung"], true);
+  ReviewAndApprove(s, r);
   auto bescheide = s.Bescheide(r);
   ASSERT_EQ(bescheide.size(), 1u);
   EXPECT_EQ(bescheide[0].vorlage, "genehmigung");
@@ -652,6 +658,24 @@ SCENARIO(AufgrabeGreenAreaWithoutTrafficImpactOnlyTiefbauThenRefused) {
   EXPECT_EQ(bescheide[0].vorlage, "ablehnung");
   EXPECT_NE(bescheide[0].text.find("geschütztes Biotop"), std::string::npos) << bescheide[0].text;
   EXPECT_EQ(s.CaseStatus(r), "closed");
+}
+
+// No completion notice: a week after the works' period (14 April) Tiefbau follows up; the works are
+// not finished, so the process waits for the notice again, which then leads to the acceptance.
+SCENARIO(AufgrabeNoCompletionNoticeTiefbauFollowsUp) {
+  Receipt r = SubmitDig(s, "asphalt", "halbseitig", 5, 1);
+  ReviewAndApprove(s, r);
+  std::string zust = s.Dept("aufgrabegenehmigung", "zustaendigeStelle");
+  s.AdvanceTo(At("2027-04-20T20:00:00Z"));
+  EXPECT_TRUE(s.Tasks(r).empty());
+  s.AdvanceTo(At("2027-04-21T12:00:00Z"));
+  s.Complete(s.Task(r, "nachfassen", zust), {{"fertiggestellt", false}, {"bemerkungNachfassen", "Bauleiter: noch eine Woche."}});
+  EXPECT_EQ(s.Instance(r).active_elements, std::vector<std::string>{"fertig_spaet"});
+  auto pub = s.w().engine().PublishMessage(s.tenant(), "fertigstellung-angezeigt", r.case_id);
+  ASSERT_TRUE(pub.ok() && pub->correlated == 1);
+  ASSERT_TRUE(s.w().Drain().ok());
+  EXPECT_EQ(s.TaskElements(r), std::vector<std::string>{"abnahme"});
+  EXPECT_EQ(s.Elements(r).count("fertig"), 0u);
 }
 
 Receipt DigWithDocumentsRequested(ScenarioTest& s) {
