@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "core/config.h"
 #include "core/result.h"
+#include "core/time.h"
 #include "store/database.h"
 
 namespace amtsweg::app {
@@ -32,6 +34,7 @@ struct HistoryOptions {
   int days = 180;               // spread over this many days before `end`
   uint64_t seed = 20261127;     // the RNG's seed (deterministic history)
   std::filesystem::path files_dir;
+  std::optional<core::Timestamp> end{};  // the history ends here; unset: the system clock's now
 };
 
 struct HistoryStats {

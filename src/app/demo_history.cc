@@ -332,7 +332,7 @@ class History {
 core::Result<HistoryStats> SeedDemoHistory(store::Database& db, const HistoryOptions& options) {
   HistoryStats stats;
   if (options.cases <= 0) return stats;
-  core::Timestamp end = core::SystemClock::Instance().Now();
+  core::Timestamp end = options.end.value_or(core::SystemClock::Instance().Now());
   core::Timestamp start = end - std::chrono::days(options.days);
   DemoWorld w(db, options.files_dir, start);
   for (const char* t : {kDemoTenantA, kDemoTenantB}) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -255,6 +256,51 @@ TEST_P(DemoHistoryTest, ApplicationsRunThroughTheEngineOverMonthsOnce) {
 }
 
 AW_STORE_INSTANTIATE(DemoHistoryTest);
+
+// The same seed and end give the same history: the same paths, case by case.
+TEST(DemoHistory, IsDeterministic) {
+  auto run = [](const std::filesystem::path& dir) {
+    std::vector<std::string> paths;
+    store::Options o;
+    o.url = "sqlite:" + (dir / "h.db").string();
+    auto db = store::Database::Open(o);
+    EXPECT_TRUE(db.ok());
+    if (!db.ok()) return paths;
+    EXPECT_TRUE((*db)->Migrate().ok());
+    EXPECT_TRUE((*db)->writer().Start().ok());
+    core::Config cfg;
+    cfg.storage.files_dir = (dir / "files").string();
+    EXPECT_TRUE(SeedDemoTenants(**db, cfg, kDemoDir, {.users = false, .open_data = false}).ok());
+    auto h = SeedDemoHistory(**db, {.cases = 30, .files_dir = dir / "files",
+                                    .end = core::ParseIso8601("2026-11-02T12:00:00Z").value()});
+    EXPECT_TRUE(h.ok()) << h.error().ToString();
+    engine::Engine engine(**db);
+    for (const char* tenant : {kDemoTenantA, kDemoTenantB}) {
+      auto page = engine.ListInstances(tenant, {.process_id = "", .state = "", .after = "", .limit = 1000});
+      EXPECT_TRUE(page.ok());
+      if (!page.ok()) continue;
+      for (const auto& i : page->items) {
+        if (i.process_id == "opendata") continue;
+        std::string path = core::FormatIso8601(i.started) + " " + i.process_id + ":";
+        auto hist = engine.History(tenant, i.instance_id);
+        EXPECT_TRUE(hist.ok());
+        for (const auto& e : *hist) {
+          if (e.event == "element_completed") path += " " + e.element_id;
+        }
+        paths.push_back(path);
+      }
+    }
+    (void)(*db)->writer().Stop();
+    (*db)->Close();
+    std::sort(paths.begin(), paths.end());
+    return paths;
+  };
+  testutil::TempDir a, b;
+  auto first = run(a.path());
+  auto second = run(b.path());
+  EXPECT_EQ(first.size(), 30u);
+  EXPECT_EQ(first, second);
+}
 
 }  // namespace
 }  // namespace amtsweg::app
