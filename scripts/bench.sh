@@ -23,7 +23,7 @@ fi
 
 if [ "$what" = all ] || [ "$what" = web ]; then
   # A real server with the demo municipality, as `make run` shows it.
-  "$BUILD/amtsweg" demo seed --db "sqlite:$tmp/web.db" --dir demo/services >/dev/null
+  "$BUILD/amtsweg" demo seed --history 0 --db "sqlite:$tmp/web.db" --dir demo/services >/dev/null
   AMTSWEG_LOG_LEVEL=warn "$BUILD/amtsweg" serve --db "sqlite:$tmp/web.db" --port 0 --port-file "$tmp/port" \
     --static-dir web/dist >"$tmp/server.log" 2>&1 &
   server_pid=$!

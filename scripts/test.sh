@@ -88,7 +88,7 @@ mkdir -p "$run_dir/e2e"
 port_file=$run_dir/e2e/port
 # The browser tests run against the demo municipality (as `make run` shows it);
 # the seed prints the staff passwords once, the tests sign in with them.
-if "$AMTSWEG_BINARY" demo seed --db "sqlite:$e2e_db" --dir "$root/demo/services" >"$run_dir/e2e/demo.txt" 2>&1; then
+if "$AMTSWEG_BINARY" demo seed --history 0 --db "sqlite:$e2e_db" --dir "$root/demo/services" >"$run_dir/e2e/demo.txt" 2>&1; then
   AMTSWEG_E2E_ORDNUNG_PASSWORD=$(awk '$1 == "ordnung" { print $3 }' "$run_dir/e2e/demo.txt")
   AMTSWEG_E2E_ADMIN_PASSWORD=$(awk '$1 == "admin" { print $3 }' "$run_dir/e2e/demo.txt")
   AMTSWEG_E2E_LEITUNG_PASSWORD=$(awk '$1 == "leitung" { print $3 }' "$run_dir/e2e/demo.txt")

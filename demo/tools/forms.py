@@ -154,8 +154,8 @@ write('negativbescheinigung', form('negativbescheinigung', [
         date('eingangAmt', 'Vertrag dem Amt mitgeteilt am', 'Contract notified to the office on', True),
         text('verkaeufer', 'Verkäufer', 'Seller', True), text('kaeufer', 'Käufer', 'Buyer', True)]),
     group('grundstueck', 'Grundstück', 'Parcel', [
-        choice('select', 'gemarkung', 'Gemarkung', 'Cadastral district', [('Musterdorf', 'Musterdorf', 'Musterdorf'),
-               ('Beispielfelde', 'Beispielfelde', 'Beispielfelde'), ('Neuhof', 'Neuhof', 'Neuhof')]),
+        # Free text: the form travels in the package to municipalities with other Gemarkungen.
+        text('gemarkung', 'Gemarkung', 'Cadastral district', True, validate={'maxLength': 100}),
         {'type': 'dynamiclist', 'id': 'd_flurstuecke', 'path': 'flurstuecke', 'label': 'Flurstücke', 'isRepeating': True,
          'defaultRepetitions': 1, 'allowAddRemove': True, 'properties': {'label@en': 'Parcels', 'minItems': '1', 'maxItems': '50'},
          'components': [number('flur', 'Flur', 'Flur', True, validate={'min': 1}, decimalDigits=0),
@@ -188,6 +188,11 @@ write('aufgrabegenehmigung', form('aufgrabe-anordnung', [
 write('aufgrabegenehmigung', form('aufgrabe-entscheidung', [
     choice('radio', 'genehmigt', 'Entscheidung', 'Decision', [(True, 'Genehmigen', 'Grant'), (False, 'Ablehnen', 'Refuse')]),
     area('begruendung', 'Begründung', 'Reasons', True, conditional={'hide': '=genehmigt != false'}),
+]))
+write('aufgrabegenehmigung', form('aufgrabe-nachfassen', [
+    choice('radio', 'fertiggestellt', 'Arbeiten abgeschlossen?', 'Works finished?',
+           [(True, 'Ja, vor Ort festgestellt', 'Yes, seen on site'), (False, 'Nein, Fertigstellungsanzeige abwarten', 'No, wait for the notice')]),
+    area('bemerkungNachfassen', 'Bemerkung', 'Remark'),
 ]))
 write('aufgrabegenehmigung', form('aufgrabe-abnahme', [
     check('abgenommen', 'Oberfläche ordnungsgemäß wiederhergestellt', 'Surface properly restored', True),

@@ -14,7 +14,10 @@ PARAMS = ('={gebiete: [{name: "Bebauungsplan Nr. 12 Schulerweiterung", art: "gem
           'gemarkung: "Musterdorf", flurstuecke: ["1/4", "1/5", "3/18"]}, {name: "Vorkaufsrechtssatzung Hafen", '
           'art: "satzung", gemarkung: "Neuhof", flurstuecke: ["7/1", "7/2"]}]}')
 GRUNDSTUECK = '={gemarkung: grundstueck.gemarkung, flurstuecke: grundstueck.flurstuecke}'
-ABLAUF = '=date and time(date(vertrag.eingangAmt) + duration("P3M"), time("00:00:00@Europe/Berlin"))'
+# § 28 Abs. 2 BauGB: three months from the notification; by § 188 Abs. 2 BGB the period ends with the
+# end of the day of the third month that has the notification day's number, so the right lapses at the
+# start of the next day (notified 1 March: exercisable until 1 June 24:00, lapsed 2 June 00:00).
+ABLAUF = '=date and time(date(vertrag.eingangAmt) + duration("P3M") + duration("P1D"), time("00:00:00@Europe/Berlin"))'
 ESKALATION = '=date and time(date(vertrag.eingangAmt) + duration("P2M"), time("08:00:00@Europe/Berlin"))'
 
 nodes = [

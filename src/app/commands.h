@@ -78,7 +78,8 @@ int RunCasesRetention(const CommonFlags& common, bool dry_run, const std::option
 // `amtsweg demo seed [--dir demo/services]`: creates Amt Musterland with its
 // departments, staff accounts (passwords printed once) and the three services.
 // Does nothing when it exists.
-int RunDemoSeed(const CommonFlags& common, const std::string& dir);
+// `history`: applications run through the engine for the dashboards (0: none; see demo.h).
+int RunDemoSeed(const CommonFlags& common, const std::string& dir, int history = 0);
 // `amtsweg dev seed --tenant T --cases N` (dev_seed.cc): N cases through the
 // real intake path in bulk, data generated from each published service's form.
 // For amt-musterland the demo municipality is created first when missing.

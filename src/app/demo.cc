@@ -8,6 +8,7 @@
 // Amt Musterland's three services are exported as signed packages (a key made
 // for the seed) and imported there with Beispielstadt's own parameters (fees,
 // deadlines, departments, contacts), as `amtsweg package export/import` does.
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,8 @@
 
 #include "app/build_info.h"
 #include "app/commands.h"
+#include "app/demo.h"
+#include "app/wiring.h"
 #include "app/database.h"
 #include "auth/auth.h"
 #include "auth/secrets.h"
@@ -32,7 +35,7 @@ namespace {
 using core::Json;
 namespace fs = std::filesystem;
 
-constexpr const char* kTenant = "amt-musterland";
+constexpr const char* kTenant = kDemoTenantA;
 
 core::Result<std::string> ReadText(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -98,7 +101,8 @@ struct DemoUser {
   std::vector<std::string> departments;
 };
 
-core::Status Seed(store::Database& db, const core::Config& cfg, const fs::path& dir, bool* created) {
+core::Status Seed(store::Database& db, const core::Config& cfg, const fs::path& dir, const SeedOptions& opts,
+                  bool* created) {
   catalog::Catalog cat(db);
   if (cat.GetTenant(kTenant).ok()) {
     std::printf("Amt Musterland exists already; nothing to do\n");
@@ -177,7 +181,7 @@ core::Status Seed(store::Database& db, const core::Config& cfg, const fs::path& 
   }
   // Open data: the three statistics datasets, recomputed daily by the engine's timer.
   opendata::OpenData open_data(db, engine);
-  AW_TRY(open_data.Define(
+  if (opts.open_data) AW_TRY(open_data.Define(
       kTenant,
       Json{{"minCount", 5},
            {"licence", "http://dcat-ap.de/def/licenses/dl-by-de/2.0"},
@@ -186,6 +190,7 @@ core::Status Seed(store::Database& db, const core::Config& cfg, const fs::path& 
             {{{"id", "antraege-monatlich"}, {"kind", "applications-monthly"}, {"keywords", {"Anträge", "Verwaltung"}}},
              {{"id", "bearbeitungsdauer"}, {"kind", "processing-times"}, {"keywords", {"Bearbeitungsdauer"}}},
              {{"id", "offene-antraege"}, {"kind", "backlog"}, {"keywords", {"Rückstand"}}}}}}));
+  if (!opts.users) return core::OkStatus();
   auth::Service accounts(db, cfg.auth, core::SystemClock::Instance());
   const std::vector<DemoUser> users = {
       {"admin", "Anna Admin", {"administrator"}, {}},
@@ -241,7 +246,8 @@ core::Status DeclareMusterlandParameters(store::Database& db, const fs::path& di
   return core::OkStatus();
 }
 
-core::Status SeedBeispielstadt(store::Database& db, const core::Config& cfg, const fs::path& dir) {
+core::Status SeedBeispielstadt(store::Database& db, const core::Config& cfg, const fs::path& dir,
+                               const SeedOptions& opts) {
   fs::path services = dir.has_filename() ? dir : dir.parent_path();  // "demo/services/" too
   fs::path file = services.parent_path() / "beispielstadt.json";
   std::error_code ec;
@@ -284,10 +290,13 @@ core::Status SeedBeispielstadt(store::Database& db, const core::Config& cfg, con
     std::string label = std::string(s.dir) + ".zip";
     AW_ASSIGN_OR_RETURN(packages::Package pkg, packages::OpenPackage(zip, label, trusted, true, kVersion));
     AW_ASSIGN_OR_RETURN(Json done, inst.Install(pkg, {.tenant = tenant, .service_id = "", .parameters = demo["services"][s.dir]}));
+    records::Records records(db, cat, engine, {.files_dir = cfg.storage.files_dir});
+    AW_TRY(InstallPackageTemplates(records, tenant, done["service"]["id"].get<std::string>(), pkg));
     std::printf("  imported package %s version %s as service %s (process version %d)\n", pkg.manifest.name.c_str(),
                 pkg.manifest.version.c_str(), done["service"]["id"].get<std::string>().c_str(),
                 done["installed"]["processVersion"].get<int>());
   }
+  if (!opts.users) return core::OkStatus();
   auth::Service accounts(db, cfg.auth, core::SystemClock::Instance());
   std::printf("Gemeinde Beispielstadt created: %zu departments, 3 services imported as packages from Amt Musterland "
               "(key %s). Staff accounts (passwords shown once):\n",
@@ -310,7 +319,14 @@ core::Status SeedBeispielstadt(store::Database& db, const core::Config& cfg, con
 
 }  // namespace
 
-int RunDemoSeed(const CommonFlags& common, const std::string& dir) {
+core::Status SeedDemoTenants(store::Database& db, const core::Config& cfg, const fs::path& dir,
+                             const SeedOptions& options) {
+  bool created = false;
+  AW_TRY(Seed(db, cfg, dir, options, &created));
+  return SeedBeispielstadt(db, cfg, dir, options);
+}
+
+int RunDemoSeed(const CommonFlags& common, const std::string& dir, int history) {
   auto cfg = LoadConfigOrReport(common);
   if (!cfg) return 1;
   if (!fs::is_directory(fs::path(dir) / "plakatierung")) {
@@ -327,9 +343,21 @@ int RunDemoSeed(const CommonFlags& common, const std::string& dir) {
     ReportError(s.error());
     return 1;
   }
-  bool created = false;
-  core::Status seeded = Seed(*db, *cfg, dir, &created);
-  if (seeded.ok()) seeded = SeedBeispielstadt(*db, *cfg, dir);
+  core::Status seeded = SeedDemoTenants(*db, *cfg, dir);
+  if (seeded.ok() && history > 0) {
+    auto began = std::chrono::steady_clock::now();
+    auto h = SeedDemoHistory(*db, {.cases = history, .files_dir = cfg->storage.files_dir});
+    if (!h.ok()) {
+      seeded = std::move(h).error();
+    } else if (h->skipped) {
+      std::printf("demo history: the demo municipalities have cases already; nothing added\n");
+    } else {
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+      std::printf("demo history: %d applications of the last %d days run through the engine in %.1f s "
+                  "(%d ended, %d open)\n",
+                  h->submitted, HistoryOptions{}.days, secs, h->completed, h->open);
+    }
+  }
   core::Status stopped = db->writer().Stop();
   db->Close();
   if (!seeded.ok()) {

@@ -115,6 +115,10 @@ int main(int argc, char** argv) {
   auto* demo_seed_cmd = demo_cmd->add_subcommand("seed", "Create Amt Musterland with its services and staff (once)");
   add_common(demo_seed_cmd);
   demo_seed_cmd->add_option("--dir", demo_dir, "Folder of the demo services");
+  int demo_history = 300;
+  demo_seed_cmd->add_option("--history", demo_history,
+                            "Applications run through the engine over the last six months for the dashboards (0: none)")
+      ->check(CLI::Range(0, 100000));
 
   PackageFlags pkg;
   std::string keygen_out;
@@ -190,7 +194,7 @@ int main(int argc, char** argv) {
   if (*tck_cmd) return RunDmnTck(tck_dir);
   if (*xdf_cmd) return RunFormsImportXdf(xdf_file, xdf_code_lists, xdf_report);
   if (*user_add_cmd) return RunUserAdd(common, user_add);
-  if (*demo_seed_cmd) return RunDemoSeed(common, demo_dir);
+  if (*demo_seed_cmd) return RunDemoSeed(common, demo_dir, demo_history);
   if (*audit_verify_cmd) return RunAuditVerify(common, audit_tenant);
   if (*pkg_keygen_cmd) return RunPackageKeygen(keygen_out);
   if (*pkg_export_cmd) return RunPackageExport(common, pkg);

@@ -34,7 +34,7 @@ std::string ReadFile(const fs::path& p) {
 TEST(PackageCli, ExportImportDiffAndRefusals) {
   testutil::TempDir dir;
   std::string db = "sqlite:" + (dir.path() / "demo.db").string();
-  ASSERT_EQ(RunAmtsweg({"demo", "seed", "--db", db, "--dir", kDemoDir}).exit_code, 0);
+  ASSERT_EQ(RunAmtsweg({"demo", "seed", "--history", "0", "--db", db, "--dir", kDemoDir}).exit_code, 0);
   std::string key = (dir.path() / "musterland").string();
   auto keygen = RunAmtsweg({"package", "keygen", "--out", key});
   ASSERT_EQ(keygen.exit_code, 0) << keygen.out;
@@ -46,7 +46,8 @@ TEST(PackageCli, ExportImportDiffAndRefusals) {
                               "--db", db, "--out", v1, "--key", key + ".key"});
   ASSERT_EQ(exported.exit_code, 0) << exported.out;
   ASSERT_EQ(RunAmtsweg({"package", "export", "musterland-aufgrabegenehmigung", "--tenant", "amt-musterland", "--db",
-                        db, "--out", v2, "--key", key + ".key", "--version", "2"})
+                        db, "--out", v2, "--key", key + ".key", "--version", "2", "--templates",
+                        kDemoDir + "/aufgrabegenehmigung/bescheide"})
                 .exit_code,
             0);
 
@@ -83,6 +84,8 @@ TEST(PackageCli, ExportImportDiffAndRefusals) {
                           params.string()});
   ASSERT_EQ(done.exit_code, 0) << done.out;
   EXPECT_NE(done.out.find("process version 2"), std::string::npos) << done.out;
+  // The Bescheid templates the package carries are the imported service's (4 in demo/services/.../bescheide).
+  EXPECT_NE(done.out.find("Bescheid templates installed: 4"), std::string::npos) << done.out;
 
   // One byte of the DMN changed: refused, naming the file.
   auto entries = packages::ReadZip(ReadFile(v1));
@@ -118,7 +121,7 @@ TEST(PackageCli, ImportsAnXProzessSampleAsReferenceModel) {
   if (sample.empty()) GTEST_SKIP() << xdir << " has no XProzess sample";
   testutil::TempDir dir;
   std::string db = "sqlite:" + (dir.path() / "demo.db").string();
-  ASSERT_EQ(RunAmtsweg({"demo", "seed", "--db", db, "--dir", kDemoDir}).exit_code, 0);
+  ASSERT_EQ(RunAmtsweg({"demo", "seed", "--history", "0", "--db", db, "--dir", kDemoDir}).exit_code, 0);
   auto out = RunAmtsweg({"package", "import-xprozess", sample.string(), "--tenant", "amt-musterland", "--db", db});
   ASSERT_EQ(out.exit_code, 0) << out.out;
   EXPECT_NE(out.out.find("stored as reference model"), std::string::npos) << out.out;

@@ -17,6 +17,7 @@
 #include "app/build_info.h"
 #include "app/commands.h"
 #include "app/database.h"
+#include "app/wiring.h"
 #include "catalog/catalog.h"
 #include "core/json.h"
 #include "engine/engine.h"
@@ -24,6 +25,7 @@
 #include "packages/installer.h"
 #include "packages/package.h"
 #include "packages/xprozess.h"
+#include "records/records.h"
 
 namespace amtsweg::app {
 namespace {
@@ -258,6 +260,11 @@ int RunPackageImport(const CommonFlags& common, const PackageFlags& flags) {
     }
     AW_ASSIGN_OR_RETURN(Json done, inst.Install(pkg, req));
     PrintPlan(done, false);
+    // The Bescheid templates the package carries go to the installed service.
+    records::Records records(db, cat, engine, {});
+    AW_ASSIGN_OR_RETURN(int templates,
+                        InstallPackageTemplates(records, flags.tenant, done["service"]["id"].get<std::string>(), pkg));
+    if (templates > 0) std::printf("Bescheid templates installed: %d\n", templates);
     std::printf("installed: deployment %s, process version %lld, form version %lld\n",
                 done["installed"]["deploymentId"].get<std::string>().c_str(),
                 static_cast<long long>(done["installed"]["processVersion"].get<int64_t>()),

@@ -14,6 +14,7 @@
 #include "app/database.h"
 #include "app/http_connector.h"
 #include "app/routes.h"
+#include "app/wiring.h"
 #include "cases/cases.h"
 #include "catalog/catalog.h"
 #include "engine/engine.h"
@@ -191,17 +192,8 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   postfach::Webhooks webhooks(*db, {.max_attempts = cfg->webhooks.max_attempts,
                                     .first_backoff = std::chrono::seconds(cfg->webhooks.first_backoff_s)});
   PostfachLoop postfach_loop(postfach, mail_on ? &mail : nullptr, cfg->webhooks.enabled ? &webhooks : nullptr);
-  // A Bescheid is delivered to the case's postbox in the command that stores it.
-  records.SetDeliveryHook(records::PostboxDelivery(postfach, records));
-  // Documents' and messages' text goes into the case's full-text index.
-  records.SetIndexHook([](store::Tx& tx, std::string_view tenant, std::string_view case_id,
-                          std::string_view document_id, std::string_view text) {
-    return cases::IndexTextInTx(tx, tenant, case_id, "document:" + std::string(document_id), text);
-  });
-  postfach.SetIndexTextHook([](store::Tx& tx, std::string_view tenant, std::string_view case_id,
-                               std::string_view message_id, std::string_view text) {
-    return cases::IndexTextInTx(tx, tenant, case_id, "message:" + std::string(message_id), text);
-  });
+  // Bescheid delivery to the postbox (and closing the case it ended), full-text index hooks.
+  WireDomainHooks(records, postfach);
   records_scheduler.Start();
   postfach_loop.Start();
   if (!mail_on) core::LogInfo("postfach e-mail notification off ([smtp] host not set)");

@@ -551,4 +551,19 @@ void Cases::CompleteTask(std::string tenant, std::string task_id, Json data, for
   });
 }
 
+core::Status CloseIfProcessEndedInTx(store::Tx& tx, engine::Engine& engine, std::string_view tenant,
+                                     std::string_view case_id, core::Timestamp at) {
+  AW_ASSIGN_OR_RETURN(auto c, internal::SelectCase(tx, tenant, case_id));
+  if (!c || c->status == kStatusClosed || c->instance_id.empty()) return core::OkStatus();
+  AW_ASSIGN_OR_RETURN(std::string state, engine.InstanceStateInTx(tx, tenant, c->instance_id));
+  if (state == "active") return core::OkStatus();
+  int64_t now = core::ToUnixMillis(at);
+  AW_TRY(internal::UpdateCaseWork(tx, tenant, c->case_id, c->assignee, std::string(kStatusClosed), now, now));
+  AW_TRY(audit::Append(tx,
+                       {.tenant = std::string(tenant), .actor = "system", .action = "cases.closed",
+                        .object_type = "case", .object_id = c->case_id, .details = Json{{"instanceState", state}}},
+                       at));
+  return core::OkStatus();
+}
+
 }  // namespace amtsweg::cases

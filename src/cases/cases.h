@@ -108,6 +108,14 @@ core::Status OnCaseCreated(store::Tx& tx, const intake::CaseCreated& c);
 core::Status IndexTextInTx(store::Tx& tx, std::string_view tenant, std::string_view case_id, std::string_view source,
                            std::string_view text);
 
+// After a step outside the workspace ended a case's process (a worker's job
+// such as the Bescheid, a timer): the case is closed (status, closed_at,
+// audit "cases.closed"), as CompleteTask does when a task ends it. Nothing
+// when the instance is still active, the case is closed already, or
+// `case_id` is no case. In the caller's write transaction (re-runnable).
+core::Status CloseIfProcessEndedInTx(store::Tx& tx, engine::Engine& engine, std::string_view tenant,
+                                     std::string_view case_id, core::Timestamp at);
+
 class Cases {
  public:
   // Borrowed; they outlive the Cases. `clock` null: the system clock.

@@ -115,8 +115,17 @@ core::Timestamp AddDuration(core::Timestamp t, const IsoDuration& d) {
 
 core::Result<TimerSchedule> ParseTimerDate(std::string_view text) {
   auto t = core::ParseIso8601(text);
-  if (!t.ok()) return Bad("date-time with offset", text);
-  return TimerSchedule{*t, 0, {}};
+  if (t.ok()) return TimerSchedule{*t, 0, {}};
+  // A FEEL date-time with an IANA zone ("2027-04-02T08:00:00@Europe/Berlin", what
+  // `date and time(d, time("08:00:00@Europe/Berlin"))` gives), as Zeebe accepts
+  // zoned date-times: the zone's offset at that local time (summer time included).
+  if (auto dt = feel::ParseDateTime(text); dt && !dt->zone.zone.empty()) {
+    if (auto off = feel::EffectiveOffset(*dt)) {
+      int64_t local_us = dt->days * 86400LL * 1'000'000 + dt->nanos / 1000;
+      return TimerSchedule{core::Timestamp(std::chrono::microseconds(local_us - int64_t{*off} * 1'000'000)), 0, {}};
+    }
+  }
+  return Bad("date-time with offset", text);
 }
 
 core::Result<TimerSchedule> ParseTimerDuration(std::string_view text, core::Timestamp now) {

@@ -45,6 +45,13 @@ TEST(TimerSpec, DateNeedsAnOffset) {
   EXPECT_FALSE(ParseTimerDate("2026-03-01T08:00:00").ok());
 }
 
+// A FEEL date-time with an IANA zone: the zone's offset at that local time.
+TEST(TimerSpec, DateWithAZoneIdUsesItsOffsetAtThatTime) {
+  EXPECT_EQ(ParseTimerDate("2027-03-01T08:00:00@Europe/Berlin")->due, At("2027-03-01T07:00:00Z"));  // CET
+  EXPECT_EQ(ParseTimerDate("2027-04-02T08:00:00@Europe/Berlin")->due, At("2027-04-02T06:00:00Z"));  // CEST
+  EXPECT_FALSE(ParseTimerDate("2027-04-02T08:00:00@Nowhere/Atlantis").ok());
+}
+
 TEST(TimerSpec, CyclesCountRepetitions) {
   auto now = At("2026-01-01T00:00:00Z");
   auto three = ParseTimerCycle("R3/PT10S", now);
