@@ -138,8 +138,13 @@ void RegisterRecordsRoutes(http::Router& router, records::Records& rec) {
         if (!ok || v < 1) return core::InvalidArgument("invalid version", {{"/version", "a number from 1"}});
         AW_ASSIGN_OR_RETURN(auto pair, rec.ReadVersion(req.PathParam("tenant"), req.PathParam("caseId"),
                                                        req.PathParam("documentId"), v));
+        // ?disposition=inline: shown in the case view's preview (an <iframe>/<img>) instead of saved.
+        std::string disposition(req.QueryParam("disposition").value_or("attachment"));
+        if (disposition != "attachment" && disposition != "inline") {
+          return core::InvalidArgument("invalid query", {{"/disposition", "attachment or inline"}});
+        }
         return Response::Bytes(std::move(pair.second), pair.first.content_type)
-            .WithHeader("Content-Disposition", ContentDisposition("attachment", pair.first.filename))
+            .WithHeader("Content-Disposition", ContentDisposition(disposition, pair.first.filename))
             .WithHeader("Cache-Control", "private, no-store")
             .WithHeader("X-Content-Type-Options", "nosniff")
             .WithHeader("Digest", "sha-256=" + pair.first.sha256);
@@ -147,7 +152,46 @@ void RegisterRecordsRoutes(http::Router& router, records::Records& rec) {
       {.summary = "Download one version of a document",
        .description = "The bytes as stored, with the detected Content-Type and the file name (RFC 6266/5987).",
        .tag = tag, .path_params = {tenant, case_id, document, version},
+       .query_params = {{.name = "disposition", .description = "attachment (default) or inline (for a preview)"}},
        .success_content_type = "application/octet-stream", .roles = roles::Assigners()});
+
+  // Bescheid preview: what the process would send, rendered and not stored.
+  router.Get(
+      "/api/v1/tenants/{tenant}/cases/{caseId}/bescheid-templates",
+      [&rec](Request& req) -> core::Result<Response> {
+        AW_ASSIGN_OR_RETURN(Json list, records::CaseTemplates(rec, req.PathParam("tenant"), req.PathParam("caseId")));
+        return Response::Json(Json{{"items", list}});
+      },
+      {.summary = "Bescheid templates of the case's service (name, title)", .tag = tag,
+       .path_params = {tenant, case_id}, .roles = roles::CaseWorkers()});
+  router.Post(
+      "/api/v1/tenants/{tenant}/cases/{caseId}/bescheid-preview",
+      [&rec](Request& req) -> core::Result<Response> {
+        AW_ASSIGN_OR_RETURN(Json body, JsonBody(req));
+        if (!body.is_object()) return core::InvalidArgument("invalid body", {{"/", "a JSON object {template, data}"}});
+        const Json& name = body.contains("template") ? body["template"] : Json(nullptr);
+        if (!name.is_string() || name.get<std::string>().empty()) {
+          return core::InvalidArgument("invalid body", {{"/template", "the name of a Bescheid template"}});
+        }
+        Json data = body.value("data", Json(nullptr));
+        AW_ASSIGN_OR_RETURN(records::BescheidPreview p,
+                            records::PreviewBescheid(rec, req.PathParam("tenant"), req.PathParam("caseId"),
+                                                     name.get<std::string>(), data));
+        return Response::Bytes(std::move(p.pdf), "application/pdf")
+            .WithHeader("Content-Disposition", ContentDisposition("inline", "vorschau-" + p.filename))
+            .WithHeader("Cache-Control", "private, no-store")
+            .WithHeader("X-Content-Type-Options", "nosniff");
+      },
+      {.summary = "Preview a Bescheid (PDF) without storing it",
+       .description = "JSON {template, data}: renders the template of the case's service with the case's process "
+                      "variables and `data` (the deciding task's form values) laid over them, exactly as the "
+                      "process would send it — nothing is stored, delivered or audited. 404: unknown case or "
+                      "template; 422 /data: a value the template needs is missing.",
+       .tag = tag, .path_params = {tenant, case_id},
+       .request_schema = Json{{"type", "object"},
+                              {"required", Json::array({"template"})},
+                              {"properties", {{"template", {{"type", "string"}}}, {"data", {{"type", "object"}}}}}},
+       .success_content_type = "application/pdf", .roles = roles::CaseWorkers()});
 
   router.Get(
       "/api/v1/tenants/{tenant}/cases/{caseId}/export.zip",
