@@ -42,8 +42,14 @@ async function staffPage(browser: Browser) {
 // deploys; returns the version the server reports.
 async function renameAndDeploy(page: Page, name: string, expectedVersion: number) {
   const task = page.locator('.djs-element[data-element-id="pruefen"]');
-  await task.click();
   const field = page.locator('#bio-properties-panel-name');
+  // Select the task on the canvas (again, if a layout shift made the click miss).
+  await expect(async () => {
+    await task.click();
+    await expect(page.locator('.bio-properties-panel-header-type')).toHaveText('User Task', { timeout: 2_000 });
+  }).toPass({ timeout: 15_000 });
+  // The properties panel opens with its groups closed: open "General".
+  if (!(await field.isVisible())) await page.locator('.bio-properties-panel-group-header', { hasText: 'General' }).click();
   await expect(field).toBeVisible();
   await field.fill(name);
   // The panel writes the name into the model; the diagram's label shows it.
