@@ -199,10 +199,11 @@ test('the whole story: a citizen applies on a phone, a case worker decides, the 
   await expect(frame).toHaveAttribute('src', /disposition=inline/);
   const inline = await staff.evaluate(async (url) => {
     const r = await fetch(url, { credentials: 'same-origin' });
-    return { status: r.status, disposition: r.headers.get('content-disposition') ?? '' };
+    return { status: r.status, disposition: r.headers.get('content-disposition') ?? '', frame: r.headers.get('x-frame-options') };
   }, (await frame.getAttribute('src')) ?? '');
   expect(inline.status).toBe(200);
   expect(inline.disposition).toMatch(/^inline;/);
+  expect(inline.frame).toBe('SAMEORIGIN');
   await expect(dialog.getByRole('link', { name: 'lageplan.pdf herunterladen' })).toBeVisible();
   await noAxeViolations(staff);
   await shot(staff, 'staff-preview');
@@ -240,8 +241,15 @@ test('the whole story: a citizen applies on a phone, a case worker decides, the 
     const bescheidDialog = staff.getByRole('dialog', { name: 'Vorschau: Aufgrabegenehmigung' });
     await expect(bescheidDialog).toBeVisible({ timeout: 15_000 });
     const src = (await bescheidDialog.locator('iframe').getAttribute('src')) ?? '';
-    expect(src).toMatch(/^blob:/);
+    expect(src).toMatch(/\/bescheid-preview\/[^/]+$/);
     expect(await download(staff, src)).toEqual({ status: 200, head: '%PDF-' });
+    // The frame may show it: same-origin framing allowed for this answer.
+    const headers = await staff.evaluate(async (url) => {
+      const r = await fetch(url, { credentials: 'same-origin' });
+      return { frame: r.headers.get('x-frame-options'), csp: r.headers.get('content-security-policy') ?? '' };
+    }, src);
+    expect(headers.frame).toBe('SAMEORIGIN');
+    expect(headers.csp).toContain("frame-ancestors 'self'");
     await noAxeViolations(staff);
     await shot(staff, 'staff-bescheid-preview');
     await staff.keyboard.press('Escape');
@@ -385,7 +393,8 @@ test('a refusal ends the case: the citizen sees it completed, every step dated',
 
   // The citizen (no receipt in this browser): completed, each step dated,
   // and where the Bescheid is.
-  const citizen = await browser.newPage({ baseURL, locale: 'de-DE' });
+  const citizenCtx = await browser.newContext({ baseURL, locale: 'de-DE' });
+  const citizen = await citizenCtx.newPage();
   await citizen.goto(`/amt-musterland/status/${trackingCode}`);
   await expect(citizen.locator('#submission-status dd[data-stage]')).toHaveAttribute('data-stage', 'completed');
   const stages = citizen.locator('#submission-stages > li');
@@ -398,7 +407,7 @@ test('a refusal ends the case: the citizen sees it completed, every step dated',
   await expect(citizen.locator('main')).not.toContainText(/Olaf|Zirkus|Sonnenschein/);
   await noAxeViolations(citizen);
   await shot(citizen, 'refusal-citizen-status');
-  await citizen.close();
+  await citizenCtx.close();
 });
 
 test('a manager takes over a task a case worker holds, after confirming', async ({ browser, request }) => {

@@ -99,29 +99,3 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
 
 export { asProblem as problemFromBody };
 
-// Like api(), for an answer that is a file (a rendered PDF): the bytes as a
-// Blob; a problem answer throws an ApiError like api() does.
-export async function apiBlob(path: string, opts: RequestOptions = {}): Promise<Blob> {
-  const headers: Record<string, string> = { Accept: 'application/pdf, application/problem+json', ...(opts.headers ?? {}) };
-  const method = opts.method ?? (opts.body !== undefined ? 'POST' : 'GET');
-  const csrf = method !== 'GET' && method !== 'HEAD' ? currentCsrf() : null;
-  if (csrf) headers['X-CSRF-Token'] = csrf;
-  if (opts.lang) headers['Accept-Language'] = opts.lang;
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method, headers, credentials: 'same-origin',
-      ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
-  } catch {
-    throw new ApiError({ title: 'network', status: 0, errors: [] });
-  }
-  if (!res.ok) {
-    let parsed: unknown = null;
-    try { parsed = JSON.parse(await res.text()); } catch { parsed = null; }
-    throw new ApiError(asProblem(res.status, parsed));
-  }
-  return res.blob();
-}

@@ -8,7 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { Layout } from '../components/Layout';
 import { LoadError, Loading } from '../components/Loading';
-import { api, apiBlob, ApiError } from '../lib/api';
+import { api, ApiError } from '../lib/api';
 import { localizeSchema, mapServerErrors } from '../lib/formSchema';
 import { usePack } from '../lib/i18n';
 import { workspacePack } from './messages';
@@ -202,7 +202,6 @@ function BescheidPreview({ tenant, caseId, taskId, data }: { tenant: string; cas
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [preview, setPreview] = useState<PreviewSource | null>(null);
-  useEffect(() => () => { if (preview) URL.revokeObjectURL(preview.url); }, [preview]);
   const items = templates.data?.items ?? [];
   if (items.length === 0) return null;
   const selected = chosen ?? suggestTemplate(items.map((i) => i.name), data) ?? '';
@@ -211,10 +210,12 @@ function BescheidPreview({ tenant, caseId, taskId, data }: { tenant: string; cas
     setBusy(true);
     setError(null);
     try {
-      const blob = await apiBlob(`${caseBase}/bescheid-preview`, { method: 'POST', body: { template: selected, data }, lang });
-      const url = URL.createObjectURL(blob);
-      const title = items.find((i) => i.name === selected)?.title || selected;
-      setPreview({ name: title, url, downloadUrl: url, filename: `vorschau-${selected}.pdf`, contentType: 'application/pdf' });
+      // Rendered on the server and kept there briefly under a link: the page's
+      // Content-Security-Policy lets frames load same-origin addresses, not blob: URLs.
+      const link = await api<{ url: string; title: string; filename: string }>(`${caseBase}/bescheid-preview/links`,
+        { method: 'POST', body: { template: selected, data }, lang });
+      const title = link.title || items.find((i) => i.name === selected)?.title || selected;
+      setPreview({ name: title, url: link.url, downloadUrl: link.url, filename: `vorschau-${link.filename}`, contentType: 'application/pdf' });
     } catch (e) {
       setError(t('bescheidPreviewFailed', { reason: problemText(e, t) }));
     } finally { setBusy(false); }
