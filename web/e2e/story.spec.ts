@@ -381,6 +381,14 @@ test('a refusal ends the case: the citizen sees it completed, every step dated',
     await p.getByRole('button', { name: 'Aufgabe abschließen' }).click();
     await expect(p.locator('.fjs-form-field-error').first()).toHaveText('Bitte füllen Sie dieses Pflichtfeld aus.');
     await expect(p).not.toContainText('Field is required');
+    // In English, form-js's own text (the form is shown anew, the choice gone).
+    await staff.getByRole('button', { name: 'English' }).click();
+    const english = staff.locator('.task-panel', { has: staff.getByRole('heading', { name: 'Antrag prüfen', level: 3 }) });
+    await english.getByRole('button', { name: 'Complete task' }).click();
+    await expect(english.locator('.fjs-form-field-error').first()).toHaveText('Field is required.');
+    await staff.getByRole('button', { name: 'Deutsch' }).click();
+    await expect(p.getByRole('button', { name: 'Aufgabe abschließen' })).toBeVisible();
+    await p.getByRole('radio', { name: 'Ablehnen' }).check();
     // The preview suggests the refusal.
     await expect(p.getByLabel('Vorlage des Bescheids')).toHaveValue('ablehnung');
     await p.getByLabel('Begründung').fill('Plakate der Größe A0 sind an Ortsdurchfahrten nicht zulässig.');
