@@ -94,6 +94,8 @@ if "$AMTSWEG_BINARY" demo seed --history 0 --db "sqlite:$e2e_db" --dir "$root/de
   AMTSWEG_E2E_LEITUNG_PASSWORD=$(awk '$1 == "leitung" { print $3 }' "$run_dir/e2e/demo.txt")
   AMTSWEG_E2E_BAU_PASSWORD=$(awk '$1 == "bau" { print $3 }' "$run_dir/e2e/demo.txt")
   export AMTSWEG_E2E_ORDNUNG_PASSWORD AMTSWEG_E2E_ADMIN_PASSWORD AMTSWEG_E2E_LEITUNG_PASSWORD AMTSWEG_E2E_BAU_PASSWORD
+  AMTSWEG_E2E_DESIGN_PASSWORD=$(awk '$1 == "design" { print $3 }' "$run_dir/e2e/demo.txt")
+  export AMTSWEG_E2E_DESIGN_PASSWORD
 else
   echo "  demo seed failed:"; sed 's/^/    /' "$run_dir/e2e/demo.txt"
 fi

@@ -364,6 +364,35 @@ void RegisterCasesRoutes(http::Router& router, cases::Cases& cs, auth::Service& 
        .response_schema = CaseSchema(),
        .roles = roles::Assigners()});
 
+  // The citizen's view of a case: public like the submission status (the
+  // tracking code is the key), stages and dates only.
+  router.Get(
+      Path("/submissions/{trackingCode}/progress"),
+      [&cs](Request& req) -> core::Result<Response> {
+        AW_ASSIGN_OR_RETURN(Json p, cs.CitizenStatus(req.PathParam("tenant"), req.PathParam("trackingCode")));
+        return Response::Json(p).WithHeader("Cache-Control", "no-store");
+      },
+      {.summary = "Progress of a submission as its applicant sees it",
+       .description = "By tracking code within the tenant (404 for another tenant's code). stage: received | "
+                      "in_progress | waiting (the office waits for the applicant) | decided (a Bescheid was sent) | "
+                      "completed | closed; stages lists each with its date and state (done | current | upcoming); "
+                      "postbox: the office has sent a message. No names, notes or task names.",
+       .tag = tag,
+       .operation_id = "getSubmissionProgress",
+       .path_params = {TenantParam(), {.name = "trackingCode", .description = "tracking code, e.g. 7K2M-9QXH-4T0B"}},
+       .response_schema = Obj({{"trackingCode", S("string")},
+                               {"stage", S("string")},
+                               {"stages", ArrayOf(Obj({{"stage", S("string")},
+                                                       {"at", {{"type", {"string", "null"}}}},
+                                                       {"state", S("string")}}))},
+                               {"postbox", S("boolean")},
+                               {"decidedAt", S("string")},
+                               {"submittedAt", S("string")},
+                               {"expectedBy", S("string")},
+                               {"expectedProcessingDays", S("integer")},
+                               {"service", {{"type", "object"}}}}),
+       .public_route = true});
+
   router.Get(
       Path("/cases/{caseId}/timeline"),
       [&cs, &accounts](Request& req) -> core::Result<Response> {

@@ -2,10 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+
 #include "api/auth_api.h"
 #include "api/json_body.h"
 #include "api/multipart.h"
 #include "api/roles.h"
+#include "auth/secrets.h"
 #include "records/bescheid.h"
 #include "records/export.h"
 #include "records/retention.h"
@@ -67,6 +74,62 @@ core::Result<records::NewDocument> ReadUpload(const Request& req) {
   doc.case_id = std::string(req.PathParam("caseId"));
   doc.actor = ActorOf(req);
   return doc;
+}
+
+// Rendered Bescheid previews kept for a frame to load them by GET (the page's
+// CSP allows same-origin frames, not blob: URLs): per tenant and case, at most
+// kMax entries, each for kTtl. In memory only — a preview is no record.
+class PreviewCache {
+ public:
+  static constexpr size_t kMax = 64;
+  static constexpr std::chrono::minutes kTtl{10};
+  std::string Put(const std::string& scope, records::BescheidPreview p) {
+    std::lock_guard lock(mu_);
+    auto now = std::chrono::steady_clock::now();
+    std::erase_if(items_, [&](const auto& kv) { return now - kv.second.at > kTtl; });
+    while (items_.size() >= kMax) {
+      auto oldest = items_.begin();
+      for (auto it = items_.begin(); it != items_.end(); ++it) {
+        if (it->second.at < oldest->second.at) oldest = it;
+      }
+      items_.erase(oldest);
+    }
+    std::string token = auth::RandomSecret(16);
+    items_[scope + "/" + token] = {now, std::move(p)};
+    return token;
+  }
+  std::optional<records::BescheidPreview> Get(const std::string& scope, const std::string& token) {
+    std::lock_guard lock(mu_);
+    auto it = items_.find(scope + "/" + token);
+    if (it == items_.end() || std::chrono::steady_clock::now() - it->second.at > kTtl) return std::nullopt;
+    return it->second.preview;
+  }
+
+ private:
+  struct Item {
+    std::chrono::steady_clock::time_point at;
+    records::BescheidPreview preview;
+  };
+  std::mutex mu_;
+  std::map<std::string, Item> items_;
+};
+
+// Headers of a response the case view shows in a frame of its own page.
+Response Frameable(Response r) {
+  return std::move(r)
+      .WithHeader("X-Frame-Options", "SAMEORIGIN")
+      .WithHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'self'");
+}
+
+core::Result<records::BescheidPreview> RenderPreview(records::Records& rec, Request& req) {
+  AW_ASSIGN_OR_RETURN(Json body, JsonBody(req));
+  if (!body.is_object()) return core::InvalidArgument("invalid body", {{"/", "a JSON object {template, data}"}});
+  Json name = body.value("template", Json(nullptr));
+  if (!name.is_string() || name.get<std::string>().empty()) {
+    return core::InvalidArgument("invalid body", {{"/template", "the name of a Bescheid template"}});
+  }
+  return records::PreviewBescheid(rec, req.PathParam("tenant"), req.PathParam("caseId"), name.get<std::string>(),
+                                  body.value("data", Json(nullptr)));
 }
 
 Json UploadContent() {
@@ -138,16 +201,89 @@ void RegisterRecordsRoutes(http::Router& router, records::Records& rec) {
         if (!ok || v < 1) return core::InvalidArgument("invalid version", {{"/version", "a number from 1"}});
         AW_ASSIGN_OR_RETURN(auto pair, rec.ReadVersion(req.PathParam("tenant"), req.PathParam("caseId"),
                                                        req.PathParam("documentId"), v));
-        return Response::Bytes(std::move(pair.second), pair.first.content_type)
-            .WithHeader("Content-Disposition", ContentDisposition("attachment", pair.first.filename))
-            .WithHeader("Cache-Control", "private, no-store")
-            .WithHeader("X-Content-Type-Options", "nosniff")
-            .WithHeader("Digest", "sha-256=" + pair.first.sha256);
+        // ?disposition=inline: shown in the case view's preview (an <iframe>/<img>) instead of saved.
+        std::string disposition(req.QueryParam("disposition").value_or("attachment"));
+        if (disposition != "attachment" && disposition != "inline") {
+          return core::InvalidArgument("invalid query", {{"/disposition", "attachment or inline"}});
+        }
+        Response r = Response::Bytes(std::move(pair.second), pair.first.content_type)
+                         .WithHeader("Content-Disposition", ContentDisposition(disposition, pair.first.filename))
+                         .WithHeader("Cache-Control", "private, no-store")
+                         .WithHeader("X-Content-Type-Options", "nosniff")
+                         .WithHeader("Digest", "sha-256=" + pair.first.sha256);
+        if (disposition == "inline") return Frameable(std::move(r));
+        return r;
       },
       {.summary = "Download one version of a document",
        .description = "The bytes as stored, with the detected Content-Type and the file name (RFC 6266/5987).",
        .tag = tag, .path_params = {tenant, case_id, document, version},
+       .query_params = {{.name = "disposition", .description = "attachment (default) or inline (for a preview)"}},
        .success_content_type = "application/octet-stream", .roles = roles::Assigners()});
+
+  // Bescheid preview: what the process would send, rendered and not stored.
+  router.Get(
+      "/api/v1/tenants/{tenant}/cases/{caseId}/bescheid-templates",
+      [&rec](Request& req) -> core::Result<Response> {
+        AW_ASSIGN_OR_RETURN(Json list, records::CaseTemplates(rec, req.PathParam("tenant"), req.PathParam("caseId")));
+        return Response::Json(Json{{"items", list}});
+      },
+      {.summary = "Bescheid templates of the case's service (name, title)", .tag = tag,
+       .path_params = {tenant, case_id}, .roles = roles::CaseWorkers()});
+  router.Post(
+      "/api/v1/tenants/{tenant}/cases/{caseId}/bescheid-preview",
+      [&rec](Request& req) -> core::Result<Response> {
+        AW_ASSIGN_OR_RETURN(records::BescheidPreview p, RenderPreview(rec, req));
+        return Response::Bytes(std::move(p.pdf), "application/pdf")
+            .WithHeader("Content-Disposition", ContentDisposition("inline", "vorschau-" + p.filename))
+            .WithHeader("Cache-Control", "private, no-store")
+            .WithHeader("X-Content-Type-Options", "nosniff");
+      },
+      {.summary = "Preview a Bescheid (PDF) without storing it",
+       .description = "JSON {template, data}: renders the template of the case's service with the case's process "
+                      "variables and `data` (the deciding task's form values) laid over them, exactly as the "
+                      "process would send it — nothing is stored, delivered or audited. 404: unknown case or "
+                      "template; 422 /data: a value the template needs is missing.",
+       .tag = tag, .path_params = {tenant, case_id},
+       .request_schema = Json{{"type", "object"},
+                              {"required", Json::array({"template"})},
+                              {"properties", {{"template", {{"type", "string"}}}, {"data", {{"type", "object"}}}}}},
+       .success_content_type = "application/pdf", .roles = roles::CaseWorkers()});
+  // The same as a link for a frame: POST renders and keeps it (in memory, 10
+  // minutes), GET …/{token} sends it inline and frameable by the case view.
+  auto previews = std::make_shared<PreviewCache>();
+  router.Post(
+      "/api/v1/tenants/{tenant}/cases/{caseId}/bescheid-preview/links",
+      [&rec, previews](Request& req) -> core::Result<Response> {
+        AW_ASSIGN_OR_RETURN(records::BescheidPreview p, RenderPreview(rec, req));
+        std::string scope = fmt::format("{}/{}", req.PathParam("tenant"), req.PathParam("caseId"));
+        Json out{{"title", p.title}, {"filename", p.filename}};
+        std::string token = previews->Put(scope, std::move(p));
+        out["url"] = fmt::format("/api/v1/tenants/{}/cases/{}/bescheid-preview/{}", req.PathParam("tenant"),
+                                 req.PathParam("caseId"), token);
+        return Response::Json(out, 201).WithHeader("Cache-Control", "no-store");
+      },
+      {.summary = "Preview a Bescheid as a link (for a frame)",
+       .description = "Like POST …/bescheid-preview, but keeps the PDF in memory for 10 minutes and answers "
+                      "{url, title, filename}; GET url sends it inline. Nothing is stored in the case.",
+       .tag = tag, .path_params = {tenant, case_id},
+       .request_schema = Json{{"type", "object"},
+                              {"required", Json::array({"template"})},
+                              {"properties", {{"template", {{"type", "string"}}}, {"data", {{"type", "object"}}}}}},
+       .success_status = 201, .roles = roles::CaseWorkers()});
+  router.Get(
+      "/api/v1/tenants/{tenant}/cases/{caseId}/bescheid-preview/{token}",
+      [previews](Request& req) -> core::Result<Response> {
+        std::string scope = fmt::format("{}/{}", req.PathParam("tenant"), req.PathParam("caseId"));
+        auto p = previews->Get(scope, std::string(req.PathParam("token")));
+        if (!p) return core::NotFound("no such preview (they are kept for 10 minutes)");
+        return Frameable(Response::Bytes(std::move(p->pdf), "application/pdf")
+                             .WithHeader("Content-Disposition", ContentDisposition("inline", "vorschau-" + p->filename))
+                             .WithHeader("Cache-Control", "private, no-store")
+                             .WithHeader("X-Content-Type-Options", "nosniff"));
+      },
+      {.summary = "A rendered Bescheid preview (PDF, inline)", .tag = tag,
+       .path_params = {tenant, case_id, {.name = "token", .description = "from POST …/bescheid-preview/links"}},
+       .success_content_type = "application/pdf", .roles = roles::CaseWorkers()});
 
   router.Get(
       "/api/v1/tenants/{tenant}/cases/{caseId}/export.zip",

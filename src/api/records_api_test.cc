@@ -116,6 +116,56 @@ TEST_P(RecordsRoutes, ProblemsNameTheField) {
   EXPECT_EQ(missing->status, 404);
 }
 
+TEST_P(RecordsRoutes, BescheidPreviewAsPdfAndAsFrameableLinkStoresNothing) {
+  Json t = records::testing::SampleTemplate();
+  t["body"].push_back("Begründung: {{begruendung}}");
+  ASSERT_TRUE(records::PutTemplate(*records_, "amt-a", "aufgrabung-amt-a", "erlaubnis", t).ok());
+  std::string case_id = Submit("amt-a", "Jürgen Müller", "");
+  std::string base = "/api/v1/tenants/amt-a/cases/" + case_id;
+  auto post = [&](const std::string& target, const std::string& body) {
+    return http::testutil::RoundTrip(
+        server_->port(), http::testutil::MakeRequest("POST", target, "Content-Type: application/json\r\n", body));
+  };
+  std::string body = R"({"template": "erlaubnis", "data": {"begruendung": "Trasse frei."}})";
+  auto pdf = post(base + "/bescheid-preview", body);
+  ASSERT_EQ(pdf->status, 200) << pdf->body;
+  EXPECT_EQ(pdf->Header("Content-Type"), "application/pdf");
+  EXPECT_EQ(pdf->body.substr(0, 5), "%PDF-");
+  EXPECT_NE(records::testing::PdfText(pdf->body).find("Begründung: Trasse frei."), std::string::npos);
+
+  auto link = post(base + "/bescheid-preview/links", body);
+  ASSERT_EQ(link->status, 201) << link->body;
+  Json l = Json::parse(link->body);
+  EXPECT_EQ(l["title"], "Sondernutzungserlaubnis");
+  std::string url = l["url"];
+  ASSERT_EQ(url.rfind(base + "/bescheid-preview/", 0), 0u) << url;
+  auto framed = http::testutil::Get(server_->port(), url);
+  ASSERT_EQ(framed->status, 200);
+  EXPECT_EQ(framed->body.substr(0, 5), "%PDF-");
+  EXPECT_EQ(framed->Header("X-Frame-Options"), "SAMEORIGIN");
+  EXPECT_NE(framed->Header("Content-Security-Policy").find("frame-ancestors 'self'"), std::string::npos);
+  EXPECT_EQ(framed->Header("Content-Disposition").rfind("inline;", 0), 0u);
+  // Another case's address or an unknown token: 404.
+  std::string token = url.substr(url.rfind('/') + 1);
+  EXPECT_EQ(http::testutil::Get(server_->port(), "/api/v1/tenants/amt-b/cases/" + case_id + "/bescheid-preview/" + token)
+                ->status, 404);
+  EXPECT_EQ(http::testutil::Get(server_->port(), base + "/bescheid-preview/nope")->status, 404);
+  // The templates the workspace offers.
+  auto names = http::testutil::Get(server_->port(), base + "/bescheid-templates");
+  ASSERT_EQ(names->status, 200);
+  EXPECT_EQ(Json::parse(names->body)["items"][0]["name"], "erlaubnis");
+
+  // Problems name the field; nothing was stored.
+  auto missing = post(base + "/bescheid-preview", R"({"template": "erlaubnis"})");
+  EXPECT_EQ(missing->status, 422);
+  EXPECT_NE(missing->body.find("/data"), std::string::npos) << missing->body;
+  auto notemplate = post(base + "/bescheid-preview", R"({"data": {}})");
+  EXPECT_EQ(notemplate->status, 422);
+  EXPECT_NE(notemplate->body.find("/template"), std::string::npos);
+  EXPECT_EQ(post(base + "/bescheid-preview", R"({"template": "gibtsnicht"})")->status, 404);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records_documents"), 0);
+}
+
 AW_STORE_INSTANTIATE(RecordsRoutes);
 
 }  // namespace

@@ -11,7 +11,9 @@
 #include "audit/audit.h"
 #include "cases/cases_store.h"
 #include "cases/extract.h"
+#include "cases/progress.h"
 #include "core/id.h"
+#include "intake/codes.h"
 
 namespace amtsweg::cases {
 
@@ -314,6 +316,50 @@ core::Result<Json> Cases::Timeline(std::string_view tenant, std::string_view cas
   });
   Json out = Json::array();
   for (auto& it : items) out.push_back(std::move(it.entry));
+  return out;
+}
+
+core::Result<Json> Cases::CitizenStatus(std::string_view tenant, std::string_view tracking_code) {
+  auto code = intake::NormalizeTrackingCode(tracking_code);
+  if (!code) return core::NotFound("no submission with this tracking code");
+  struct Loaded {
+    CaseSummary c;
+    std::vector<internal::AuditRow> audit;
+  };
+  AW_ASSIGN_OR_RETURN(auto loaded, db_.Read([&](store::Tx& tx) -> core::Result<std::optional<Loaded>> {
+    AW_ASSIGN_OR_RETURN(auto id, internal::SelectCaseIdByTrackingCode(tx, tenant, *code));
+    if (!id) return std::optional<Loaded>();
+    AW_ASSIGN_OR_RETURN(auto c, internal::SelectCase(tx, tenant, *id));
+    if (!c) return std::optional<Loaded>();
+    Loaded l;
+    l.c = std::move(*c);
+    AW_ASSIGN_OR_RETURN(l.audit, internal::SelectCaseAudit(tx, tenant, *id));
+    return std::optional<Loaded>(std::move(l));
+  }));
+  if (!loaded) return core::NotFound("no submission with this tracking code");
+  ProgressInput in;
+  in.status = loaded->c.status;
+  in.submitted_at = loaded->c.submitted_at;
+  for (const auto& a : loaded->audit) {
+    in.events.push_back({core::FromUnixMillis(a.at), a.action, core::ParseJson(a.details).value_or(Json(nullptr))});
+  }
+  if (auto inst = engine_.GetInstance(tenant, loaded->c.instance_id); inst.ok()) {
+    in.instance_state = inst->state;
+    if (inst->state != "active") {
+      AW_ASSIGN_OR_RETURN(auto history, engine_.History(tenant, loaded->c.instance_id));
+      for (const auto& h : history) {
+        if (h.event == "instance_completed" || h.event == "instance_terminated") in.instance_ended_at = h.at;
+      }
+    }
+  }
+  Json out = CitizenProgress(in);
+  out["trackingCode"] = intake::FormatTrackingCode(*code);
+  out["submittedAt"] = core::FormatIso8601(loaded->c.submitted_at);
+  if (loaded->c.due_at) out["expectedBy"] = core::FormatIso8601(*loaded->c.due_at).substr(0, 10);
+  if (auto s = catalog_.FindService(loaded->c.service_id); s.ok()) {
+    out["service"] = {{"id", s->id}, {"name", s->doc["name"]}};
+    out["expectedProcessingDays"] = s->processing_days;
+  }
   return out;
 }
 

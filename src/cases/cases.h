@@ -140,6 +140,11 @@ class Cases {
   // Engine history, the case's audit entries and its notes, oldest first:
   // [{at, kind: process|audit|note, type, element?, actor?, details}].
   core::Result<core::Json> Timeline(std::string_view tenant, std::string_view case_id);
+  // The progress a citizen may see, by tracking code (forgiving spelling) within
+  // the tenant: trackingCode, service {id, name}, submittedAt, expectedBy and
+  // CitizenProgress (progress.h) — stages and dates only, no names or notes.
+  // kNotFound: unknown code or another tenant's case.
+  core::Result<core::Json> CitizenStatus(std::string_view tenant, std::string_view tracking_code);
 
   // Hands the case to `to_department` with `reason`, in one transaction: the
   // case's department, the candidate groups of its open user tasks that named

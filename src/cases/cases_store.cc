@@ -244,6 +244,14 @@ core::Result<std::vector<AuditRow>> SelectCaseAudit(store::Tx& tx, std::string_v
   return out;
 }
 
+core::Result<std::optional<std::string>> SelectCaseIdByTrackingCode(store::Tx& tx, std::string_view tenant,
+                                                                    std::string_view tracking_code) {
+  AW_ASSIGN_OR_RETURN(auto r, tx.QueryOne("SELECT case_id FROM cases WHERE tenant_id = $1 AND tracking_code = $2",
+                                          {tenant, tracking_code}));
+  if (!r) return std::optional<std::string>();
+  return std::optional<std::string>(r->Text(0));
+}
+
 core::Result<std::vector<TaskKey>> SelectAssignedKeys(store::Tx& tx, std::string_view tenant, std::string_view login,
                                                       std::string_view service, const TaskKey& after, int limit) {
   AW_ASSIGN_OR_RETURN(

@@ -57,6 +57,9 @@ struct AuditRow {
   std::string actor, action, details;
 };
 core::Result<std::vector<AuditRow>> SelectCaseAudit(store::Tx& tx, std::string_view tenant, std::string_view case_id);
+// The case id of a (canonical) tracking code within the tenant.
+core::Result<std::optional<std::string>> SelectCaseIdByTrackingCode(store::Tx& tx, std::string_view tenant,
+                                                                    std::string_view tracking_code);
 
 // Inbox keys: (created_at, task_id) of open tasks, ascending, after `after`.
 struct TaskKey {

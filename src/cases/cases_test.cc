@@ -1,5 +1,6 @@
 #include "cases/cases.h"
 
+#include <cctype>
 #include <future>
 
 #include <gtest/gtest.h>
@@ -446,6 +447,51 @@ TEST_P(CasesTest, TimelineMergesHistoryAuditAndNotesInTimeOrder) {
   ASSERT_EQ(notes->size(), 1u);
   EXPECT_EQ((*notes)[0].text, "Rückruf vereinbart");
   EXPECT_EQ(cases_->Timeline("amt-b", id).error().code(), core::ErrorCode::kNotFound);
+}
+
+TEST_P(CasesTest, CitizenStatusFollowsTheCaseWithoutInternals) {
+  std::string id = Submit("amt-a-bauamt", "Status Citizen");
+  auto c = cases_->Get("amt-a", id);
+  ASSERT_TRUE(c.ok());
+  std::string code = intake::FormatTrackingCode(c->tracking_code);
+  auto s = cases_->CitizenStatus("amt-a", code);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  EXPECT_EQ((*s)["stage"], "received");
+  EXPECT_EQ((*s)["trackingCode"], code);
+  EXPECT_EQ((*s)["service"]["id"], "amt-a-bauamt");
+  // Forgiving spelling, but only within the case's tenant.
+  std::string lower = code;
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  EXPECT_TRUE(cases_->CitizenStatus("amt-a", lower).ok());
+  EXPECT_EQ(cases_->CitizenStatus("amt-b", code).error().code(), core::ErrorCode::kNotFound);
+  EXPECT_EQ(cases_->CitizenStatus("amt-a", "0000-0000-0000").error().code(), core::ErrorCode::kNotFound);
+
+  std::string task = Tasks("amt-a", id).at(0).task_id;
+  clock_.Advance(std::chrono::minutes(5));
+  ASSERT_TRUE(Assign("amt-a", task, "berta", "berta").ok());
+  auto note = Wait<Note>([&](auto cb) { cases_->AddNote("amt-a", id, {"berta", "user:berta"}, "Interner Vermerk", cb); });
+  ASSERT_TRUE(note.ok());
+  s = cases_->CitizenStatus("amt-a", code);
+  EXPECT_EQ((*s)["stage"], "in_progress");
+  EXPECT_EQ((*s)["stages"][1]["at"], core::FormatIso8601(clock_.Now()));
+  clock_.Advance(std::chrono::minutes(1));
+  ASSERT_TRUE(WaitStatus([&](auto cb) { cases_->SetStatus("amt-a", id, "waiting", {"berta", "user:berta"}, cb); }).ok());
+  s = cases_->CitizenStatus("amt-a", code);
+  EXPECT_EQ((*s)["stage"], "waiting");
+  // No staff name, note or task name in what the citizen sees.
+  std::string body = s->dump();
+  for (const char* secret : {"berta", "Interner Vermerk", "Antrag prüfen", "Status Citizen"}) {
+    EXPECT_EQ(body.find(secret), std::string::npos) << secret;
+  }
+  ASSERT_TRUE(WaitStatus([&](auto cb) { cases_->SetStatus("amt-a", id, "in_progress", {"berta", "user:berta"}, cb); }).ok());
+  ASSERT_TRUE(Complete("amt-a", task, Json{{"ergebnis", "vollstaendig"}}, "berta").ok());
+  std::string last = Tasks("amt-a", id).at(0).task_id;
+  ASSERT_TRUE(Assign("amt-a", last, "berta", "berta").ok());
+  clock_.Advance(std::chrono::minutes(1));
+  ASSERT_TRUE(Complete("amt-a", last, Json::object(), "berta").ok());
+  s = cases_->CitizenStatus("amt-a", code);
+  EXPECT_EQ((*s)["stage"], "completed");
+  EXPECT_EQ((*s)["stages"].back()["at"], core::FormatIso8601(clock_.Now()));
 }
 
 AW_STORE_INSTANTIATE(CasesTest);

@@ -409,9 +409,14 @@ struct Prepared {
   core::Timestamp now;
 };
 
-// Everything before the writer command: case, service, template, tenant, render, file.
-core::Result<Prepared> Prepare(Records& r, const std::string& tenant, const std::string& case_id,
-                               const std::string& vorlage, const Json& data, const std::string& actor) {
+struct RenderedForCase {
+  RenderedBescheid rendered;
+  internal::CaseRow c;
+};
+
+// Case, service, template, tenant letterhead and the rendering; nothing stored.
+core::Result<RenderedForCase> RenderForCase(Records& r, const std::string& tenant, const std::string& case_id,
+                                            const std::string& vorlage, const Json& data) {
   AW_ASSIGN_OR_RETURN(auto c, r.db().Read([&](store::Tx& tx) { return internal::SelectCase(tx, tenant, case_id); }));
   if (!c) return core::NotFound(fmt::format("no case {}", case_id));
   AW_ASSIGN_OR_RETURN(auto doc_text, r.db().Read([&](store::Tx& tx) {
@@ -446,8 +451,16 @@ core::Result<Prepared> Prepare(Records& r, const std::string& tenant, const std:
     return core::InvalidArgument(fmt::format("Bescheid template \"{}\" of service {}: {}", vorlage, c->service_id,
                                              e.message()));
   }
+  return RenderedForCase{std::move(*rendered), std::move(*c)};
+}
+
+// Everything before the writer command: the rendering and the file.
+core::Result<Prepared> Prepare(Records& r, const std::string& tenant, const std::string& case_id,
+                               const std::string& vorlage, const Json& data, const std::string& actor) {
+  AW_ASSIGN_OR_RETURN(RenderedForCase rc, RenderForCase(r, tenant, case_id, vorlage, data));
+  const internal::CaseRow* c = &rc.c;
   Prepared p;
-  p.rendered = std::move(*rendered);
+  p.rendered = std::move(rc.rendered);
   p.sha = core::Sha256Hex(p.rendered.pdf);
   AW_TRY(r.files().Put(tenant, p.sha, p.rendered.pdf));
   p.new_id = core::NewId();
@@ -456,7 +469,7 @@ core::Result<Prepared> Prepare(Records& r, const std::string& tenant, const std:
   p.doc.case_id = case_id;
   p.doc.kind = "bescheid";
   p.doc.title = p.rendered.title;
-  p.doc.filename = fmt::format("bescheid-{}-{}.pdf", vorlage, c->case_number);
+  p.doc.filename = BescheidFileName(vorlage, c->case_number);
   p.doc.bytes = p.rendered.pdf;
   p.doc.actor = actor;
   return p;
@@ -486,6 +499,48 @@ core::Result<DocumentVersion> GenerateBescheid(Records& r, std::string_view tena
   DocumentVersion v;
   AW_TRY(r.db().writer().Write([&](store::Tx& tx) { return StoreInTx(r, tx, t, p, &v); }));
   return v;
+}
+
+std::string BescheidFileName(std::string_view vorlage, std::string_view case_number) {
+  return fmt::format("bescheid-{}-{}.pdf", vorlage, case_number);
+}
+
+core::Result<BescheidPreview> PreviewBescheid(Records& r, std::string_view tenant, std::string_view case_id,
+                                              std::string_view vorlage, const Json& overrides) {
+  if (vorlage.empty()) return core::InvalidArgument("no template", {{"/template", "name a Bescheid template"}});
+  if (!overrides.is_null() && !overrides.is_object()) {
+    return core::InvalidArgument("invalid data", {{"/data", "must be an object (the decision's form values)"}});
+  }
+  std::string t(tenant), id(case_id), name(vorlage);
+  AW_ASSIGN_OR_RETURN(auto c, r.db().Read([&](store::Tx& tx) { return internal::SelectCase(tx, t, id); }));
+  if (!c) return core::NotFound(fmt::format("no case {}", case_id));
+  // The values the worker would see: the process variables, with the form's
+  // current values laid over them (a task's completion sets them the same way).
+  Json vars = Json::object();
+  if (auto inst = r.engine().GetInstance(t, c->instance_id); inst.ok() && inst->variables.is_object()) {
+    vars = inst->variables;
+  }
+  if (overrides.is_object()) vars.merge_patch(overrides);
+  auto rc = RenderForCase(r, t, id, name, vars);
+  if (!rc.ok()) {
+    core::Error e = std::move(rc).error();
+    if (e.code() == core::ErrorCode::kNotFound) return e;
+    return core::InvalidArgument(e.message(), {{"/data", e.message()}});
+  }
+  return BescheidPreview{rc->rendered.title, BescheidFileName(name, c->case_number), std::move(rc->rendered.pdf)};
+}
+
+core::Result<Json> CaseTemplates(Records& r, std::string_view tenant, std::string_view case_id) {
+  std::string t(tenant), id(case_id);
+  AW_ASSIGN_OR_RETURN(auto c, r.db().Read([&](store::Tx& tx) { return internal::SelectCase(tx, t, id); }));
+  if (!c) return core::NotFound(fmt::format("no case {}", case_id));
+  AW_ASSIGN_OR_RETURN(Json list, ListTemplates(r, t, c->service_id));
+  Json out = Json::array();
+  for (const Json& item : list) {
+    out.push_back(Json{{"name", item.value("name", "")},
+                       {"title", item.value("template", Json::object()).value("title", "")}});
+  }
+  return out;
 }
 
 core::Result<int> RunBescheidJobs(Records& r, int max_jobs) {

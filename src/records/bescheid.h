@@ -102,6 +102,22 @@ core::Result<DocumentVersion> GenerateBescheid(Records& r, std::string_view tena
 
 // Takes up to `max_jobs` jobs of kBescheidJobType of every tenant that has
 // some and handles each as described above. Returns how many it handled.
+// "bescheid-<vorlage>-<case number>.pdf", the file name of a generated Bescheid.
+std::string BescheidFileName(std::string_view vorlage, std::string_view case_number);
+
+struct BescheidPreview {
+  std::string title, filename, pdf;
+};
+// Renders template `vorlage` of the case's service exactly as the worker would
+// — the case's process variables with `overrides` (the deciding task's form
+// values, merged as a JSON merge patch) laid over them — WITHOUT storing,
+// delivering or auditing anything. kNotFound: case (of this tenant) or
+// template; kInvalidArgument: a value the template needs is missing (named).
+core::Result<BescheidPreview> PreviewBescheid(Records& r, std::string_view tenant, std::string_view case_id,
+                                              std::string_view vorlage, const core::Json& overrides);
+// The Bescheid templates of the case's service: [{name, title}].
+core::Result<core::Json> CaseTemplates(Records& r, std::string_view tenant, std::string_view case_id);
+
 core::Result<int> RunBescheidJobs(Records& r, int max_jobs = 16);
 
 }  // namespace amtsweg::records

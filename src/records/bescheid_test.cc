@@ -189,6 +189,54 @@ TEST_P(BescheidWorkerTest, MissingTemplateOrValueRaisesAnIncidentNamingIt) {
   EXPECT_EQ(Instance("amt-a", case2).state, "active");
 }
 
+TEST_P(BescheidWorkerTest, PreviewRendersWithTheFormValuesAndStoresNothing) {
+  Json t = testing::SampleTemplate();
+  t["body"].push_back("Begründung: {{begruendung}}");
+  ASSERT_TRUE(PutTemplate(*records_, "amt-a", "aufgrabung-amt-a", "erlaubnis", t).ok());
+  std::string case_id = Submit("amt-a", "Jürgen Müller", "");
+  ASSERT_FALSE(case_id.empty());
+  int64_t audit = Count("SELECT COUNT(*) FROM audit_log");
+  int64_t history = Count("SELECT COUNT(*) FROM engine_history");
+
+  // The decision's form values (not yet in the process) fill the template.
+  auto p = PreviewBescheid(*records_, "amt-a", case_id, "erlaubnis",
+                           Json{{"begruendung", "Die Leitungstrasse ist frei."}, {"auflagen", "Nachtruhe beachten."}});
+  ASSERT_TRUE(p.ok()) << p.error().ToString();
+  EXPECT_EQ(p->title, "Sondernutzungserlaubnis");
+  EXPECT_EQ(p->filename, "bescheid-erlaubnis-2026-000001.pdf");
+  std::string text = PdfText(p->pdf);
+  for (const char* expected : {"Amt Musterland", "Jürgen Müller", "Aktenzeichen: 2026-000001", "Ortsteil sued",
+                               "Begründung: Die Leitungstrasse ist frei.", "Auflagen: Nachtruhe beachten."}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\n" << text;
+  }
+  // Nothing stored, audited or moved: no document, no file, the job still waits.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records_documents"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM audit_log"), audit);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM engine_history"), history);
+  EXPECT_EQ(Instance("amt-a", case_id).state, "active");
+  EXPECT_FALSE(Instance("amt-a", case_id).variables.contains("begruendung"));
+
+  // Without the value the template needs: 422 naming the placeholder.
+  auto missing = PreviewBescheid(*records_, "amt-a", case_id, "erlaubnis", Json::object());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code(), core::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(missing.error().details().at(0).pointer, "/data");
+  EXPECT_NE(missing.error().message().find("{{begruendung}}"), std::string::npos) << missing.error().message();
+  // Unknown template, another tenant's case, a bad data value.
+  EXPECT_EQ(PreviewBescheid(*records_, "amt-a", case_id, "gibtsnicht", Json::object()).error().code(),
+            core::ErrorCode::kNotFound);
+  EXPECT_EQ(PreviewBescheid(*records_, "amt-b", case_id, "erlaubnis", Json::object()).error().code(),
+            core::ErrorCode::kNotFound);
+  EXPECT_EQ(PreviewBescheid(*records_, "amt-a", case_id, "erlaubnis", Json::array()).error().details().at(0).pointer,
+            "/data");
+  auto names = CaseTemplates(*records_, "amt-a", case_id);
+  ASSERT_TRUE(names.ok()) << names.error().ToString();
+  ASSERT_EQ(names->size(), 1u);
+  EXPECT_EQ((*names)[0]["name"], "erlaubnis");
+  EXPECT_EQ((*names)[0]["title"], "Sondernutzungserlaubnis");
+  EXPECT_EQ(CaseTemplates(*records_, "amt-b", case_id).error().code(), core::ErrorCode::kNotFound);
+}
+
 TEST_P(BescheidWorkerTest, TemplatesAreValidatedAndPerService) {
   Json bad = testing::SampleTemplate();
   bad.erase("subject");

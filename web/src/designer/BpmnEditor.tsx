@@ -36,7 +36,7 @@ export function newProcessXml(id: string, name: string): string {
 
 type Modeler = InstanceType<typeof BpmnModeler>;
 
-export function BpmnEditor({ tenant, xml, fileName }: { tenant: string; xml: string; fileName: string }) {
+export function BpmnEditor({ tenant, xml, fileName, onDeployed }: { tenant: string; xml: string; fileName: string; onDeployed?: () => void }) {
   const { t, lang } = usePack(designerPack);
   const canvasRef = useRef<HTMLDivElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
@@ -52,7 +52,10 @@ export function BpmnEditor({ tenant, xml, fileName }: { tenant: string; xml: str
       moddleExtensions: { zeebe: zeebeModdle },
     } as ConstructorParameters<typeof BpmnModeler>[0]);
     modelerRef.current = modeler;
-    modeler.importXML(xml).catch((e: unknown) =>
+    modeler.importXML(xml)
+      // The whole process in view (wide diagrams otherwise run under the properties panel).
+      .then(() => (modeler.get('canvas') as { zoom(level: string): void }).zoom('fit-viewport'))
+      .catch((e: unknown) =>
       setOutcome({ kind: 'error', text: t('designerImportFailed', { reason: String(e) }) }));
     return () => modeler.destroy();
   }, [xml]);
@@ -90,6 +93,7 @@ export function BpmnEditor({ tenant, xml, fileName }: { tenant: string; xml: str
       const r = await deploy(tenant, [{ name: fileName, content: await current() }], lang);
       const d = r.definitions?.[0];
       setOutcome({ kind: 'ok', text: d ? t('designerDeployed', { id: d.id, version: d.version }) : t('designerDeployedPlain') });
+      onDeployed?.();
     } catch (e) {
       setOutcome(errorOutcome(e, t('designerDeployFailed')));
     }

@@ -8,7 +8,7 @@ import { LoadError, Loading } from '../components/Loading';
 import { ApiError } from '../lib/api';
 import { usePack } from '../lib/i18n';
 import { designerPack } from './messages';
-import { definitionXml, latest, listDefinitions, type Definition } from './model_api';
+import { definitionXml, latest, listDefinitions, versionsOf, type Definition } from './model_api';
 
 const BpmnEditor = lazy(() => import('./BpmnEditor').then((m) => m.BpmnEditor));
 const DmnEditor = lazy(() => import('./DmnEditor').then((m) => m.DmnEditor));
@@ -95,7 +95,7 @@ function DesignerHome({ tenant }: { tenant: string }) {
 }
 
 function EditorPage({ tenant, kind, defKey }: { tenant: string; kind: Kind; defKey: string }) {
-  const { t } = usePack(designerPack);
+  const { t, lang } = usePack(designerPack);
   const isNew = defKey.startsWith('new:');
   const name = isNew ? decodeURIComponent(defKey.slice(4)) : '';
   const id = isNew ? slug(name) : '';
@@ -110,6 +110,19 @@ function EditorPage({ tenant, kind, defKey }: { tenant: string; kind: Kind; defK
     }
     definitionXml(tenant, defKey).then(setContent, (e: unknown) => setError(String(e)));
   }, [tenant, kind, defKey]);
+  const [versions, setVersions] = useState<Definition[] | null>(null);
+  const [versionId, setVersionId] = useState(id);
+  // The versions of this model: of the opened definition, or (a new model)
+  // of the id its first deployment creates.
+  const loadVersions = () => {
+    listDefinitions(tenant).then((all) => {
+      const mine = isNew ? all.filter((d) => d.kind === kind && d.id === id).sort((a, b) => b.version - a.version)
+        : versionsOf(all, defKey);
+      setVersions(mine);
+      if (mine[0]) setVersionId(mine[0].id);
+    }, () => setVersions([]));
+  };
+  useEffect(loadVersions, [tenant, kind, defKey]);
   const title = isNew ? name : defKey;
   const fileName = `${id || defKey.replace(/[^A-Za-z0-9_.-]/g, '_')}.${extension[kind]}`;
   return (
@@ -117,9 +130,26 @@ function EditorPage({ tenant, kind, defKey }: { tenant: string; kind: Kind; defK
       <p><a href={`/designer/${tenant}`}>{t('designerBack')}</a></p>
       <h1>{title}</h1>
       {error ? <LoadError message={t('designerLoadFailed')} /> : content === null ? <Loading /> :
-        kind === 'process' ? <BpmnEditor tenant={tenant} xml={content} fileName={fileName} /> :
-        kind === 'decision' ? <DmnEditor tenant={tenant} xml={content} fileName={fileName} /> :
-        <FormEditor tenant={tenant} schema={JSON.parse(content) as Record<string, unknown>} fileName={fileName} />}
+        kind === 'process' ? <BpmnEditor tenant={tenant} xml={content} fileName={fileName} onDeployed={loadVersions} /> :
+        kind === 'decision' ? <DmnEditor tenant={tenant} xml={content} fileName={fileName} onDeployed={loadVersions} /> :
+        <FormEditor tenant={tenant} schema={JSON.parse(content) as Record<string, unknown>} fileName={fileName} onDeployed={loadVersions} />}
+      <section aria-labelledby="h-versions">
+        <h2 id="h-versions">{t('designerVersions')}</h2>
+        {versions === null ? <Loading /> : versions.length === 0 ? <p class="muted">{t('designerNone')}</p> : (
+          <table id="model-versions">
+            <caption>{t('designerVersionsCaption', { id: versionId || title })}</caption>
+            <thead><tr><th scope="col">{t('designerVersionCol')}</th><th scope="col">{t('designerDeployedAt')}</th></tr></thead>
+            <tbody>
+              {versions.map((v) => (
+                <tr key={v.key} data-version={v.version}>
+                  <td>{v.key === defKey ? <>{v.version} <span class="muted">({t('designerOpened')})</span></> : v.version}</td>
+                  <td>{v.createdAt ? new Date(v.createdAt).toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB') : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
     </Layout>
   );
 }

@@ -31,7 +31,7 @@ export function newDecisionXml(id: string, name: string): string {
 </definitions>`;
 }
 
-export function DmnEditor({ tenant, xml, fileName }: { tenant: string; xml: string; fileName: string }) {
+export function DmnEditor({ tenant, xml, fileName, onDeployed }: { tenant: string; xml: string; fileName: string; onDeployed?: () => void }) {
   const { t, lang } = usePack(designerPack);
   const ref = useRef<HTMLDivElement>(null);
   const modelerRef = useRef<DmnModeler | null>(null);
@@ -85,6 +85,7 @@ export function DmnEditor({ tenant, xml, fileName }: { tenant: string; xml: stri
             const r = await deploy(tenant, [{ name: fileName, content: await current() }], lang);
             const d = r.definitions?.[0];
             setOutcome({ kind: 'ok', text: d ? t('designerDeployed', { id: d.id, version: d.version }) : t('designerDeployedPlain') });
+            onDeployed?.();
           } catch (e) {
             setOutcome(errorOutcome(e, t('designerDeployFailed')));
           }

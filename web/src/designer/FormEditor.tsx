@@ -16,7 +16,9 @@ export function newFormSchema(id: string): Record<string, unknown> {
 
 interface XdfImport { schema: Record<string, unknown>; report: { messages?: string[]; notConverted?: string[] } | string[] }
 
-export function FormEditor({ tenant, schema, fileName }: { tenant: string; schema: Record<string, unknown>; fileName: string }) {
+export function FormEditor({ tenant, schema, fileName, onDeployed }: {
+  tenant: string; schema: Record<string, unknown>; fileName: string; onDeployed?: () => void;
+}) {
   const { t, lang } = usePack(designerPack);
   const ref = useRef<HTMLDivElement>(null);
   const editorRef = useRef<FormJsEditor | null>(null);
@@ -58,6 +60,7 @@ export function FormEditor({ tenant, schema, fileName }: { tenant: string; schem
             const r = await deploy(tenant, [{ name: fileName, content: text() }], lang);
             const d = r.definitions?.[0];
             setOutcome({ kind: 'ok', text: d ? t('designerDeployed', { id: d.id, version: d.version }) : t('designerDeployedPlain') });
+            onDeployed?.();
           } catch (e) {
             setOutcome(errorOutcome(e, t('designerDeployFailed')));
           }

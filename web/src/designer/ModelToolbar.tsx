@@ -27,6 +27,7 @@ export function ModelToolbar({ onLint, onDeploy, onDownload, outcome, onSelect }
       </div>
       <div role="status" aria-live="polite" class={`outcome outcome-${outcome.kind}`}>
         {outcome.kind === 'idle' ? null : <p>{outcome.text}</p>}
+        {busy ? <progress class="model-progress" aria-label={outcome.text} /> : null}
         {outcome.kind === 'findings' && outcome.findings.length ? (
           <ul class="findings">
             {outcome.findings.map((f, i) => (

@@ -43,6 +43,11 @@ export const designerPack = definePack({
     designerImportedWithNotes: 'Importiert; nicht alles konnte übernommen werden:',
     designerImportFailedPlain: 'Import fehlgeschlagen.',
     designerImportXdf: 'XDatenfelder-Datei importieren',
+    designerVersions: 'Bereitgestellte Versionen',
+    designerVersionsCaption: 'Versionen von {id}, neueste zuerst',
+    designerVersionCol: 'Version',
+    designerDeployedAt: 'Bereitgestellt am',
+    designerOpened: 'geöffnet',
     designerSignIn: 'Der Designer ist für angemeldete Prozessdesignerinnen und -designer. Bitte melden Sie sich an und kehren Sie dann hierher zurück.',
   },
   en: {
@@ -85,6 +90,11 @@ export const designerPack = definePack({
     designerImportedWithNotes: 'Imported; not everything could be converted:',
     designerImportFailedPlain: 'Import failed.',
     designerImportXdf: 'Import an XDatenfelder file',
+    designerVersions: 'Deployed versions',
+    designerVersionsCaption: 'Versions of {id}, newest first',
+    designerVersionCol: 'Version',
+    designerDeployedAt: 'Deployed on',
+    designerOpened: 'open here',
     designerSignIn: 'The designer is for signed-in process designers. Please sign in, then come back here.',
   },
 });

@@ -50,6 +50,14 @@ export function latest(defs: Definition[]): Definition[] {
   return [...by.values()].sort((a, b) => a.id.localeCompare(b.id) || a.kind.localeCompare(b.kind));
 }
 
+// Every deployed version of the definition `key` names (same kind and id),
+// newest first; empty when the key is not among `defs`.
+export function versionsOf(defs: Definition[], key: string): Definition[] {
+  const me = defs.find((d) => d.key === key);
+  if (!me) return [];
+  return defs.filter((d) => d.kind === me.kind && d.id === me.id).sort((a, b) => b.version - a.version);
+}
+
 export async function definitionXml(tenant: string, key: string): Promise<string> {
   const res = await fetch(`${base(tenant)}/process-definitions/${encodeURIComponent(key)}/xml`,
     { credentials: 'same-origin' });

@@ -98,3 +98,4 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
 }
 
 export { asProblem as problemFromBody };
+

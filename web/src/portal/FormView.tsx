@@ -4,6 +4,7 @@ import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import { Form } from '@bpmn-io/form-js-viewer';
 import { useEffect, useRef } from 'preact/hooks';
 import type { FieldInstance } from '../lib/formSchema';
+import { localizeValidator } from '../lib/formValidation';
 
 export interface FormHandle {
   submit(): { data: Record<string, unknown>; errors: Record<string, unknown>; files: Map<string, File[]> };
@@ -50,6 +51,7 @@ export function FormView({ schema, data, onReady, onChange }: {
     if (!ref.current) return;
     const host = ref.current;
     const form = new Form({ container: host });
+    localizeValidator(form.get('validator'));  // form-js's own messages in the page's language
     let alive = true;
     const observer = new MutationObserver(() => labelMobileDateInputs(host));
     observer.observe(host, { childList: true, subtree: true });

@@ -16,10 +16,11 @@ import type { WorkspaceKey as MessageKey } from './messages';
 import { useApi } from '../lib/useApi';
 import type { FormHandle } from '../portal/FormView';
 import {
-  variablesOf, flattenData, formatSize, tenantBase, threadOf,
+  variablesOf, flattenData, formatSize, inlineUrl, suggestTemplate, tenantBase, threadOf,
   type CaseDetail, type CaseDocument, type InboxTask, type Note, type PostfachMessage, type TimelineEntry,
 } from './case_api';
 import { Thread } from './Thread';
+import { PreviewDialog, type PreviewSource } from './Preview';
 import type { StaffUser } from './Workspace';
 
 type T = (key: MessageKey, params?: Record<string, string | number>) => string;
@@ -102,12 +103,12 @@ function OpenTasks({ tenant, c, me, onDone, onError }: { tenant: string; c: Case
     <section aria-labelledby="tasks-heading">
       <h2 id="tasks-heading" tabIndex={-1}>{t('openTasks')}</h2>
       {c.openTasks.length === 0 ? <p>{t('noOpenTasks')}</p>
-        : c.openTasks.map((task) => <TaskPanel key={task.id} tenant={tenant} task={task} me={me} onDone={onDone} onError={onError} />)}
+        : c.openTasks.map((task) => <TaskPanel key={task.id} tenant={tenant} caseId={c.id} task={task} me={me} onDone={onDone} onError={onError} />)}
     </section>
   );
 }
 
-function TaskPanel({ tenant, task, me, onDone, onError }: { tenant: string; task: Omit<InboxTask, 'case'>; me: StaffUser } & SectionProps) {
+function TaskPanel({ tenant, caseId, task, me, onDone, onError }: { tenant: string; caseId: string; task: Omit<InboxTask, 'case'>; me: StaffUser } & SectionProps) {
   const { t, lang } = usePack(workspacePack);
   const raw = useTaskForm(tenant, task.formKey || undefined);
   // One schema object per form and language: FormView re-imports on a new one (and would lose the input).
@@ -115,8 +116,15 @@ function TaskPanel({ tenant, task, me, onDone, onError }: { tenant: string; task
   const [handle, setHandle] = useState<FormHandle | null>(null);
   const [summary, setSummary] = useState<{ text: string; href?: string }[]>([]);
   const [busy, setBusy] = useState(false);
+  const [formData, setFormData] = useState<Record<string, unknown>>({});
   const taskUrl = `${tenantBase(tenant)}/inbox/tasks/${encodeURIComponent(task.id)}`;
   const mine = task.assignee === me.login;
+  // Taking over a task someone else holds: managers and administrators (the
+  // server refuses it to others), after a confirmation naming the holder.
+  const mayTakeOver = !mine && !!task.assignee && me.roles.some((r) => r === 'manager' || r === 'administrator');
+  const [confirming, setConfirming] = useState(false);
+  const confirmRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => { if (confirming) confirmRef.current?.focus(); }, [confirming]);
   const post = async (path: string, body: unknown, text: string) => {
     setBusy(true);
     try {
@@ -156,15 +164,73 @@ function TaskPanel({ tenant, task, me, onDone, onError }: { tenant: string; task
       </dl>
       <div class="form-actions">
         {mine ? <button type="button" class="button button-secondary" disabled={busy} onClick={() => post('/unclaim', {}, t('unclaim'))}>{t('unclaim')}</button>
+          : mayTakeOver ? <button type="button" class="button button-secondary" disabled={busy || confirming} onClick={() => setConfirming(true)}>{t('takeOver')}</button>
           : <button type="button" class="button" disabled={busy} onClick={() => post('/claim', {}, t('claimed'))}>{t('claim')}</button>}
       </div>
+      {confirming && task.assignee ? (
+        <div class="notice take-over-confirm">
+          <p tabIndex={-1} ref={confirmRef}>{t('takeOverConfirm', { name: task.assignee })}</p>
+          <div class="form-actions">
+            <button type="button" class="button" disabled={busy} onClick={async () => {
+              await post('/assign', { assignee: me.login, takeOver: true }, t('takenOver', { name: task.assignee ?? '' }));
+              setConfirming(false);
+            }}>{t('takeOverYes')}</button>
+            <button type="button" class="button button-secondary" onClick={() => setConfirming(false)}>{t('takeOverNo')}</button>
+          </div>
+        </div>
+      ) : null}
       {mine ? (
         <>
           <ErrorSummary items={summary} />
-          {schema ? <FormView schema={schema} data={EMPTY} onReady={setHandle} /> : null}
+          {schema ? <FormView schema={schema} data={EMPTY} onReady={setHandle} onChange={setFormData} /> : null}
+          <BescheidPreview tenant={tenant} caseId={caseId} taskId={task.id} data={formData} />
           <button type="button" class="button" disabled={busy} onClick={complete}>{t('completeTask')}</button>
         </>
       ) : null}
+    </div>
+  );
+}
+
+// Before the deciding task is completed: the Bescheid the process would send,
+// rendered by the server with the case data and this form's current values,
+// shown in the preview dialog and stored nowhere.
+function BescheidPreview({ tenant, caseId, taskId, data }: { tenant: string; caseId: string; taskId: string; data: Record<string, unknown> }) {
+  const { t, lang } = usePack(workspacePack);
+  const caseBase = `${tenantBase(tenant)}/cases/${encodeURIComponent(caseId)}`;
+  const templates = useApi<{ items: { name: string; title: string }[] }>(`${caseBase}/bescheid-templates`);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [preview, setPreview] = useState<PreviewSource | null>(null);
+  const items = templates.data?.items ?? [];
+  if (items.length === 0) return null;
+  const selected = chosen ?? suggestTemplate(items.map((i) => i.name), data) ?? '';
+  const id = `bescheid-template-${taskId}`;
+  const show = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      // Rendered on the server and kept there briefly under a link: the page's
+      // Content-Security-Policy lets frames load same-origin addresses, not blob: URLs.
+      const link = await api<{ url: string; title: string; filename: string }>(`${caseBase}/bescheid-preview/links`,
+        { method: 'POST', body: { template: selected, data }, lang });
+      const title = link.title || items.find((i) => i.name === selected)?.title || selected;
+      setPreview({ name: title, url: link.url, downloadUrl: link.url, filename: `vorschau-${link.filename}`, contentType: 'application/pdf' });
+    } catch (e) {
+      setError(t('bescheidPreviewFailed', { reason: problemText(e, t) }));
+    } finally { setBusy(false); }
+  };
+  return (
+    <div class="bescheid-preview">
+      <h4>{t('bescheidPreview')}</h4>
+      <p class="muted" id={`${id}-hint`}>{t('bescheidPreviewHint')}</p>
+      <label for={id}>{t('bescheidTemplate')}</label>
+      <select id={id} value={selected} onChange={(e) => setChosen((e.target as HTMLSelectElement).value)}>
+        {items.map((i) => <option key={i.name} value={i.name}>{i.title ? `${i.title} (${i.name})` : i.name}</option>)}
+      </select>
+      <button type="button" class="button button-secondary" disabled={busy} aria-describedby={`${id}-hint`} onClick={show}>{t('bescheidPreviewButton')}</button>
+      {error ? <p class="notice notice-error" role="alert">{error}</p> : null}
+      {preview ? <PreviewDialog source={preview} onClose={() => setPreview(null)} /> : null}
     </div>
   );
 }
@@ -200,14 +266,20 @@ function Documents({ tenant, caseBase, version, onDone, onError }: { tenant: str
     const file = fd.get('file');
     if (!(file instanceof File) || !file.name) { onError(new ApiError({ title: t('uploadFile'), status: 422, errors: [] })); return; }
     if (!String(fd.get('title') ?? '')) fd.delete('title');
+    // A new version of an existing document, or a new document.
+    const of = String(fd.get('of') ?? '');
+    fd.delete('of');
+    const target = items.find((d) => d.documentId === of);
     setBusy(true);
     try {
-      await api(`${caseBase}/documents`, { method: 'POST', body: fd, lang });
+      const v = await api<{ version: number }>(target ? `${caseBase}/documents/${encodeURIComponent(target.documentId)}/versions` : `${caseBase}/documents`,
+        { method: 'POST', body: fd, lang });
       form.reset();
-      onDone(t('uploaded', { name: file.name }));
+      onDone(target ? t('uploadedVersion', { name: file.name, version: v.version, title: target.title || target.filename }) : t('uploaded', { name: file.name }));
     } catch (err) { onError(err); } finally { setBusy(false); }
   };
   const items = docs.data?.items ?? [];
+  const [preview, setPreview] = useState<PreviewSource | null>(null);
   void tenant;
   return (
     <section aria-labelledby="docs-heading">
@@ -216,7 +288,7 @@ function Documents({ tenant, caseBase, version, onDone, onError }: { tenant: str
         <div class="table-scroll">
           <table class="data-table" id="case-documents">
             <caption>{t('documentsCaption')}</caption>
-            <thead><tr><th scope="col">{t('documentTitle')}</th><th scope="col">{t('version')}</th><th scope="col">{t('fileSize')}</th><th scope="col">{t('createdAt')}</th><th scope="col">{t('download')}</th></tr></thead>
+            <thead><tr><th scope="col">{t('documentTitle')}</th><th scope="col">{t('version')}</th><th scope="col">{t('fileSize')}</th><th scope="col">{t('createdAt')}</th><th scope="col">{t('download')}</th><th scope="col">{t('preview')}</th></tr></thead>
             <tbody>
               {items.map((d) => (
                 <tr key={d.documentId}>
@@ -225,12 +297,20 @@ function Documents({ tenant, caseBase, version, onDone, onError }: { tenant: str
                   <td>{formatSize(d.size, lang)}</td>
                   <td>{new Date(d.createdAt).toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB')}</td>
                   <td><a href={`${caseBase}/documents/${encodeURIComponent(d.documentId)}/versions/${d.version}/content`} download={d.filename}>{t('downloadNamed', { name: d.filename })}</a></td>
+                  <td>
+                    <button type="button" class="button button-secondary" aria-label={t('previewNamed', { name: d.filename })}
+                      onClick={() => {
+                        const url = `${caseBase}/documents/${encodeURIComponent(d.documentId)}/versions/${d.version}/content`;
+                        setPreview({ name: d.title || d.filename, url: inlineUrl(url), downloadUrl: url, filename: d.filename, contentType: d.contentType });
+                      }}>{t('preview')}</button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
+      {preview ? <PreviewDialog source={preview} onClose={() => setPreview(null)} /> : null}
       <p><a href={`${caseBase}/export.zip`} download>{t('exportCase')}</a></p>
       <form class="stacked-form" onSubmit={upload}>
         <h3>{t('uploadDocument')}</h3>
@@ -238,6 +318,15 @@ function Documents({ tenant, caseBase, version, onDone, onError }: { tenant: str
         <input id="doc-file" name="file" type="file" required />
         <label for="doc-title">{t('uploadTitle')}</label>
         <input id="doc-title" name="title" maxLength={300} />
+        {items.some((d) => d.kind !== 'bescheid') ? (
+          <>
+            <label for="doc-of">{t('uploadAsVersionOf')}</label>
+            <select id="doc-of" name="of">
+              <option value="">{t('uploadNewDocument')}</option>
+              {items.filter((d) => d.kind !== 'bescheid').map((d) => <option key={d.documentId} value={d.documentId}>{`${d.title || d.filename} (${t('version')} ${d.version})`}</option>)}
+            </select>
+          </>
+        ) : null}
         <button type="submit" class="button button-secondary" disabled={busy}>{t('uploadDocument')}</button>
       </form>
     </section>

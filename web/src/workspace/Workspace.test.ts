@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { timelineText } from './CasePage';
-import { variablesOf, appendPage, filterInbox, flattenData, formatSize, inboxUrl, sortInbox, threadOf, type InboxTask, type PostfachMessage } from './case_api';
+import { variablesOf, appendPage, filterInbox, flattenData, formatSize, inboxUrl, inlineUrl, previewKind, sortInbox, suggestTemplate, threadOf, type InboxTask, type PostfachMessage } from './case_api';
 
 const task = (id: string, createdAt: string, dueAt: string | null = null, caseNumber?: string, applicant = ''): InboxTask => ({
   id, name: 'Antrag prüfen', elementId: 'pruefen', instanceId: 'i', assignee: null, candidateGroups: ['ordnungsamt'], formKey: '',
@@ -90,5 +90,33 @@ describe('variablesOf', () => {
   it('unwraps the variables answer and keeps a bare object', () => {
     expect(variablesOf({ variables: { gebuehr: 25 } })).toEqual({ gebuehr: 25 });
     expect(variablesOf({ gebuehr: 25, variables: 'x' })).toEqual({ gebuehr: 25, variables: 'x' });
+  });
+});
+
+describe('document and Bescheid preview', () => {
+  it('previews PDFs, browser images and text; TIFF and the rest only by download', () => {
+    expect(previewKind('application/pdf')).toBe('pdf');
+    expect(previewKind('image/png')).toBe('image');
+    expect(previewKind('image/jpeg')).toBe('image');
+    expect(previewKind('image/tiff')).toBe('none');
+    expect(previewKind('text/plain; charset=utf-8')).toBe('text');
+    expect(previewKind('application/xml')).toBe('text');
+    expect(previewKind('application/zip')).toBe('none');
+    expect(previewKind('')).toBe('none');
+  });
+
+  it('asks for the inline disposition', () => {
+    expect(inlineUrl('/api/v1/x/content')).toBe('/api/v1/x/content?disposition=inline');
+    expect(inlineUrl('/api/v1/x/content?v=2')).toBe('/api/v1/x/content?v=2&disposition=inline');
+  });
+
+  it('suggests the refusal for a no and the grant otherwise', () => {
+    const names = ['ablehnung', 'ablehnung-unvollstaendig', 'genehmigung'];
+    expect(suggestTemplate(names, { genehmigt: false })).toBe('ablehnung');
+    expect(suggestTemplate(names, { genehmigt: true })).toBe('genehmigung');
+    expect(suggestTemplate(names, {})).toBe('genehmigung');
+    expect(suggestTemplate(['ablehnung', 'erlaubnis'], { entscheidung: 'ablehnen' })).toBe('ablehnung');
+    expect(suggestTemplate(['ablehnung-unvollstaendig'], { genehmigt: false })).toBe('ablehnung-unvollstaendig');
+    expect(suggestTemplate([], { genehmigt: true })).toBeNull();
   });
 });

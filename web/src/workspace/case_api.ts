@@ -165,3 +165,32 @@ export function threadOf(items: PostfachMessage[], reader: 'citizen' | 'office')
     : m.direction === 'toOffice' && !m.readByOfficeAt);
   return { messages: sorted, unread: unread.map((m) => m.id) };
 }
+
+// How the case view previews a file: PDFs in a frame, images inline, text as
+// text; anything else only by download.
+export type PreviewKind = 'pdf' | 'image' | 'text' | 'none';
+export function previewKind(contentType: string): PreviewKind {
+  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === 'application/pdf') return 'pdf';
+  // TIFF: browsers do not show it.
+  if (type.startsWith('image/') && type !== 'image/tiff') return 'image';
+  if (type.startsWith('text/') || type === 'application/xml' || type === 'application/json') return 'text';
+  return 'none';
+}
+
+// The inline address of a document version (the server sends it with
+// Content-Disposition: inline, so a frame shows it instead of saving it).
+export function inlineUrl(downloadUrl: string): string {
+  return `${downloadUrl}${downloadUrl.includes('?') ? '&' : '?'}disposition=inline`;
+}
+
+// A guess at the template the deciding form's values lead to: "ablehnung"
+// when the form says no (genehmigt = false, entscheidung = "ablehnen"), else
+// the first template that is not a refusal; null without templates.
+export function suggestTemplate(names: string[], data: Record<string, unknown>): string | null {
+  if (names.length === 0) return null;
+  const refused = data['genehmigt'] === false || data['entscheidung'] === 'ablehnen';
+  const isRefusal = (n: string) => /ablehnung/.test(n);
+  if (refused) return names.find((n) => n === 'ablehnung') ?? names.find(isRefusal) ?? names[0] ?? null;
+  return names.find((n) => !isRefusal(n)) ?? names[0] ?? null;
+}

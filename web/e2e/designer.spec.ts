@@ -1,0 +1,122 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { noAxeViolations } from './axe';
+
+// Issue 8: "designer deploys a changed process and the next submission follows
+// it". Dora Design (process designer) opens the Plakatierung process in bpmn-js,
+// renames its user task in the properties panel, checks the model, deploys it
+// (a progress bar while the server works, then version N+1 in the version
+// list); a citizen applies, and Olaf Ordnung's inbox shows the task under its
+// new name. If the deployment were ignored, the inbox would show the old name.
+// At the end the old name is deployed again (version N+2), so the other specs
+// see the process as seeded.
+
+const baseURL = process.env['AMTSWEG_E2E_URL'] ?? 'http://127.0.0.1:8080';
+const renamed = 'Plakate prüfen (Fassung 2)';
+const original = 'Antrag prüfen';
+
+const plakatierung = {
+  antragsteller: { name: 'Kulturkreis Musterdorf e. V.', strasse: 'Am Markt 1', plz: '24999', ort: 'Musterdorf', email: 'info@kulturkreis.example', telefon: '+49 4600 4321' },
+  zweck: 'gewerblich',
+  veranstaltung: 'Herbstkonzert',
+  zeitraum: { von: '2027-09-01', bis: '2027-09-20' },
+  plakate: { anzahl: 12, groesse: 'A1' },
+  standorte: [{ strasse: 'Am Markt', anzahl: 12 }],
+  verantwortlich: { name: 'Karla Klang', telefon: '+49 170 5556667' },
+  bestaetigung: true,
+};
+
+async function signIn(page: Page, login: string, password: string) {
+  await page.goto('/arbeitsplatz/amt-musterland');
+  await page.getByLabel('Benutzername').fill(login);
+  await page.getByLabel('Passwort').fill(password);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await expect(page.getByLabel('Passwort')).toHaveCount(0, { timeout: 15_000 });
+}
+
+async function staffPage(browser: Browser) {
+  const ctx = await browser.newContext({ baseURL, locale: 'de-DE', viewport: { width: 1280, height: 900 } });
+  return ctx.newPage();
+}
+
+// Renames the user task "pruefen" through the properties panel, checks and
+// deploys; returns the version the server reports.
+async function renameAndDeploy(page: Page, name: string, expectedVersion: number) {
+  const task = page.locator('.djs-element[data-element-id="pruefen"]');
+  const field = page.locator('#bio-properties-panel-name');
+  // Select the task on the canvas (again, if a layout shift made the click miss).
+  await expect(async () => {
+    await task.click();
+    await expect(page.locator('.bio-properties-panel-header-type')).toHaveText('User Task', { timeout: 2_000 });
+  }).toPass({ timeout: 15_000 });
+  // The properties panel opens with its groups closed: open "General".
+  if (!(await field.isVisible())) await page.locator('.bio-properties-panel-group-header', { hasText: 'General' }).click();
+  await expect(field).toBeVisible();
+  await field.fill(name);
+  // The panel writes the name into the model; the diagram's label shows it.
+  await expect(task).toContainText(name.split(' ')[0] ?? name);
+
+  const outcome = page.locator('.model-toolbar [role="status"]');
+  await page.getByRole('button', { name: 'Prüfen', exact: true }).click();
+  await expect(outcome).toContainText(/Keine Probleme gefunden|Hinweise gefunden/);
+  await expect(outcome.locator('.finding-error')).toHaveCount(0);
+
+  // Hold the deployment a moment so that its progress can be seen.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => { release = r; });
+  await page.route('**/api/v1/tenants/amt-musterland/deployments', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.getByRole('button', { name: 'Bereitstellen' }).click();
+  await expect(outcome).toContainText('Wird bereitgestellt');
+  await expect(page.locator('progress.model-progress')).toBeVisible();
+  release();
+  await expect(outcome).toContainText(`plakatierung ist als Version ${expectedVersion} bereitgestellt.`, { timeout: 15_000 });
+  await expect(page.locator('progress.model-progress')).toHaveCount(0);
+  await page.unroute('**/api/v1/tenants/amt-musterland/deployments');
+  await expect(page.locator('#model-versions tbody tr').first()).toHaveAttribute('data-version', String(expectedVersion));
+}
+
+test('a designer renames a task and deploys; the next submission follows the new version', async ({ browser, request }) => {
+  test.setTimeout(180_000);
+  const designPassword = process.env['AMTSWEG_E2E_DESIGN_PASSWORD'];
+  const ordnungPassword = process.env['AMTSWEG_E2E_ORDNUNG_PASSWORD'];
+  expect(designPassword, 'scripts/test.sh passes the demo password of "design"').toBeTruthy();
+  expect(ordnungPassword, 'scripts/test.sh passes the demo password of "ordnung"').toBeTruthy();
+
+  const designer = await staffPage(browser);
+  await signIn(designer, 'design', designPassword ?? '');
+  await designer.goto('/designer/amt-musterland');
+  const processes = designer.locator('section', { has: designer.getByRole('heading', { name: 'Prozesse (BPMN)' }) });
+  await processes.getByRole('link', { name: 'plakatierung', exact: true }).click();
+  await expect(designer.locator('.djs-element[data-element-id="pruefen"]')).toBeVisible({ timeout: 20_000 });
+  await expect(designer.locator('.djs-element[data-element-id="pruefen"]')).toContainText('Antrag');
+  // The version list: the deployed versions, the opened one marked.
+  const firstRow = designer.locator('#model-versions tbody tr').first();
+  await expect(firstRow).toHaveAttribute('data-version', /\d+/);
+  const before = Number(await firstRow.getAttribute('data-version'));
+  await expect(firstRow).toContainText('geöffnet');
+
+  await renameAndDeploy(designer, renamed, before + 1);
+  await noAxeViolations(designer);
+  await designer.screenshot({ path: 'test-results/designer/01-deployed.png', fullPage: true });
+
+  // A citizen applies; the case starts on the new version.
+  const r = await request.post('/api/v1/services/musterland-plakatierung/submissions', { data: plakatierung });
+  expect(r.status()).toBe(201);
+  const { trackingCode } = (await r.json()) as { trackingCode: string };
+
+  const staff = await staffPage(browser);
+  await signIn(staff, 'ordnung', ordnungPassword ?? '');
+  await expect(staff.getByRole('heading', { level: 1 })).toHaveText('Posteingang');
+  await staff.getByRole('button', { name: 'Nicht zugewiesen' }).click();
+  await staff.getByLabel('Filtern').fill(trackingCode);
+  await expect(staff.locator('#inbox tbody tr')).toHaveCount(1, { timeout: 15_000 });
+  await expect(staff.locator('#inbox tbody tr').first()).toContainText(renamed);
+  await staff.screenshot({ path: 'test-results/designer/02-inbox.png', fullPage: true });
+  await staff.context().close();
+
+  // Back to the name the other specs expect: one more version.
+  await renameAndDeploy(designer, original, before + 2);
+  await designer.context().close();
+});
