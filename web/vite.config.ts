@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
+import { routeHintsPlugin } from './scripts/route-hints';
 
 // The built files are served by `amtsweg serve` from web/dist; hashed assets
 // under /assets/ get long-lived immutable caching there.
 export default defineConfig({
-  plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false })],
+  plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false }), routeHintsPlugin()],
   build: {
     outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022',
     // terser with two compress passes ships about 4% less than esbuild's
