@@ -4,7 +4,7 @@
 // on top; a retry after a lost connection reuses the Idempotency-Key, so it
 // never files twice. A draft can be saved and resumed with a link.
 import { lazy, useLocation, useRoute } from 'preact-iso';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ErrorSummary, type SummaryItem } from '../components/ErrorSummary';
 import { Layout } from '../components/Layout';
 import { LoadError, Loading } from '../components/Loading';
@@ -73,7 +73,9 @@ export function ApplyPage() {
   }, [draft.data]);
 
   const rawSchema = service.data?.formSchema ?? null;
-  const schema = rawSchema ? localizeSchema(rawSchema, lang) : null;
+  // One object per schema and language: FormView builds a new form-js
+  // instance whenever the object changes (and did on every re-render).
+  const schema = useMemo(() => (rawSchema ? localizeSchema(rawSchema, lang) : null), [rawSchema, lang]);
 
   const toReview = () => {
     const h = handle.current;
