@@ -1,10 +1,12 @@
 import { defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
+import { formJsPatchesPlugin } from './scripts/form-js-patches';
+import { routeHintsPlugin } from './scripts/route-hints';
 
 // The built files are served by `amtsweg serve` from web/dist; hashed assets
 // under /assets/ get long-lived immutable caching there.
 export default defineConfig({
-  plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false })],
+  plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false }), routeHintsPlugin(), formJsPatchesPlugin()],
   build: {
     outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022',
     // terser with two compress passes ships about 4% less than esbuild's
@@ -14,5 +16,5 @@ export default defineConfig({
     terserOptions: { module: true, compress: { passes: 2 }, format: { comments: false } },
   },
   server: { proxy: { '/api': 'http://127.0.0.1:8080', '/healthz': 'http://127.0.0.1:8080', '/readyz': 'http://127.0.0.1:8080' } },
-  test: { include: ['src/**/*.test.{ts,tsx}'], environment: 'node' },
+  test: { include: ['src/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'], environment: 'node' },
 });

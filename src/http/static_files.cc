@@ -9,6 +9,9 @@
 #include <cstdlib>
 #include <vector>
 
+#include "core/json.h"
+#include "core/log.h"
+
 namespace amtsweg::http {
 namespace {
 
@@ -89,7 +92,139 @@ bool NoneMatchHits(std::string_view header, std::string_view etag) {
   return false;
 }
 
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t pos = 0;
+  while (pos <= path.size()) {
+    size_t slash = path.find('/', pos);
+    std::string_view seg = path.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos);
+    pos = slash == std::string_view::npos ? path.size() + 1 : slash + 1;
+    if (!seg.empty()) out.push_back(seg);
+  }
+  return out;
+}
+
+// encodeURIComponent: everything but A-Z a-z 0-9 - _ . ! ~ * ' ( ) as %XX of its UTF-8 bytes.
+std::string EncodeUriComponent(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+        std::string_view("-_.!~*'()").find(static_cast<char>(c)) != std::string_view::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+// For an attribute value in double quotes.
+std::string EscapeAttribute(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+uint64_t Fnv1a(std::string_view s) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
 }  // namespace
+
+core::Result<RouteHints> ParseRouteHints(std::string_view json) {
+  auto parsed = core::ParseJson(json);
+  if (!parsed.ok()) return core::InvalidArgument("route hints: " + parsed.error().message());
+  const core::Json& doc = *parsed;
+  if (!doc.is_object() || !doc.contains("routes") || !doc["routes"].is_array()) {
+    return core::InvalidArgument("route hints: 'routes' must be an array");
+  }
+  RouteHints out;
+  for (size_t i = 0; i < doc["routes"].size(); ++i) {
+    const core::Json& r = doc["routes"][i];
+    std::string at = "routes[" + std::to_string(i) + "]";
+    if (!r.is_object() || !r.contains("pattern") || !r["pattern"].is_string() ||
+        !r["pattern"].get_ref<const std::string&>().starts_with("/")) {
+      return core::InvalidArgument("route hints: " + at + ".pattern must be a path starting with '/'");
+    }
+    if (!r.contains("hints") || !r["hints"].is_array()) {
+      return core::InvalidArgument("route hints: " + at + ".hints must be an array");
+    }
+    RouteHints::Route route;
+    for (std::string_view seg : Segments(r["pattern"].get_ref<const std::string&>())) route.pattern.emplace_back(seg);
+    for (size_t j = 0; j < r["hints"].size(); ++j) {
+      const core::Json& h = r["hints"][j];
+      std::string hat = at + ".hints[" + std::to_string(j) + "]";
+      if (!h.is_object() || !h.contains("href") || !h["href"].is_string() ||
+          !h["href"].get_ref<const std::string&>().starts_with("/")) {
+        return core::InvalidArgument("route hints: " + hat + ".href must be a same-origin path starting with '/'");
+      }
+      std::string as = h.contains("as") && h["as"].is_string() ? h["as"].get<std::string>() : "";
+      if (as != "fetch" && as != "modulepreload" && as != "style") {
+        return core::InvalidArgument("route hints: " + hat + ".as must be fetch, modulepreload or style");
+      }
+      route.hints.push_back({h["href"].get<std::string>(), std::move(as)});
+    }
+    out.routes.push_back(std::move(route));
+  }
+  return out;
+}
+
+std::string RouteHintLinks(const RouteHints& hints, std::string_view path) {
+  std::vector<std::string_view> segs = Segments(path);
+  for (const auto& route : hints.routes) {
+    if (route.pattern.size() != segs.size()) continue;
+    std::unordered_map<std::string_view, std::string> captured;
+    bool match = true;
+    for (size_t i = 0; i < segs.size() && match; ++i) {
+      const std::string& p = route.pattern[i];
+      if (p.size() > 1 && p[0] == ':') captured[std::string_view(p).substr(1)] = EncodeUriComponent(segs[i]);
+      else match = p == segs[i];
+    }
+    if (!match) continue;
+    std::string out;
+    for (const auto& h : route.hints) {
+      // Substitute ":name" where a name of the pattern starts (after '/', '=' or '&').
+      std::string href;
+      for (size_t i = 0; i < h.href.size();) {
+        bool at_start = i > 0 && (h.href[i - 1] == '/' || h.href[i - 1] == '=' || h.href[i - 1] == '&');
+        if (h.href[i] == ':' && at_start) {
+          size_t end = h.href.find_first_of("/?&=#", i + 1);
+          if (end == std::string::npos) end = h.href.size();
+          auto it = captured.find(std::string_view(h.href).substr(i + 1, end - i - 1));
+          if (it != captured.end()) {
+            href += it->second;
+            i = end;
+            continue;
+          }
+        }
+        href += h.href[i++];
+      }
+      if (h.as == "modulepreload") out += "<link rel=\"modulepreload\" href=\"";
+      else if (h.as == "style") out += "<link rel=\"preload\" as=\"style\" crossorigin href=\"";
+      else out += "<link rel=\"preload\" as=\"fetch\" crossorigin href=\"";
+      out += EscapeAttribute(href);
+      out += "\">";
+    }
+    return out;
+  }
+  return {};
+}
 
 bool AcceptsCoding(std::string_view header, std::string_view wanted) {
   bool named = false, refused = false, star = false;
@@ -255,8 +390,56 @@ std::optional<Response> StaticFiles::Serve(std::string_view path, std::string_vi
   std::string_view api = options_.api_prefix;
   bool is_api = !api.empty() && (path.starts_with(api) || (api.back() == '/' && path == api.substr(0, api.size() - 1)));
   if (is_api || under_assets || last.find('.') != std::string_view::npos) return std::nullopt;
-  if (auto e = Load(options_.index)) return Answer(*e, options_.index, false, if_none_match, accept_encoding);
+  if (auto e = Load(options_.index)) {
+    if (auto hinted = HintedIndex(*e, path, if_none_match)) return hinted;
+    return Answer(*e, options_.index, false, if_none_match, accept_encoding);
+  }
   return std::nullopt;
+}
+
+std::optional<Response> StaticFiles::HintedIndex(const Entry& index, std::string_view path,
+                                                 std::string_view if_none_match) const {
+  if (options_.route_hints.empty()) return std::nullopt;
+  auto file = Load(options_.route_hints);
+  if (!file) return std::nullopt;
+  std::shared_ptr<const RouteHints> hints;
+  {
+    std::lock_guard lock(mu_);
+    if (hints_ && hints_etag_ == file->etag) hints = hints_;
+  }
+  if (!hints) {
+    auto parsed = ParseRouteHints(*file->content);
+    if (!parsed.ok()) {
+      core::LogWarn("static files: route hints ignored", {{"file", options_.route_hints},
+                                                         {"error", parsed.error().message()}});
+    }
+    hints = std::make_shared<const RouteHints>(parsed.ok() ? std::move(*parsed) : RouteHints{});
+    std::lock_guard lock(mu_);
+    hints_etag_ = file->etag;  // a broken file is reported once, until it changes
+    hints_ = hints;
+  }
+  std::string links = RouteHintLinks(*hints, path);
+  if (links.empty()) return std::nullopt;
+  const std::string& html = *index.content;
+  size_t head_end = html.find("</head>");
+  if (head_end == std::string::npos) return std::nullopt;
+  Response r;
+  std::string etag = index.etag;
+  etag.insert(etag.size() - 1, "-h" + Hex(Fnv1a(links) ^ Fnv1a(file->etag)));
+  r.headers.Add("ETag", etag);
+  r.headers.Add("Cache-Control", "no-cache");
+  r.headers.Add("Vary", "Accept-Encoding");
+  if (!if_none_match.empty() && NoneMatchHits(if_none_match, etag)) {
+    r.status = 304;
+    return r;
+  }
+  r.status = 200;
+  r.headers.Add("Content-Type", std::string(ContentTypeFor(options_.index)));
+  std::string body;
+  body.reserve(html.size() + links.size());
+  body.append(html, 0, head_end).append(links).append(html, head_end, std::string::npos);
+  r.body = std::move(body);
+  return r;
 }
 
 }  // namespace amtsweg::http

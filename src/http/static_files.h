@@ -19,6 +19,14 @@
 // - SPA fallback: a path that matches no file, is not under the API prefix or
 //   /assets/ and whose last segment has no '.' gets index.html (client routes
 //   like /portal/services/abc).
+// - Route hints: when `route_hints` (route-hints.json, written by the web
+//   build: web/scripts/route-hints.ts) lies in the root and a fallback path
+//   matches one of its patterns, index.html goes out with `<link
+//   rel="modulepreload|preload">` tags for that route inserted before
+//   </head> (the route's lazy chunks, CSS and API data), so the browser
+//   fetches them beside the entry bundle instead of one round trip after
+//   another. Such an answer is not compressed (index.html is small) and has an
+//   ETag of its own (`"…-h<hash>"`).
 // - Files up to `max_cached_file_bytes` are kept in memory (shared, never
 //   copied per response) and revalidated with one stat() per request, so a new
 //   build is picked up without restart; bigger files are read per request.
@@ -35,6 +43,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/result.h"
 #include "http/response.h"
@@ -46,7 +55,31 @@ struct StaticFilesOptions {
   std::string index = "index.html";
   uint64_t max_cached_file_bytes = 4u << 20;
   uint64_t max_cache_bytes = 64u << 20;  // beyond it, files are read per request
+  std::string route_hints = "route-hints.json";  // below the root; empty: no route hints
 };
+
+// One route of route-hints.json: {"routes": [{"pattern": "/:tenant/x",
+// "hints": [{"href": "/api/v1/x/:tenant", "as": "fetch|modulepreload|style"}]}]}.
+struct RouteHints {
+  struct Hint {
+    std::string href;  // ":name" segments are replaced by the matched path segment
+    std::string as;
+  };
+  struct Route {
+    std::vector<std::string> pattern;  // segments; ":name" matches any one non-empty segment
+    std::vector<Hint> hints;
+  };
+  std::vector<Route> routes;
+};
+
+// kInvalidArgument naming the offending field (e.g. "routes[1].hints[0].as").
+core::Result<RouteHints> ParseRouteHints(std::string_view json);
+
+// The <link> tags for the decoded `path` from the first route whose pattern
+// matches it (same number of segments, literals equal); empty when none does.
+// Captured segments are percent-encoded as JavaScript's encodeURIComponent
+// does, so the URLs equal the ones the app requests.
+std::string RouteHintLinks(const RouteHints& hints, std::string_view path);
 
 // "text/html; charset=utf-8" for "x/index.html"; "application/octet-stream" if unknown.
 std::string_view ContentTypeFor(std::string_view path);
@@ -83,12 +116,16 @@ class StaticFiles {
   std::optional<Entry> Load(const std::string& rel) const;
   Response Answer(const Entry& e, std::string_view rel, bool immutable, std::string_view if_none_match,
                   std::string_view accept_encoding) const;
+  // index.html with the route's hints for `path`, or nullopt when there are none.
+  std::optional<Response> HintedIndex(const Entry& index, std::string_view path, std::string_view if_none_match) const;
 
   std::string root_;  // real path, no trailing '/'
   StaticFilesOptions options_;
   mutable std::mutex mu_;
   mutable std::unordered_map<std::string, Entry> cache_;  // GUARDED_BY(mu_), key: path below the root
   mutable uint64_t cache_bytes_ = 0;                      // GUARDED_BY(mu_)
+  mutable std::string hints_etag_;                        // GUARDED_BY(mu_), of the file parsed into hints_
+  mutable std::shared_ptr<const RouteHints> hints_;       // GUARDED_BY(mu_)
 };
 
 }  // namespace amtsweg::http

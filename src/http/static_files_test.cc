@@ -207,5 +207,77 @@ TEST_F(StaticFilesTest, StaleTwinAndSpaFallbackTwin) {
   EXPECT_EQ(page->headers.Get("Content-Type"), "text/html; charset=utf-8");
 }
 
+constexpr std::string_view kHints = R"({"routes": [
+  {"pattern": "/:tenant", "hints": [{"href": "/api/v1/services?tenant=:tenant", "as": "fetch"}]},
+  {"pattern": "/:tenant/leistungen/:service/antrag", "hints": [
+    {"href": "/api/v1/services/:service", "as": "fetch"},
+    {"href": "/assets/Apply-1.js", "as": "modulepreload"},
+    {"href": "/assets/form-2.css", "as": "style"}]}]})";
+
+TEST(RouteHints, LinksForTheFirstMatchingPatternWithEncodedCaptures) {
+  auto hints = ParseRouteHints(kHints);
+  ASSERT_TRUE(hints.ok()) << hints.error().ToString();
+  EXPECT_EQ(RouteHintLinks(*hints, "/amt/leistungen/plakat/antrag"),
+            "<link rel=\"preload\" as=\"fetch\" crossorigin href=\"/api/v1/services/plakat\">"
+            "<link rel=\"modulepreload\" href=\"/assets/Apply-1.js\">"
+            "<link rel=\"preload\" as=\"style\" crossorigin href=\"/assets/form-2.css\">");
+  // Captures are encoded like encodeURIComponent: nothing can close the attribute.
+  EXPECT_EQ(RouteHintLinks(*hints, "/a\"><script>x ü"),
+            "<link rel=\"preload\" as=\"fetch\" crossorigin href=\"/api/v1/services?tenant=a%22%3E%3Cscript%3Ex%20%C3%BC\">");
+  EXPECT_EQ(RouteHintLinks(*hints, "/a-b_c.d!~*'()/"), "<link rel=\"preload\" as=\"fetch\" crossorigin href=\"/api/v1/services?tenant=a-b_c.d!~*'()\">");
+  EXPECT_EQ(RouteHintLinks(*hints, "/amt/leistungen/plakat"), "");        // no pattern with 3 segments
+  EXPECT_EQ(RouteHintLinks(*hints, "/amt/leistung/plakat/antrag"), "");  // literal differs
+  EXPECT_EQ(RouteHintLinks(*hints, "/"), "");
+}
+
+TEST(RouteHints, BadFileNamesTheField) {
+  EXPECT_FALSE(ParseRouteHints("{").ok());
+  auto no_routes = ParseRouteHints(R"({"x": 1})");
+  ASSERT_FALSE(no_routes.ok());
+  EXPECT_NE(no_routes.error().message().find("'routes'"), std::string::npos);
+  auto bad_as = ParseRouteHints(R"({"routes": [{"pattern": "/:t", "hints": [{"href": "/x", "as": "image"}]}]})");
+  ASSERT_FALSE(bad_as.ok());
+  EXPECT_NE(bad_as.error().message().find("routes[0].hints[0].as"), std::string::npos);
+  auto foreign = ParseRouteHints(R"({"routes": [{"pattern": "/:t", "hints": [{"href": "https://evil/x", "as": "fetch"}]}]})");
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_NE(foreign.error().message().find("routes[0].hints[0].href"), std::string::npos);
+  auto pattern = ParseRouteHints(R"({"routes": [{"pattern": "x", "hints": []}]})");
+  ASSERT_FALSE(pattern.ok());
+  EXPECT_NE(pattern.error().message().find("routes[0].pattern"), std::string::npos);
+}
+
+TEST_F(StaticFilesTest, IndexCarriesTheRouteHintsOfItsPath) {
+  Write(root_ / "index.html", "<html><head><title>t</title></head><body></body></html>");
+  Write(root_ / "index.html.gz", "GZ-INDEX");
+  Write(root_ / "route-hints.json", std::string(kHints));
+  auto page = files_->Serve("/amt/leistungen/plakat/antrag", "", "gzip, br");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->Body(), "<html><head><title>t</title>"
+                          "<link rel=\"preload\" as=\"fetch\" crossorigin href=\"/api/v1/services/plakat\">"
+                          "<link rel=\"modulepreload\" href=\"/assets/Apply-1.js\">"
+                          "<link rel=\"preload\" as=\"style\" crossorigin href=\"/assets/form-2.css\">"
+                          "</head><body></body></html>");
+  EXPECT_FALSE(page->headers.Get("Content-Encoding").has_value());  // built per route, not the twin
+  EXPECT_EQ(page->headers.Get("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(page->headers.Get("Cache-Control"), "no-cache");
+  std::string etag(*page->headers.Get("ETag"));
+  EXPECT_EQ(files_->Serve("/amt/leistungen/plakat/antrag", etag)->status, 304);
+  // Another route, another body and ETag; the plain index keeps its own.
+  auto other = files_->Serve("/amt/leistungen/zweites/antrag", etag);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 200);
+  EXPECT_NE(other->headers.Get("ETag"), etag);
+  auto plain = files_->Serve("/amt/leistungen/plakat", "", "gzip");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->Body(), "GZ-INDEX");
+  EXPECT_EQ(files_->Serve("/index.html", "")->Body(), "<html><head><title>t</title></head><body></body></html>");
+  // A changed hints file is read again; a broken one leaves the index as it is.
+  Write(root_ / "route-hints.json", R"({"routes": [{"pattern": "/:tenant/leistungen/:s/antrag", "hints": []}]})");
+  EXPECT_EQ(BodyOf("/amt/leistungen/plakat/antrag"), "<html><head><title>t</title></head><body></body></html>");
+  Write(root_ / "route-hints.json", "{broken");
+  EXPECT_EQ(BodyOf("/amt/leistungen/plakat/antrag"), "<html><head><title>t</title></head><body></body></html>");
+}
+
 }  // namespace
 }  // namespace amtsweg::http

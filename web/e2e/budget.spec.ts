@@ -38,3 +38,26 @@ test('no designer or workspace code is loaded for citizens', async ({ page }) =>
   const names = scripts.map((s) => s.name).join(' ');
   expect(names).not.toMatch(/Designer|BpmnEditor|DmnEditor|FormEditor|Workspace/);
 });
+
+// The form page's HTML names its lazy chunks, their CSS and its API data
+// (the server's route hints, src/http/README.md), so the browser fetches them
+// beside the entry bundle; each is still fetched once (the app's own requests
+// reuse the preloaded answers).
+test('the form page preloads its chunks and data and fetches each once', async ({ page }) => {
+  const path = '/amt-musterland/leistungen/musterland-plakatierung/antrag';
+  await page.goto(path);
+  await page.locator('.fjs-form input').first().waitFor({ state: 'visible' });
+  await page.waitForLoadState('networkidle');
+  const hinted = await page.evaluate(() => Array.from(document.querySelectorAll<HTMLLinkElement>('link[rel=modulepreload], link[rel=preload]'))
+    .map((l) => new URL(l.href).pathname + new URL(l.href).search));
+  expect(hinted).toContain('/api/v1/services/musterland-plakatierung');
+  expect(hinted).toContain('/api/v1/tenants/amt-musterland');
+  expect(hinted.some((h) => /\/assets\/ApplyPage-[\w-]+\.js$/.test(h))).toBe(true);
+  const entry = await page.evaluate(() => new URL(document.querySelector<HTMLScriptElement>('script[type=module][src]')?.src ?? location.href).pathname);
+  const fetched = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname + new URL(r.name).search));
+  // Every script beside the entry was named in advance, and nothing went over the wire twice.
+  const lazy = fetched.filter((f) => f.endsWith('.js') && f !== entry);
+  expect(lazy.length).toBeGreaterThan(2);
+  for (const js of lazy) expect(hinted).toContain(js);
+  expect(fetched.length).toBe(new Set(fetched).size);
+});
