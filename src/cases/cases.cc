@@ -224,11 +224,11 @@ core::Result<Json> Cases::Detail(std::string_view tenant, std::string_view case_
   return out;
 }
 
-core::Result<std::vector<SearchHit>> Cases::Search(std::string_view tenant, std::string_view query, int limit) {
+core::Result<SearchResult> Cases::Search(std::string_view tenant, std::string_view query, int limit) {
   if (limit < 1 || limit > 100) return Invalid("/limit", "must be between 1 and 100");
   if (query.size() > 500) return Invalid("/q", "is longer than 500 bytes");
   if (Fts5Query(query).empty()) return Invalid("/q", "holds no word to search for");
-  return db_.Read([&](store::Tx& tx) { return internal::SearchCases(tx, tenant, query, limit); });
+  return db_.Read([&](store::Tx& tx) { return internal::SearchCases(tx, tenant, query, limit, kSearchWindow); });
 }
 
 core::Result<std::vector<Note>> Cases::Notes(std::string_view tenant, std::string_view case_id) {
