@@ -9,6 +9,7 @@
 #include <set>
 
 #include "audit/audit.h"
+#include "core/hash.h"
 #include "cases/cases_store.h"
 #include "cases/extract.h"
 #include "core/id.h"
@@ -346,7 +347,10 @@ void Cases::HandOver(std::string tenant, std::string case_id, std::string to, st
     AW_TRY(audit::Append(tx,
                          {.tenant = tenant, .actor = h->actor, .action = "cases.handed_over", .object_type = "case",
                           .object_id = case_id,
-                          .details = Json{{"from", h->from}, {"to", h->to}, {"reason", h->reason},
+                          // The reason is free text (may name people): the audit chain, which can
+                          // never be erased, keeps its hash; the text is in case_handovers (retention blanks it).
+                          .details = Json{{"from", h->from}, {"to", h->to},
+                                          {"reasonSha256", core::Sha256Hex(h->reason)},
                                           {"tasksMoved", moved}, {"handoverId", h->handover_id}}},
                          core::FromUnixMillis(h->at)));
     return core::OkStatus();
