@@ -153,21 +153,29 @@ core::Result<SearchResult> SearchCases(store::Tx& tx, std::string_view tenant, s
   //    (tenant, case id: UUIDv7, time ordered) checking tsv @@ q — cheap when
   //    many texts match — or takes the GIN index and sorts the few matches; the
   //    rank is computed outside the LIMIT so only the window pays for it.
-  std::string sql;
-  std::vector<Value> p;
-  p.emplace_back(std::string(tenant));
+  //    SQLite, prefixes: FTS5 (3.40) answers a prefix word by merging the
+  //    doclists of every token with that prefix in full before the first row
+  //    — O(matches) whatever the LIMIT ("strasse"* 88 ms p50 at 353,000 cases,
+  //    loaded). Exact words are read lazily. So the words go in exact first;
+  //    only when that fills less than the window (a rare or half-typed word)
+  //    does the prefix form run, whose match set is then small or the price of
+  //    a half-typed common word.
+  std::vector<store::Row> rows;
   if (tx.dialect() == store::Dialect::kSqlite) {
-    sql = "SELECT t.case_id, f.rank FROM cases_fts AS f CROSS JOIN case_texts AS t ON t.id = f.rowid "
-          "WHERE cases_fts MATCH $2 AND t.tenant_id = $1 ORDER BY f.rowid DESC LIMIT $3";
-    p.emplace_back(Fts5Query(query));
+    const std::string sql =
+        "SELECT t.case_id, f.rank FROM cases_fts AS f CROSS JOIN case_texts AS t ON t.id = f.rowid "
+        "WHERE cases_fts MATCH $2 AND t.tenant_id = $1 ORDER BY f.rowid DESC LIMIT $3";
+    AW_ASSIGN_OR_RETURN(rows, tx.Query(sql, {tenant, Fts5Query(query, false), int64_t{window}}));
+    if (static_cast<int64_t>(rows.size()) < window) {
+      AW_ASSIGN_OR_RETURN(rows, tx.Query(sql, {tenant, Fts5Query(query, true), int64_t{window}}));
+    }
   } else {
-    sql = "SELECT w.case_id, -ts_rank(w.tsv, websearch_to_tsquery('german', $2)) FROM ("
-          "SELECT t.case_id, t.tsv FROM case_texts AS t WHERE t.tenant_id = $1 "
-          "AND t.tsv @@ websearch_to_tsquery('german', $2) ORDER BY t.case_id DESC LIMIT $3) AS w";
-    p.emplace_back(std::string(query));
+    AW_ASSIGN_OR_RETURN(rows, tx.Query("SELECT w.case_id, -ts_rank(w.tsv, websearch_to_tsquery('german', $2)) FROM ("
+                                       "SELECT t.case_id, t.tsv FROM case_texts AS t WHERE t.tenant_id = $1 "
+                                       "AND t.tsv @@ websearch_to_tsquery('german', $2) ORDER BY t.case_id DESC "
+                                       "LIMIT $3) AS w",
+                                       {tenant, query, int64_t{window}}));
   }
-  p.emplace_back(int64_t{window});
-  AW_ASSIGN_OR_RETURN(auto rows, tx.Query(sql, p));
   SearchResult out;
   out.window = window;
   out.all_ranked = static_cast<int64_t>(rows.size()) < window;
