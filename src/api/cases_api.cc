@@ -533,26 +533,33 @@ void RegisterCasesRoutes(http::Router& router, cases::Cases& cs, auth::Service& 
       [&cs, &accounts](Request& req) -> core::Result<Response> {
         AW_ASSIGN_OR_RETURN(Caller c, CallerOf(req, accounts));
         AW_ASSIGN_OR_RETURN(int limit, Limit(req, 20, 100));
-        AW_ASSIGN_OR_RETURN(auto hits, cs.Search(c.tenant, Q(req, "q"), limit));
+        AW_ASSIGN_OR_RETURN(auto found, cs.Search(c.tenant, Q(req, "q"), limit));
         Json items = Json::array();
-        for (const auto& h : hits) {
+        for (const auto& h : found.hits) {
           Json j = cases::ToJson(h.case_summary);
           j["rank"] = h.rank;
           items.push_back(std::move(j));
         }
-        return Response::Json(Json{{"items", std::move(items)}});
+        return Response::Json(Json{{"items", std::move(items)},
+                                   {"ranked", found.all_ranked ? "allMatches" : "newestMatches"},
+                                   {"rankWindow", found.window}});
       },
       {.summary = "Full-text search over cases",
        .description = "Words of the submitted data, case number, tracking code, notes and (when the document and "
                       "message layers add them) documents and messages. SQLite: FTS5, diacritics removed, ß = ss, "
                       "words as prefixes; PostgreSQL: the 'german' text search configuration (stemming). Best "
-                      "matches first.",
+                      "matches first, ranked among the newest rankWindow matching texts: when more texts match "
+                      "(a common word), ranked is 'newestMatches' and older matches are not in the result — add "
+                      "a word or use the case list's text filter (newest first, paged). Otherwise ranked is "
+                      "'allMatches'.",
        .tag = tag,
        .operation_id = "searchCases",
        .path_params = {TenantParam()},
        .query_params = {{.name = "q", .description = "search words", .required = true},
                         {.name = "limit", .description = "1-100 (default 20)", .type = "integer"}},
-       .response_schema = Obj({{"items", ArrayOf(CaseSchema())}}),
+       .response_schema = Obj({{"items", ArrayOf(CaseSchema())},
+                               {"ranked", S("string", "allMatches | newestMatches (more matched than rankWindow)")},
+                               {"rankWindow", S("integer", "how many of the newest matching texts were ranked")}}),
        .roles = roles::Assigners()});
 }
 

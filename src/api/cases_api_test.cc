@@ -233,6 +233,8 @@ TEST_P(CasesApiTest, CasesNotesHandOverAndSearchOverHttp) {
   Json hits = Body(Call("GET", a_ + "/search?q=strassenfest", H(berta)));
   ASSERT_EQ(hits["items"].size(), 1u) << hits.dump();
   EXPECT_EQ(hits["items"][0]["id"], id);
+  EXPECT_EQ(hits["ranked"], "allMatches");  // one match: inside the ranked window
+  EXPECT_EQ(hits["rankWindow"], cases::kSearchWindow);
   EXPECT_EQ(Call("GET", a_ + "/search?q=", H(berta)).status, 422);
 
   ClientResponse note = Call("POST", a_ + "/cases/" + id + "/notes", H(berta), R"({"text": "Rückfrage zur Fläche"})");

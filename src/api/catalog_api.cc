@@ -34,13 +34,19 @@ void RegisterCatalogRoutes(http::Router& router, catalog::Catalog& cat) {
   router.Post("/api/v1/tenants",
               [&cat](Request& req) -> core::Result<Response> {
                 AW_ASSIGN_OR_RETURN(Json body, JsonBody(req));
+                if (body.is_object() && body.value("id", Json()) == Json(auth::kPlatformTenant)) {
+                  return core::InvalidArgument("tenant is invalid",
+                                               {{"/id", "'platform' is reserved for the platform operator's accounts"}});
+                }
                 return Created(cat.CreateTenant(body));
               },
               {.summary = "Create a tenant (municipality)",
-               .description = "type Gemeinde, Amt, Stadt or Kreis; ars: 12-digit Amtlicher Regionalschlüssel "
-                              "matching the type; address, contact, portal colours and logo.",
+               .description = "Platform operator only (an account of the tenant 'platform', made with `amtsweg user "
+                              "add --operator`); a municipality's administrator gets 403. type Gemeinde, Amt, Stadt or "
+                              "Kreis; ars: 12-digit Amtlicher Regionalschlüssel matching the type; address, contact, "
+                              "portal colours and logo.",
                .tag = tag, .success_status = 201,
-       .roles = roles::Administrators()});
+       .roles = roles::Operators()});
   router.Get("/api/v1/tenants", [&cat](Request&) { return Ok(cat.ListTenants()); },
              {.summary = "List tenants", .tag = tag,
        .public_route = true});

@@ -35,4 +35,8 @@ inline std::vector<std::string> Analysts() {
   return {std::string(auth::kAdministrator), std::string(auth::kManager), std::string(auth::kProcessDesigner)};
 }
 
+// Platform-wide work (creating tenants): the platform operator only — an
+// account of the reserved tenant "platform", not any tenant's administrator.
+inline std::vector<std::string> Operators() { return {std::string(auth::kOperator)}; }
+
 }  // namespace amtsweg::api::roles

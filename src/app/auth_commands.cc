@@ -11,7 +11,26 @@
 
 namespace amtsweg::app {
 
-int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags) {
+int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags_in) {
+  UserAddFlags flags = flags_in;
+  if (flags.platform_operator) {
+    if (!flags.tenant.empty() && flags.tenant != auth::kPlatformTenant) {
+      ReportError(core::InvalidArgument("--operator: the account belongs to the tenant 'platform'; leave out --tenant"));
+      return 1;
+    }
+    if (!flags.roles.empty()) {
+      ReportError(core::InvalidArgument("--operator: the role is operator; leave out --role"));
+      return 1;
+    }
+    flags.tenant = std::string(auth::kPlatformTenant);
+    flags.roles = {std::string(auth::kOperator)};
+  } else if (flags.tenant.empty() || flags.roles.empty()) {
+    ReportError(core::InvalidArgument("--tenant and --role are required (or --operator for a platform operator)"));
+    return 1;
+  } else if (flags.tenant == auth::kPlatformTenant) {
+    ReportError(core::InvalidArgument("--tenant: 'platform' holds the platform operators; use --operator"));
+    return 1;
+  }
   auto cfg = LoadConfigOrReport(common);
   if (!cfg) return 1;
   std::string password;

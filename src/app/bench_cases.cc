@@ -154,7 +154,7 @@ int RunOne(const std::string& url, int64_t want, const std::string& label, std::
     for (char& ch : name) {
       if (ch == ' ') ch = '_';
     }
-    line(name, Measure(reps / 2, [&] { return cs.Search(kTenant, q, 20).value().size(); }));
+    line(name, Measure(reps / 2, [&] { return cs.Search(kTenant, q, 20).value().hits.size(); }));
   }
   core::Status stopped = db.writer().Stop();
   db.Close();

@@ -67,6 +67,7 @@ struct UserAddFlags {
   std::optional<std::string> display_name;
   std::vector<std::string> roles, departments;
   bool password_stdin = false;
+  bool platform_operator = false;  // --operator: an account of the tenant "platform" with the role operator
 };
 int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags);
 // `amtsweg audit verify [--tenant T]`: checks the audit hash chains; exit 1

@@ -82,12 +82,14 @@ int main(int argc, char** argv) {
   user_cmd->require_subcommand(1);
   auto* user_add_cmd = user_cmd->add_subcommand("add", "Create a staff account (e.g. the first administrator)");
   add_common(user_add_cmd);
-  user_add_cmd->add_option("--tenant", user_add.tenant, "Tenant id")->required();
+  user_add_cmd->add_option("--tenant", user_add.tenant, "Tenant id (required unless --operator)");
   user_add_cmd->add_option("--login", user_add.login, "Login name")->required();
   user_add_cmd->add_option("--email", user_add.email, "E-mail address")->required();
   user_add_cmd->add_option("--name", user_add.display_name, "Display name (default: the login)");
-  user_add_cmd->add_option("--role", user_add.roles, "administrator, process_designer, case_worker or manager (repeatable)")
-      ->required();
+  user_add_cmd->add_option("--role", user_add.roles,
+                            "administrator, process_designer, case_worker or manager (repeatable; required unless --operator)");
+  user_add_cmd->add_flag("--operator", user_add.platform_operator,
+                         "A platform operator (creates tenants): an account of the tenant 'platform', role operator");
   user_add_cmd->add_option("--department", user_add.departments, "Department id (repeatable)");
   user_add_cmd->add_flag("--password-stdin", user_add.password_stdin,
                          "Read the password from the first line of stdin (else one is generated and printed once)");

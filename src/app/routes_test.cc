@@ -7,6 +7,7 @@
 
 #include "app/process_test_util.h"
 #include "catalog/catalog.h"
+#include "catalog/catalog_test_util.h"
 #include "engine/engine.h"
 #include "intake/intake.h"
 #include "records/records.h"
@@ -175,6 +176,9 @@ TEST(Routes, EveryProtectedRouteRefusesStrangers) {
     return s.ok() ? Who{role, s->cookie_value, s->csrf_token} : Who{};
   };
   for (const auto& role : auth::AllRoles()) sessions.push_back(sign_in("amt-a", role));
+  // The platform operator: any route with a {tenant} refuses it (it is no tenant's member), and
+  // every route that does not name the role refuses it like any other role.
+  sessions.push_back(sign_in(std::string(auth::kPlatformTenant), std::string(auth::kOperator)));
   Who stranger = sign_in("amt-b", std::string(auth::kAdministrator));
 
   auto call = [&](const http::Route& route, const std::string& target, const Who* who) {
@@ -211,6 +215,37 @@ TEST(Routes, EveryProtectedRouteRefusesStrangers) {
     ++checked;
   }
   EXPECT_GT(checked, 0);
+
+  // Creating tenants is the platform operator's alone: a municipality's administrator gets 403.
+  auto post_tenant = [&](const Who& who, const std::string& body) {
+    std::string headers = "Cookie: amtsweg_session=" + who.cookie + "\r\nX-CSRF-Token: " + who.csrf +
+                          "\r\nContent-Type: application/json\r\n";
+    auto r = http::testutil::RoundTrip((*server)->port(),
+                                       http::testutil::MakeRequest("POST", "/api/v1/tenants", headers, body));
+    return r ? r->status : 0;
+  };
+  const Who& admin = sessions.front();
+  ASSERT_EQ(admin.role, auth::kAdministrator);
+  const Who& op = sessions.back();
+  ASSERT_EQ(op.role, auth::kOperator);
+  std::string new_tenant = catalog::testing::SampleTenant("amt-neu").dump();
+  EXPECT_EQ(post_tenant(admin, new_tenant), 403);
+  EXPECT_EQ(post_tenant(stranger, new_tenant), 403);
+  EXPECT_FALSE(catalog.GetTenant("amt-neu").ok());
+  EXPECT_EQ(post_tenant(op, new_tenant), 201);
+  EXPECT_TRUE(catalog.GetTenant("amt-neu").ok());
+  EXPECT_EQ(post_tenant(op, catalog::testing::SampleTenant(std::string(auth::kPlatformTenant)).dump()), 422);
+  // The role cannot be had any other way: not in a municipality, and the platform holds nothing else.
+  auto refused = [&](const std::string& tenant, const std::string& role) {
+    auto u = service.CreateUser(tenant, "test", {.login = "x-" + role, .display_name = "x", .email = "x@x.example",
+                                                 .password = password, .roles = {role}});
+    return !u.ok() && u.error().code() == core::ErrorCode::kInvalidArgument && !u.error().details().empty() &&
+           u.error().details().front().pointer == "/roles/0";
+  };
+  EXPECT_TRUE(refused("amt-a", std::string(auth::kOperator)));
+  EXPECT_TRUE(refused(std::string(auth::kPlatformTenant), std::string(auth::kAdministrator)));
+  auto token = service.CreateToken("amt-a", "test", "t", {std::string(auth::kOperator)}, std::nullopt);
+  EXPECT_FALSE(token.ok());
   (*server)->Stop(std::chrono::milliseconds(0));
   EXPECT_TRUE(db->writer().Stop().ok());
 }

@@ -75,12 +75,19 @@ bool ValidText(std::string_view s, size_t max) {
   return !s.empty() && s.size() <= max && std::none_of(s.begin(), s.end(), [](char c) { return c >= 0 && c < 0x20; });
 }
 
-void CheckRoles(const std::vector<std::string>& roles, std::vector<core::FieldError>& errors) {
+// Tenant roles for a tenant's accounts; operator, and only operator, for the platform tenant's.
+void CheckRoles(std::string_view tenant, const std::vector<std::string>& roles, std::vector<core::FieldError>& errors) {
   if (roles.empty()) errors.push_back({"/roles", "at least one role is required"});
+  bool platform = tenant == kPlatformTenant;
   for (size_t i = 0; i < roles.size(); ++i) {
+    std::string at = "/roles/" + std::to_string(i);
     if (!IsRole(roles[i])) {
-      errors.push_back({"/roles/" + std::to_string(i),
-                        "unknown role '" + roles[i] + "' (administrator, process_designer, case_worker, manager)"});
+      errors.push_back({at, "unknown role '" + roles[i] + "' (administrator, process_designer, case_worker, manager)"});
+    } else if (roles[i] == kOperator && !platform) {
+      errors.push_back({at, "operator is a platform role: only accounts of the tenant 'platform' hold it "
+                            "(amtsweg user add --operator)"});
+    } else if (roles[i] != kOperator && platform) {
+      errors.push_back({at, "accounts of the tenant 'platform' hold only the role operator"});
     }
   }
 }
@@ -154,10 +161,12 @@ core::Json RolesJson(const std::vector<std::string>& roles) { return core::Json(
 // (nobody could manage accounts any more). Runs after the change, in its command.
 core::Status RequireActiveAdministrator(store::Tx& tx, const std::string& tenant) {
   AW_ASSIGN_OR_RETURN(auto users, sql::ListUsers(tx, tenant));
+  // The platform tenant's accounts are operators: at least one must stay.
+  std::string_view needed = tenant == kPlatformTenant ? kOperator : kAdministrator;
   for (const auto& u : users) {
     if (!u.active) continue;
     auto roles = SplitRoles(u.roles);
-    if (std::find(roles.begin(), roles.end(), kAdministrator) != roles.end()) return core::OkStatus();
+    if (std::find(roles.begin(), roles.end(), needed) != roles.end()) return core::OkStatus();
   }
   return core::FailedPrecondition("the change would leave the tenant without an active administrator");
 }
@@ -185,7 +194,8 @@ core::Result<bool> RecordFailure(store::Tx& tx, const std::string& tenant, const
 }  // namespace
 
 bool IsRole(std::string_view name) {
-  return name == kAdministrator || name == kProcessDesigner || name == kCaseWorker || name == kManager;
+  return name == kAdministrator || name == kProcessDesigner || name == kCaseWorker || name == kManager ||
+         name == kOperator;
 }
 
 const std::vector<std::string>& AllRoles() {
@@ -409,7 +419,7 @@ core::Result<User> Service::CreateUser(const std::string& tenant, const std::str
   if (!ValidLogin(in.login)) errors.push_back({"/login", "must be 1 to 64 of a-z 0-9 . _ - @"});
   if (!ValidText(in.display_name, 200)) errors.push_back({"/displayName", "must be 1 to 200 characters"});
   if (!ValidEmail(in.email)) errors.push_back({"/email", "must be an e-mail address"});
-  CheckRoles(in.roles, errors);
+  CheckRoles(tenant, in.roles, errors);
   CheckDepartments(in.departments, errors);
   CheckPassword(in.password, config_.min_password_length, errors);
   if (!errors.empty()) return core::InvalidArgument("user is invalid", std::move(errors));
@@ -468,7 +478,7 @@ core::Result<User> Service::UpdateUser(const std::string& tenant, const std::str
     errors.push_back({"/displayName", "must be 1 to 200 characters"});
   }
   if (patch.email && !ValidEmail(Trim(*patch.email))) errors.push_back({"/email", "must be an e-mail address"});
-  if (patch.roles) CheckRoles(*patch.roles, errors);
+  if (patch.roles) CheckRoles(tenant, *patch.roles, errors);
   if (patch.departments) CheckDepartments(*patch.departments, errors);
   if (patch.password) CheckPassword(*patch.password, config_.min_password_length, errors);
   if (!errors.empty()) return core::InvalidArgument("user change is invalid", std::move(errors));
@@ -545,7 +555,7 @@ core::Result<NewToken> Service::CreateToken(const std::string& tenant, const std
   const auto now = clock_.Now();
   std::vector<core::FieldError> errors;
   if (!ValidText(name, 100)) errors.push_back({"/name", "must be 1 to 100 characters"});
-  CheckRoles(roles, errors);
+  CheckRoles(tenant, roles, errors);
   if (expires_at && *expires_at <= now) errors.push_back({"/expiresAt", "must be in the future"});
   if (!errors.empty()) return core::InvalidArgument("API token is invalid", std::move(errors));
 

@@ -39,10 +39,18 @@ inline constexpr std::string_view kAdministrator = "administrator";
 inline constexpr std::string_view kProcessDesigner = "process_designer";
 inline constexpr std::string_view kCaseWorker = "case_worker";
 inline constexpr std::string_view kManager = "manager";
+// The platform operator (a state's cloud, the installation's owner): creates
+// tenants and whatever else is platform-wide. Held only by accounts of the
+// reserved tenant kPlatformTenant, which hold no other role; granted only by
+// `amtsweg user add --operator` (a tenant's administrator cannot grant it:
+// accounts of another tenant are out of the administrator's reach, and the
+// role is refused for every other tenant).
+inline constexpr std::string_view kOperator = "operator";
+inline constexpr std::string_view kPlatformTenant = "platform";
 // Not a role a user holds: a route that every signed-in principal may call.
 inline constexpr std::string_view kAnyRole = "authenticated";
 bool IsRole(std::string_view name);
-const std::vector<std::string>& AllRoles();
+const std::vector<std::string>& AllRoles();  // the tenant roles (not operator)
 
 // Who is calling: a user with a session, or an API token.
 struct Principal {

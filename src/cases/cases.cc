@@ -9,6 +9,7 @@
 #include <set>
 
 #include "audit/audit.h"
+#include "core/hash.h"
 #include "cases/cases_store.h"
 #include "cases/extract.h"
 #include "cases/progress.h"
@@ -226,11 +227,11 @@ core::Result<Json> Cases::Detail(std::string_view tenant, std::string_view case_
   return out;
 }
 
-core::Result<std::vector<SearchHit>> Cases::Search(std::string_view tenant, std::string_view query, int limit) {
+core::Result<SearchResult> Cases::Search(std::string_view tenant, std::string_view query, int limit) {
   if (limit < 1 || limit > 100) return Invalid("/limit", "must be between 1 and 100");
   if (query.size() > 500) return Invalid("/q", "is longer than 500 bytes");
   if (Fts5Query(query).empty()) return Invalid("/q", "holds no word to search for");
-  return db_.Read([&](store::Tx& tx) { return internal::SearchCases(tx, tenant, query, limit); });
+  return db_.Read([&](store::Tx& tx) { return internal::SearchCases(tx, tenant, query, limit, kSearchWindow); });
 }
 
 core::Result<std::vector<Note>> Cases::Notes(std::string_view tenant, std::string_view case_id) {
@@ -392,7 +393,10 @@ void Cases::HandOver(std::string tenant, std::string case_id, std::string to, st
     AW_TRY(audit::Append(tx,
                          {.tenant = tenant, .actor = h->actor, .action = "cases.handed_over", .object_type = "case",
                           .object_id = case_id,
-                          .details = Json{{"from", h->from}, {"to", h->to}, {"reason", h->reason},
+                          // The reason is free text (may name people): the audit chain, which can
+                          // never be erased, keeps its hash; the text is in case_handovers (retention blanks it).
+                          .details = Json{{"from", h->from}, {"to", h->to},
+                                          {"reasonSha256", core::Sha256Hex(h->reason)},
                                           {"tasksMoved", moved}, {"handoverId", h->handover_id}}},
                          core::FromUnixMillis(h->at)));
     return core::OkStatus();

@@ -99,6 +99,19 @@ struct SearchHit {
   double rank = 0;  // higher is better
 };
 
+// A search's hits and how they were ranked. Ranking every match costs time in
+// proportion to the match set (FTS5's bm25, ts_rank), so only the newest
+// `window` matching texts are ranked (newest = last indexed: SQLite rowid,
+// PostgreSQL the time-ordered case id). `all_ranked` says whether that window
+// held every match; when it did not, a hit older than the window is not
+// returned, and the API says so (ranked = "newestMatches").
+struct SearchResult {
+  std::vector<SearchHit> hits;
+  bool all_ranked = true;
+  int window = 0;
+};
+inline constexpr int kSearchWindow = 1000;
+
 // Intake's hook (IntakeOptions::on_case_created): fills the E-Akte columns of
 // the new case and its full-text row. Runs in the submission's transaction.
 core::Status OnCaseCreated(store::Tx& tx, const intake::CaseCreated& c);
@@ -130,7 +143,8 @@ class Cases {
   // The case of a process instance. kNotFound.
   core::Result<CaseSummary> ByInstance(std::string_view tenant, std::string_view instance_id);
   // Ranked full-text search over cases (and whatever else IndexTextInTx added). kInvalidArgument: no word.
-  core::Result<std::vector<SearchHit>> Search(std::string_view tenant, std::string_view query, int limit = 20);
+  // Relevance order within the newest kSearchWindow matching texts (see SearchResult).
+  core::Result<SearchResult> Search(std::string_view tenant, std::string_view query, int limit = 20);
 
   core::Result<std::vector<Note>> Notes(std::string_view tenant, std::string_view case_id);
   // kInvalidArgument /text (empty, > 10,000 bytes); kNotFound.

@@ -30,8 +30,9 @@ core::Result<std::optional<CaseSummary>> SelectCaseByInstance(store::Tx& tx, std
 // Page of cases; `key` is the decoded cursor ([sortValue, caseId]) or null.
 core::Result<std::vector<CaseSummary>> SelectCases(store::Tx& tx, std::string_view tenant, const CaseFilter& f,
                                                    const core::Json& key, int limit);
-core::Result<std::vector<SearchHit>> SearchCases(store::Tx& tx, std::string_view tenant, std::string_view query,
-                                                 int limit);
+// The `limit` best of the newest `window` matching texts, one hit per case.
+core::Result<SearchResult> SearchCases(store::Tx& tx, std::string_view tenant, std::string_view query, int limit,
+                                       int window);
 
 core::Status UpdateCaseWork(store::Tx& tx, std::string_view tenant, std::string_view case_id,
                             const std::optional<std::string>& assignee, std::string_view status, int64_t now,

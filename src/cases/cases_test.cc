@@ -1,4 +1,5 @@
 #include "cases/cases.h"
+#include "cases/cases_store.h"
 
 #include <cctype>
 #include <future>
@@ -382,7 +383,7 @@ TEST_P(CasesTest, FullTextFindsUmlautAndSharpSWords) {
     std::set<std::string> out;
     auto r = cases_->Search("amt-a", q);
     EXPECT_TRUE(r.ok()) << q << ": " << r.error().ToString();
-    if (r.ok()) for (const auto& h : *r) out.insert(h.case_summary.case_id);
+    if (r.ok()) for (const auto& h : r->hits) out.insert(h.case_summary.case_id);
     return out;
   };
   EXPECT_EQ(ids("Müller"), std::set<std::string>{a});
@@ -409,6 +410,45 @@ TEST_P(CasesTest, FullTextFindsUmlautAndSharpSWords) {
   ASSERT_TRUE(db_->writer().Run([&](store::Tx& tx) { return IndexTextInTx(tx, "amt-a", c, "document:1", ""); }).ok());
   EXPECT_TRUE(ids("Baugrube").empty());
   EXPECT_FALSE(cases_->Search("amt-a", "  ** ").ok());
+}
+
+TEST_P(CasesTest, SearchRanksOnlyTheNewestWindowAndSaysSo) {
+  std::string oldest = Submit("amt-a-bauamt", "Zaunbauer Eins", "Zaun Zaun Zaun Zaun");  // best bm25, but oldest
+  std::string mid = Submit("amt-a-bauamt", "Zweite Person", "Zaun");
+  std::string newest = Submit("amt-a-ordnungsamt", "Dritte Person", "Zaun am Weg");
+  Submit("amt-b-bauamt", "Andere Kommune", "Zaun");  // other tenant: never in the window
+  auto run = [&](int window) {
+    auto r = db_->Read([&](store::Tx& tx) { return internal::SearchCases(tx, "amt-a", "Zaun", 20, window); });
+    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    return r.ok() ? *r : SearchResult{};
+  };
+  auto ids = [](const SearchResult& r) {
+    std::vector<std::string> out;
+    for (const auto& h : r.hits) out.push_back(h.case_summary.case_id);
+    return out;
+  };
+  // A window larger than the match set: every match ranked, the repeated word first.
+  SearchResult all = run(10);
+  EXPECT_TRUE(all.all_ranked);
+  ASSERT_EQ(all.hits.size(), 3u);
+  EXPECT_EQ(all.hits.front().case_summary.case_id, oldest);
+  EXPECT_EQ((std::set<std::string>{mid, newest}), (std::set<std::string>{all.hits[1].case_summary.case_id,
+                                                                          all.hits[2].case_summary.case_id}));
+  // A window of 2: only the two newest of this tenant are ranked, and the result says so.
+  SearchResult win = run(2);
+  EXPECT_FALSE(win.all_ranked);
+  EXPECT_EQ(win.window, 2);
+  auto got = ids(win);
+  EXPECT_EQ(std::set<std::string>(got.begin(), got.end()), (std::set<std::string>{mid, newest}));
+  // Exactly the match set: complete.
+  EXPECT_TRUE(run(4).all_ranked);
+  // Through Cases: the default window holds all three.
+  auto viaCases = cases_->Search("amt-a", "Zaun", 2);
+  ASSERT_TRUE(viaCases.ok());
+  EXPECT_TRUE(viaCases->all_ranked);
+  EXPECT_EQ(viaCases->window, kSearchWindow);
+  ASSERT_EQ(viaCases->hits.size(), 2u);  // limit applies after ranking
+  EXPECT_EQ(viaCases->hits.front().case_summary.case_id, oldest);
 }
 
 TEST_P(CasesTest, TimelineMergesHistoryAuditAndNotesInTimeOrder) {

@@ -151,13 +151,13 @@ std::string FoldForSearch(std::string_view text) {
   return out;
 }
 
-std::string Fts5Query(std::string_view text) {
+std::string Fts5Query(std::string_view text, bool prefix) {
   std::string folded = FoldForSearch(text);
   std::string out, word;
   auto flush = [&] {
     if (word.empty()) return;
     if (!out.empty()) out += ' ';
-    out += '"' + word + "\"*";
+    out += '"' + word + (prefix ? "\"*" : "\"");
     word.clear();
   };
   for (char ch : folded) {

@@ -34,6 +34,7 @@ std::string FoldForSearch(std::string_view text);
 
 // A user's search words as a safe FTS5 query: every word (letters/digits) quoted,
 // folded, as a prefix ("stra"*), all required. Empty when there is no word.
-std::string Fts5Query(std::string_view text);
+// `prefix` false: every word as an exact token ("strasse"); true: as a prefix ("strasse"*).
+std::string Fts5Query(std::string_view text, bool prefix = true);
 
 }  // namespace amtsweg::cases

@@ -40,6 +40,7 @@ TEST(Extract, FoldAndFtsQuery) {
   EXPECT_EQ(FoldForSearch("Straße ẞ"), "Strasse SS");
   EXPECT_EQ(Fts5Query("Straße \"OR\" müller*"), "\"Strasse\"* \"OR\"* \"müller\"*");
   EXPECT_EQ(Fts5Query("  -- ** "), "");
+  EXPECT_EQ(Fts5Query("Straße müller", false), "\"Strasse\" \"müller\"");
 }
 
 }  // namespace

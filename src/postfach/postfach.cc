@@ -118,7 +118,7 @@ Postfach::Postfach(store::Database& db, engine::Engine& engine, Options options)
       engine_(engine),
       options_(std::move(options)),
       clock_(options_.clock != nullptr ? options_.clock : &core::SystemClock::Instance()),
-      files_(options_.files_dir / "_postfach") {}
+      files_(options_.files_dir / kFilesSubdir) {}
 
 core::Result<std::vector<StoredAttachment>> Postfach::PrepareAttachments(std::string_view tenant,
                                                                          const std::vector<NewAttachment>& files) {

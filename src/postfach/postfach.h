@@ -43,6 +43,9 @@
 
 namespace amtsweg::postfach {
 
+// The postbox's attachment files: an AttachmentStore under <files_dir>/<kFilesSubdir>.
+inline constexpr const char* kFilesSubdir = "_postfach";
+
 // A file to attach, as uploaded or generated.
 struct NewAttachment {
   std::string filename;

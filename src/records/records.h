@@ -122,6 +122,7 @@ class Records {
   catalog::Catalog& catalog() { return catalog_; }
   engine::Engine& engine() { return engine_; }
   intake::AttachmentStore& files() { return files_; }
+  const RecordsOptions& options() const { return options_; }
   core::Timestamp Now() const { return clock_->Now(); }
   core::Clock& clock() { return *clock_; }
 

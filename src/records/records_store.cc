@@ -1,6 +1,12 @@
 #include "records/records_store.h"
 
+#include <fmt/format.h>
+
+#include "core/json.h"
+
 namespace amtsweg::records::internal {
+
+using store::Value;
 
 namespace {
 
@@ -173,6 +179,70 @@ core::Result<Removed> AnonymiseCase(store::Tx& tx, std::string_view tenant, cons
                  "VALUES ($1, $2, $3, $4)",
                  {tenant, c.case_id, now, report_id}));
   return r;
+}
+
+core::Result<Traces> EraseCaseTraces(store::Tx& tx, std::string_view tenant, std::string_view case_id, bool apply) {
+  Traces t;
+  std::vector<Value> k{Value(tenant), Value(case_id)};
+  // One trace: counted in a dry run, changed otherwise. `where` follows "FROM table ".
+  auto one = [&](std::string_view table, std::string_view where, std::string_view change,
+                 int64_t& into) -> core::Status {
+    if (!apply) {
+      AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(fmt::format("SELECT COUNT(*) FROM {} {}", table, where), k));
+      into = row ? row->Int(0) : 0;
+      return core::OkStatus();
+    }
+    AW_ASSIGN_OR_RETURN(into, tx.Exec(fmt::format("{} {}", change, where), k));
+    return core::OkStatus();
+  };
+  AW_TRY(one("case_texts", "WHERE tenant_id = $1 AND case_id = $2", "DELETE FROM case_texts", t.search_texts));
+  AW_TRY(one("cases", "WHERE tenant_id = $1 AND case_id = $2 AND (applicant_name <> '' OR applicant_email <> '')",
+             "UPDATE cases SET applicant_name = '', applicant_email = ''", t.applicant_fields));
+  AW_TRY(one("case_notes", "WHERE tenant_id = $1 AND case_id = $2", "DELETE FROM case_notes", t.notes));
+  AW_TRY(one("case_handovers", "WHERE tenant_id = $1 AND case_id = $2 AND reason <> ''",
+             "UPDATE case_handovers SET reason = ''", t.handover_reasons));
+  // Postbox files: collected before their rows go; a file another message of
+  // the tenant still uses (the same bytes sent twice) stays.
+  AW_ASSIGN_OR_RETURN(auto hashes, tx.Query("SELECT DISTINCT sha256 FROM postfach_attachments "
+                                            "WHERE tenant_id = $1 AND case_id = $2", k));
+  for (const auto& h : hashes) {
+    AW_ASSIGN_OR_RETURN(auto other, tx.QueryOne("SELECT 1 FROM postfach_attachments WHERE tenant_id = $1 AND "
+                                                "sha256 = $2 AND case_id <> $3 LIMIT 1",
+                                                {tenant, h.Text(0), case_id}));
+    if (!other) t.message_hashes.push_back(h.Text(0));
+  }
+  AW_TRY(one("postfach_attachments", "WHERE tenant_id = $1 AND case_id = $2", "DELETE FROM postfach_attachments",
+             t.message_attachments));
+  AW_TRY(one("postfach_messages", "WHERE tenant_id = $1 AND case_id = $2", "DELETE FROM postfach_messages",
+             t.messages));
+  AW_TRY(one("postfach_mail_outbox", "WHERE tenant_id = $1 AND case_id = $2", "DELETE FROM postfach_mail_outbox",
+             t.mails));
+  // Webhook deliveries of the case's audit entries keep what a receiver
+  // needs to know the event happened (type, time, case id, audit seq); the
+  // details and the actor go. Pending ones are sent like that.
+  const char* of_case = "WHERE tenant_id = $1 AND audit_seq IN (SELECT seq FROM audit_log WHERE tenant_id = $1 AND "
+                        "object_type = 'case' AND object_id = $2) AND payload NOT LIKE '%\"erased\":true%'";
+  if (!apply) {
+    AW_TRY(one("webhook_deliveries", of_case, "", t.webhook_payloads));
+  } else {
+    AW_ASSIGN_OR_RETURN(auto rows, tx.Query(std::string("SELECT delivery_id, audit_seq, event_type, payload FROM "
+                                                        "webhook_deliveries ") + of_case, k));
+    for (const auto& r : rows) {
+      auto old = core::ParseJson(r.Text(3));
+      core::Json ts = old.ok() && old->is_object() ? old->value("timestamp", core::Json()) : core::Json();
+      core::Json payload{{"type", r.Text(2)},
+                         {"timestamp", ts},
+                         {"erased", true},
+                         {"data", {{"tenant", tenant}, {"auditSeq", r.Int(1)}, {"caseId", case_id}}}};
+      AW_TRY(tx.Exec("UPDATE webhook_deliveries SET payload = $3 WHERE tenant_id = $1 AND delivery_id = $2",
+                     {tenant, r.Text(0), core::DumpJson(payload)}));
+      ++t.webhook_payloads;
+    }
+  }
+  AW_ASSIGN_OR_RETURN(auto audit, tx.QueryOne("SELECT COUNT(*) FROM audit_log WHERE tenant_id = $1 AND "
+                                              "object_type = 'case' AND object_id = $2", k));
+  t.audit_entries = audit ? audit->Int(0) : 0;
+  return t;
 }
 
 core::Status InsertReport(store::Tx& tx, std::string_view tenant, std::string_view report_id, int64_t now,

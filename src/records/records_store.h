@@ -69,6 +69,21 @@ core::Result<bool> IsAnonymised(store::Tx& tx, std::string_view tenant, std::str
 struct Removed {
   int64_t form_data = 0, attachments = 0, documents = 0, variables = 0, history_data = 0;
 };
+// What else a case left behind in other layers' tables (cases/, postfach/, webhooks):
+// counted (apply = false, dry run) or removed/blanked (apply = true).
+struct Traces {
+  int64_t search_texts = 0;      // case_texts rows (SQLite: their FTS5 rows go by trigger)
+  int64_t applicant_fields = 0;  // cases.applicant_name / applicant_email blanked (1 per case)
+  int64_t notes = 0;             // case_notes rows
+  int64_t handover_reasons = 0;  // case_handovers.reason blanked
+  int64_t messages = 0;          // postfach_messages rows (subject, body)
+  int64_t message_attachments = 0;
+  int64_t mails = 0;             // postfach_mail_outbox rows (recipient address, text)
+  int64_t webhook_payloads = 0;  // webhook_deliveries.payload reduced to type, time, case id
+  int64_t audit_entries = 0;     // kept (the hash chain): ids, numbers, counts, hashes, staff actors
+  std::vector<std::string> message_hashes;  // postbox attachment files no other message of the tenant uses
+};
+core::Result<Traces> EraseCaseTraces(store::Tx& tx, std::string_view tenant, std::string_view case_id, bool apply);
 core::Result<Removed> AnonymiseCase(store::Tx& tx, std::string_view tenant, const CaseRow& c,
                                     std::string_view report_id, int64_t now);
 core::Status InsertReport(store::Tx& tx, std::string_view tenant, std::string_view report_id, int64_t now,

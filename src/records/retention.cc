@@ -7,6 +7,8 @@
 #include "audit/audit.h"
 #include "core/id.h"
 #include "engine/timer_spec.h"
+#include "intake/attachment_store.h"
+#include "postfach/postfach.h"
 #include "records/records_store.h"
 
 namespace amtsweg::records {
@@ -21,6 +23,14 @@ struct CasePlan {
   int64_t form_data = 0, versions = 0;
   std::vector<std::string> hashes;  // distinct hashes of the case's documents
 };
+
+Json TracesJson(const internal::Traces& t) {
+  return Json{{"searchTexts", t.search_texts},         {"applicantFields", t.applicant_fields},
+              {"notes", t.notes},                      {"handoverReasons", t.handover_reasons},
+              {"messages", t.messages},                {"messageAttachments", t.message_attachments},
+              {"messageFiles", t.message_hashes.size()}, {"mails", t.mails},
+              {"webhookPayloads", t.webhook_payloads}};
+}
 
 core::Result<Json> RunTenant(Records& r, const std::string& tenant, const RetentionOptions& o) {
   core::Timestamp now = r.Now();
@@ -66,10 +76,17 @@ core::Result<Json> RunTenant(Records& r, const std::string& tenant, const Retent
 
   Json cases = Json::array();
   int64_t total_form = 0, total_versions = 0, total_files = 0, total_vars = 0, total_history = 0;
+  Json total_traces = TracesJson({});
+  int64_t total_audit = 0;
+  intake::AttachmentStore postbox(r.options().files_dir / postfach::kFilesSubdir);
   for (const CasePlan& p : plans) {
     internal::Removed removed;
+    internal::Traces traces;
     std::vector<std::string> files_to_delete;
     if (o.dry_run) {
+      AW_ASSIGN_OR_RETURN(traces, r.db().Read([&](store::Tx& tx) {
+        return internal::EraseCaseTraces(tx, tenant, p.ec.c.case_id, false);
+      }));
       removed.form_data = p.form_data;
       removed.attachments = p.versions;  // all versions, reported together below
       AW_TRY(r.db().Read([&](store::Tx& tx) -> core::Status {
@@ -92,6 +109,7 @@ core::Result<Json> RunTenant(Records& r, const std::string& tenant, const Retent
           AW_ASSIGN_OR_RETURN(bool other, internal::HashReferencedElsewhere(tx, tenant, h, c.case_id));
           if (!other) files_to_delete.push_back(h);
         }
+        AW_ASSIGN_OR_RETURN(traces, internal::EraseCaseTraces(tx, tenant, c.case_id, true));
         AW_ASSIGN_OR_RETURN(removed, internal::AnonymiseCase(tx, tenant, c, report_id, now_ms));
         return core::OkStatus();
       }));
@@ -101,7 +119,14 @@ core::Result<Json> RunTenant(Records& r, const std::string& tenant, const Retent
         std::error_code ec;
         std::filesystem::remove(r.files().PathOf(tenant, h), ec);
       }
+      for (const auto& h : traces.message_hashes) {
+        std::error_code ec;
+        std::filesystem::remove(postbox.PathOf(tenant, h), ec);
+      }
     }
+    Json tj = TracesJson(traces);
+    for (auto& [k, v] : tj.items()) total_traces[k] = total_traces[k].get<int64_t>() + v.get<int64_t>();
+    total_audit += traces.audit_entries;
     int64_t versions = o.dry_run ? p.versions : removed.attachments;
     total_form += removed.form_data;
     total_versions += versions;
@@ -118,7 +143,9 @@ core::Result<Json> RunTenant(Records& r, const std::string& tenant, const Retent
                            {"documentVersions", versions},
                            {"files", files_to_delete.size()},
                            {"variableScopes", removed.variables},
-                           {"historyEvents", removed.history_data}}}});
+                           {"historyEvents", removed.history_data}}},
+                         {"alsoRemoved", tj},
+                         {"auditEntriesKept", traces.audit_entries}});
   }
   Json report{{"reportId", report_id},
               {"tenant", tenant},
@@ -130,8 +157,18 @@ core::Result<Json> RunTenant(Records& r, const std::string& tenant, const Retent
                 {"documentVersions", total_versions},
                 {"files", total_files},
                 {"variableScopes", total_vars},
-                {"historyEvents", total_history}}},
+                {"historyEvents", total_history},
+                {"alsoRemoved", total_traces},
+                {"auditEntriesKept", total_audit}}},
               {"cases", cases},
+              // What stays, and why (the report names it rather than implying nothing remains).
+              {"kept",
+               {{"skeleton", "case id and number, tracking code, service, department, status, submission/due/closing "
+                             "times; the process instance with element ids, events and times (statistics)"},
+                {"auditEntries", "the hash chain cannot lose entries (audit verify); case entries hold ids, case "
+                                 "numbers, counts, hashes, status names, staff actors and document file names, no "
+                                 "applicant data; hand-over reasons are kept as a hash"},
+                {"webhookDeliveries", "type, time, case id and audit seq of each event; details and actor removed"}}},
               {"keptServices", kept}};
   if (!o.dry_run) {
     std::string text = core::DumpJson(report);

@@ -5,6 +5,12 @@
 #include "audit/audit.h"
 #include "records/records_test_util.h"
 
+#include <fstream>
+
+#include "core/hash.h"
+#include "intake/attachment_store.h"
+#include "postfach/postfach.h"
+
 namespace amtsweg::records {
 namespace {
 
@@ -89,6 +95,128 @@ TEST_P(RetentionTest, RemovesPersonalDataOfExpiredCasesAndKeepsASkeleton) {
   auto again = RunRetention(*records_, {});
   ASSERT_TRUE(again.ok());
   for (const auto& r : *again) EXPECT_EQ(r["counts"]["cases"], 0) << r;
+}
+
+// Issue 7's "nothing left behind": the other layers' traces of an expired
+// case go too (search rows, applicant columns, notes, hand-over reasons,
+// postbox messages with their files, mail, webhook payloads), the report names
+// each, the audit chain stays intact, and another case's traces stay.
+TEST_P(RetentionTest, RemovesTheTracesOtherLayersKeptOfTheCase) {
+  std::string pdf = intake::testing::TinyPdf();
+  ASSERT_TRUE(PutTemplate(*records_, "amt-a", "aufgrabung-amt-a", "erlaubnis", testing::SampleTemplate()).ok());
+  std::string ended = Submit("amt-a", "Jürgen Müller", pdf);
+  ASSERT_EQ(*RunBescheidJobs(*records_), 1);
+  std::string open = Submit("amt-a", "Erika Mustermann", pdf);
+  intake::AttachmentStore postbox(files_dir_ / postfach::kFilesSubdir);
+  const std::string shared_bytes = "Bitte Lageplan nachreichen";  // attached in both cases' threads
+  const std::string own_bytes = "Ausweiskopie Jürgen Müller";
+  auto write_file = [&](const std::string& bytes) {
+    auto path = postbox.PathOf("amt-a", core::Sha256Hex(bytes));
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+  };
+  auto shared_path = write_file(shared_bytes);
+  auto own_path = write_file(own_bytes);
+  // Traces as the cases/ and postfach/ layers write them.
+  auto traces = [&](const std::string& case_id, bool with_own) {
+    return db_->writer().Run([&](store::Tx& tx) -> core::Status {
+      std::vector<store::Value> k{store::Value("amt-a"), store::Value(case_id)};
+      AW_TRY(tx.Exec("UPDATE cases SET applicant_name = 'Jürgen Müller', applicant_email = 'jm@example.org' "
+                     "WHERE tenant_id = $1 AND case_id = $2", k));
+      AW_TRY(tx.Exec("INSERT INTO case_texts (tenant_id, case_id, source, text) VALUES ($1, $2, 'case', "
+                     "'Jürgen Müller Lindenstrasse 4')", k));
+      AW_TRY(tx.Exec("INSERT INTO case_notes (tenant_id, case_id, note_id, author, actor, text, created_at) "
+                     "VALUES ($1, $2, 'n1', 'berta', 'user:b', 'Herr Müller ruft zurück', 1)", k));
+      AW_TRY(tx.Exec("INSERT INTO case_handovers (tenant_id, case_id, handover_id, from_department, to_department, "
+                     "reason, actor, tasks_moved, at) VALUES ($1, $2, 'h1', 'tiefbau', 'bauamt', "
+                     "'Herr Müller baut privat', 'user:b', 1, 1)", k));
+      AW_TRY(tx.Exec("INSERT INTO postfach_messages (tenant_id, case_id, message_id, direction, subject, body, author, "
+                     "created_at) VALUES ($1, $2, 'm1', 'to_office', 'Rückfrage', 'Mein Ausweis anbei', 'citizen', 1)",
+                     k));
+      AW_TRY(tx.Exec("INSERT INTO postfach_attachments (tenant_id, case_id, message_id, idx, filename, content_type, "
+                     "size, sha256) VALUES ($1, $2, 'm1', 0, 'hinweis.txt', 'text/plain', 1, $3)",
+                     {"amt-a", case_id, core::Sha256Hex(shared_bytes)}));
+      if (with_own) {
+        AW_TRY(tx.Exec("INSERT INTO postfach_attachments (tenant_id, case_id, message_id, idx, filename, "
+                       "content_type, size, sha256) VALUES ($1, $2, 'm1', 1, 'ausweis.txt', 'text/plain', 1, $3)",
+                       {"amt-a", case_id, core::Sha256Hex(own_bytes)}));
+      }
+      AW_TRY(tx.Exec("INSERT INTO postfach_mail_outbox (tenant_id, mail_id, case_id, message_id, recipient, subject, "
+                     "body, status, attempts, next_attempt_at, last_error, created_at) VALUES ($1, $2 || '-mail', "
+                     "$2, 'm1', 'jm@example.org', 'Neue Nachricht', 'Hallo Herr Müller', 'sent', 1, 0, '', 1)", k));
+      // A webhook delivery of the case's submission event, with its details.
+      AW_ASSIGN_OR_RETURN(auto seq, tx.QueryOne("SELECT MIN(seq) FROM audit_log WHERE tenant_id = $1 AND "
+                                                "object_type = 'case' AND object_id = $2", k));
+      AW_TRY(tx.Exec("INSERT INTO webhook_deliveries (tenant_id, subscription_id, delivery_id, audit_seq, event_type, "
+                     "payload, status, attempts, next_attempt_at, last_error, created_at) VALUES ($1, 's1', "
+                     "'msg_' || $2, $3, 'intake.case_submitted', $4, 'delivered', 1, 0, '', 1)",
+                     {"amt-a", case_id, seq->Int(0),
+                      core::DumpJson(Json{{"type", "intake.case_submitted"}, {"timestamp", "2026-03-02T09:00:00Z"},
+                                          {"data", {{"caseId", case_id}, {"actor", "anonymous"},
+                                                    {"details", {{"note", "Müller"}}}}}})}));
+      return core::OkStatus();
+    });
+  };
+  ASSERT_TRUE(traces(ended, true).ok());
+  ASSERT_TRUE(traces(open, false).ok());
+  clock_->Advance(std::chrono::hours(24 * 367));
+
+  auto dry = RunRetention(*records_, {.dry_run = true, .tenant = "amt-a"});
+  ASSERT_TRUE(dry.ok()) << dry.error().ToString();
+  const Json& planned = (*dry)[0]["counts"]["alsoRemoved"];
+  EXPECT_EQ(planned["searchTexts"], 1);
+  EXPECT_EQ(planned["messages"], 1);
+  EXPECT_EQ(planned["messageFiles"], 1);  // the shared one stays
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM postfach_messages"), 2);  // the dry run changed nothing
+
+  auto run = RunRetention(*records_, {.tenant = "amt-a"});
+  ASSERT_TRUE(run.ok()) << run.error().ToString();
+  const Json& rep = (*run)[0];
+  ASSERT_EQ(rep["cases"].size(), 1u);
+  const Json& also = rep["cases"][0]["alsoRemoved"];
+  EXPECT_EQ(also["searchTexts"], 1);
+  EXPECT_EQ(also["applicantFields"], 1);
+  EXPECT_EQ(also["notes"], 1);
+  EXPECT_EQ(also["handoverReasons"], 1);
+  EXPECT_EQ(also["messages"], 1);
+  EXPECT_EQ(also["messageAttachments"], 2);
+  EXPECT_EQ(also["messageFiles"], 1);
+  EXPECT_EQ(also["mails"], 1);
+  EXPECT_EQ(also["webhookPayloads"], 1);
+  EXPECT_GE(rep["cases"][0]["auditEntriesKept"].get<int>(), 1);
+  EXPECT_TRUE(rep.contains("kept") && rep["kept"].contains("auditEntries"));
+  EXPECT_EQ(rep["counts"]["alsoRemoved"], also);
+
+  auto of = [&](const std::string& table, const std::string& case_id, const std::string& extra = "") {
+    return Count("SELECT COUNT(*) FROM " + table + " WHERE tenant_id = 'amt-a' AND case_id = '" + case_id + "'" +
+                 extra);
+  };
+  for (const char* t : {"case_texts", "case_notes", "postfach_messages", "postfach_attachments",
+                        "postfach_mail_outbox"}) {
+    EXPECT_EQ(of(t, ended), 0) << t;
+    EXPECT_EQ(of(t, open), 1) << t << " of the open case";
+  }
+  EXPECT_EQ(of("case_handovers", ended, " AND reason = ''"), 1);
+  EXPECT_EQ(of("cases", ended, " AND applicant_name = '' AND applicant_email = ''"), 1);
+  EXPECT_EQ(of("cases", open, " AND applicant_name = 'Jürgen Müller'"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM webhook_deliveries WHERE delivery_id = 'msg_" + ended +
+                  "' AND payload LIKE '%Müller%'"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM webhook_deliveries WHERE delivery_id = 'msg_" + ended +
+                  "' AND payload LIKE '%" + ended + "%'"), 1);  // the event itself stays known
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM webhook_deliveries WHERE delivery_id = 'msg_" + open +
+                  "' AND payload LIKE '%Müller%'"), 1);
+  if (GetParam() == store::Dialect::kSqlite) {  // the FTS5 index follows its content table
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM cases_fts WHERE cases_fts MATCH 'lindenstrasse'"), 1);
+  } else {
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM case_texts WHERE tsv @@ to_tsquery('german', 'lindenstrasse')"), 1);
+  }
+  EXPECT_FALSE(std::filesystem::exists(own_path));
+  EXPECT_TRUE(std::filesystem::exists(shared_path));
+  auto chain = audit::Verify(*db_, std::string("amt-a"));
+  ASSERT_TRUE(chain.ok());
+  ASSERT_EQ(chain->size(), 1u);
+  EXPECT_TRUE((*chain)[0].intact) << (*chain)[0].problem;
 }
 
 TEST_P(RetentionTest, ServicesWithoutPeriodAreKeptAndListed) {
