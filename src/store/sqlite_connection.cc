@@ -87,7 +87,14 @@ class SqliteConnection final : public Connection {
   core::Status Begin(TxKind kind) override {
     // IMMEDIATE takes the write lock now, so a busy database shows up here
     // (after busy_timeout) and not halfway through a batch.
-    return Simple(kind == TxKind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+    AW_TRY(Simple(kind == TxKind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"));
+    in_write_ = kind == TxKind::kWrite;
+    if (in_write_) {
+      // BEGIN IMMEDIATE has read the WAL header: the data version moved
+      // since our last transaction only if another connection committed.
+      if (DataVersion() != data_version_) ++epoch_;
+    }
+    return core::OkStatus();
   }
 
   core::Status Commit() override {
@@ -98,13 +105,22 @@ class SqliteConnection final : public Connection {
       Rollback();
       return std::move(r).error();
     }
+    EndTx();
     return core::OkStatus();
   }
 
   void Rollback() noexcept override {
-    if (sqlite3_get_autocommit(db_)) return;
-    auto r = Exec("ROLLBACK", {});
-    if (!r.ok()) core::LogError("sqlite rollback failed", {{"error", r.error().message()}});
+    ++epoch_;
+    if (!sqlite3_get_autocommit(db_)) {
+      auto r = Exec("ROLLBACK", {});
+      if (!r.ok()) core::LogError("sqlite rollback failed", {{"error", r.error().message()}});
+    }
+    EndTx();
+  }
+
+  std::optional<uint64_t> CacheEpoch() const override {
+    if (!in_write_ || sqlite3_get_autocommit(db_)) return std::nullopt;
+    return epoch_;
   }
 
   bool InTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
@@ -113,6 +129,7 @@ class SqliteConnection final : public Connection {
   core::Status Savepoint() override { return Simple("SAVEPOINT aw_cmd"); }
   core::Status ReleaseSavepoint() override { return Simple("RELEASE aw_cmd"); }
   core::Status RollbackToSavepoint() override {
+    ++epoch_;
     // ROLLBACK TO keeps the savepoint open; release it so savepoints do not pile up.
     AW_TRY(Simple("ROLLBACK TO aw_cmd"));
     return Simple("RELEASE aw_cmd");
@@ -162,6 +179,7 @@ class SqliteConnection final : public Connection {
   }
 
   core::Status ExecScript(std::string_view sql) override {
+    ++epoch_;  // migrations and the like: anything may have changed
     std::string text(sql);
     char* err = nullptr;
     int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
@@ -180,6 +198,20 @@ class SqliteConnection final : public Connection {
     std::shared_ptr<const std::vector<std::string>> names;  // filled on first Query
     bool cached = true;
   };
+
+  // SQLite's data version of the main database: changes with every commit,
+  // this connection's and others'.
+  unsigned DataVersion() const {
+    unsigned v = 0;
+    sqlite3_file_control(db_, "main", SQLITE_FCNTL_DATA_VERSION, &v);
+    return v;
+  }
+
+  // After COMMIT or ROLLBACK: remember the version our own transaction left.
+  void EndTx() {
+    in_write_ = false;
+    data_version_ = DataVersion();
+  }
 
   core::Status Simple(std::string_view sql) {
     auto r = Exec(sql, {});
@@ -295,6 +327,9 @@ class SqliteConnection final : public Connection {
   }
 
   sqlite3* db_;
+  bool in_write_ = false;     // a write transaction is open (Begin(kWrite) until Commit/Rollback)
+  unsigned data_version_ = 0; // DataVersion() after our last transaction ended
+  uint64_t epoch_ = 1;        // CacheEpoch()
   std::unordered_map<std::string, Stmt, StringHash, std::equal_to<>> cache_;
   Stmt uncached_;  // the one statement in use beyond the cache limit
 };
