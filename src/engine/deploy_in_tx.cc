@@ -66,6 +66,7 @@ core::Result<Deployment> Engine::DeployInTx(store::Tx& tx, std::string_view tena
   auto insert_definition = [&](const DeployedDefinition& def, const Resource& r,
                                const std::string& checksum) -> core::Status {
     if (!def.is_new) return core::OkStatus();
+    definitions_generation_.fetch_add(1);  // the latest versions FindProcess keeps are stale from here on
     AW_TRY(tx.Exec("INSERT INTO engine_definitions (tenant_id, kind, definition_id, version, definition_key, "
                    "deployment_id, resource_name, checksum, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                    {tenant, def.kind, def.id, def.version, def.definition_key, d.deployment_id, r.name, checksum,

@@ -160,6 +160,8 @@ std::vector<ActivatedJob> Engine::TakePushedJobs(std::string_view tenant, int ma
 
 // --- Deployments ---------------------------------------------------------------
 
+std::atomic<uint64_t> Engine::definitions_generation_{1};
+
 core::Result<Deployment> Engine::Deploy(std::string_view tenant_view, const std::vector<Resource>& resources) {
   std::string tenant(tenant_view);
   // One command of its own; the steps are DeployInTx's (deploy_in_tx.cc).
@@ -206,6 +208,27 @@ core::Result<std::shared_ptr<const CompiledProcess>> Engine::Process(Tx& tx, std
 core::Result<std::shared_ptr<const CompiledProcess>> Engine::FindProcess(Tx& tx, const std::string& tenant,
                                                                          const std::string& process_id,
                                                                          std::optional<int> version) {
+  // The latest version from memory when the store can tell that nothing
+  // changed behind the cache (engine.h, latest_).
+  uint64_t epoch = 0;
+  bool use_latest = false;
+  if (!version) {
+    if (std::optional<uint64_t> e = tx.CacheEpoch()) {
+      epoch = *e;
+      use_latest = true;
+    }
+  }
+  const uint64_t generation = definitions_generation_.load();
+  std::string latest_key;
+  if (use_latest) {
+    latest_key.reserve(tenant.size() + 1 + process_id.size());
+    latest_key.append(tenant).append(1, '\n').append(process_id);
+    std::lock_guard lock(mu_);
+    auto it = latest_.find(latest_key);
+    if (it != latest_.end() && it->second.epoch == epoch && it->second.generation == generation) {
+      return it->second.process;
+    }
+  }
   std::optional<Row> def;
   if (version) {
     AW_ASSIGN_OR_RETURN(def, tx.QueryOne("SELECT definition_key FROM engine_definitions WHERE tenant_id = $1 AND "
@@ -220,7 +243,12 @@ core::Result<std::shared_ptr<const CompiledProcess>> Engine::FindProcess(Tx& tx,
     return core::NotFound(version ? fmt::format("no version {} of process '{}'", *version, process_id)
                                   : fmt::format("no process '{}' deployed", process_id));
   }
-  return Process(tx, tenant, def->Text(0));
+  AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, def->Text(0)));
+  if (use_latest) {
+    std::lock_guard lock(mu_);
+    latest_[latest_key] = LatestProcess{cp, epoch, generation};
+  }
+  return cp;
 }
 
 core::Result<std::string> Engine::StartInTx(Tx& tx, const std::string& tenant, const std::string& process_id,
@@ -411,8 +439,28 @@ core::Result<std::vector<ActivatedJob>> Engine::ActivateJobs(std::string_view te
 core::Status Engine::CompleteJobInTx(Tx& tx, const std::string& tenant, const std::string& job_id,
                                      const Json& variables) {
   AW_TRY(CheckVariables(variables));
-  AW_ASSIGN_OR_RETURN(JobRow job, LoadJob(tx, tenant, job_id, true));
-  AW_ASSIGN_OR_RETURN(auto st, InstanceState::Load(tx, tenant, job.instance_id));
+  JobRow job;
+  std::unique_ptr<InstanceState> st;
+  if (tx.dialect() == store::Dialect::kSqlite) {
+    // Job and instance row in one statement (PostgreSQL: two, the instance
+    // FOR UPDATE, as Load does). Errors in LoadJob's order.
+    static const std::string kJobWithInstance = fmt::format(
+        "SELECT j.instance_id, j.element_key, j.element_id, j.state, j.retries, i.instance_id, {} "
+        "FROM engine_jobs j LEFT JOIN engine_instances i ON i.tenant_id = $1 AND i.instance_id = j.instance_id "
+        "WHERE j.tenant_id = $1 AND j.job_id = $2",
+        InstanceState::kInstanceColumns);
+    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kJobWithInstance, {tenant, job_id}));
+    if (!row) return core::NotFound("no job " + job_id);
+    job = JobRow{row->Text(0), row->Int(1), row->Text(2), row->Text(3), row->Int(4)};
+    if (job.state != "activated") {
+      return core::FailedPrecondition(fmt::format("job {} is {}, not activated", job_id, job.state));
+    }
+    if (row->IsNull(5)) return core::NotFound("no process instance " + job.instance_id);
+    AW_ASSIGN_OR_RETURN(st, InstanceState::LoadFromRow(tx, tenant, job.instance_id, *row, 6));
+  } else {
+    AW_ASSIGN_OR_RETURN(job, LoadJob(tx, tenant, job_id, true));
+    AW_ASSIGN_OR_RETURN(st, InstanceState::Load(tx, tenant, job.instance_id));
+  }
   st->set_now(Now());
   AW_ASSIGN_OR_RETURN(auto cp, Process(tx, tenant, st->definition_key()));
   st->Record("job_completed", job.element_id, job.element_key, Json{{"jobId", job_id}});

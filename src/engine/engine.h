@@ -22,6 +22,7 @@
 // started (store::Writer::Start) before mutating calls.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -511,6 +512,18 @@ class Engine : private CallContext {
   std::map<std::string, JobHandler, std::less<>> workers_;                          // GUARDED_BY(mu_)
   // Compiled DMN models by tenant/definition key of a decision.
   std::map<std::string, std::shared_ptr<const dmn::Engine>, std::less<>> decisions_;  // GUARDED_BY(mu_)
+  // The latest version of each process by "tenant\nprocess id" (Zeebe keeps
+  // it in memory too): saves a SELECT per start. Valid while the writer's
+  // Tx::CacheEpoch and definitions_generation_ are what they were when it was
+  // filled (FindProcess); never used on PostgreSQL.
+  struct LatestProcess {
+    std::shared_ptr<const CompiledProcess> process;
+    uint64_t epoch = 0;
+    uint64_t generation = 0;
+  };
+  std::map<std::string, LatestProcess, std::less<>> latest_;  // GUARDED_BY(mu_)
+  // Bumped by every DeployInTx of any Engine of the process (several engines may share a database).
+  static std::atomic<uint64_t> definitions_generation_;
 };
 
 }  // namespace amtsweg::engine

@@ -49,6 +49,45 @@ TEST_P(EngineScenario, DeploymentVersionsAndReusesAnUnchangedFile) {
   EXPECT_EQ(engine_->StartInstance("t3", "one_task").error().code(), core::ErrorCode::kNotFound);
 }
 
+// The latest version is kept in memory on SQLite (Engine::FindProcess): a new
+// deployment and a rolled-back one must both show at the next start.
+TEST_P(EngineScenario, StartTakesTheLatestVersionAfterEachDeploymentAndNotARolledBackOne) {
+  auto version_of = [&](const std::string& xml) {
+    auto d = engine_->Deploy("t1", {{"a.bpmn", xml}});
+    EXPECT_TRUE(d.ok()) << d.error().ToString();
+    return d.ok() ? d->definitions[0].version : 0;
+  };
+  auto renamed_end = [&](const std::string& name) {
+    std::string x = kOneTask;
+    x.replace(x.find("id=\"end\""), 8, "id=\"" + name + "\"");
+    x.replace(x.find("targetRef=\"end\""), 15, "targetRef=\"" + name + "\"");
+    return x;
+  };
+  ASSERT_EQ(version_of(kOneTask), 1);
+  EXPECT_EQ(Instance(Start("one_task")).version, 1);
+  EXPECT_EQ(Instance(Start("one_task")).version, 1);
+  ASSERT_EQ(version_of(renamed_end("done")), 2);
+  EXPECT_EQ(Instance(Start("one_task")).version, 2);
+  // Version 3 is deployed and started in one command that then fails: both are rolled back.
+  std::string started_inside;
+  core::Status failed = db_->writer().Run([&](store::Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(Deployment d, engine_->DeployInTx(tx, "t1", {{"a.bpmn", renamed_end("finished")}}));
+    EXPECT_EQ(d.definitions[0].version, 3);
+    AW_ASSIGN_OR_RETURN(started_inside, engine_->StartInstanceInTx(tx, "t1", "one_task", Json::object()));
+    return core::Internal("fails on purpose");
+  });
+  ASSERT_FALSE(failed.ok());
+  ASSERT_FALSE(started_inside.empty());
+  EXPECT_EQ(engine_->GetInstance("t1", started_inside).error().code(), core::ErrorCode::kNotFound);
+  EXPECT_EQ(Instance(Start("one_task")).version, 2);
+  // Another engine on the same database deploys: this one sees it too.
+  Engine other(*db_, EngineOptions{&clock_});
+  auto d4 = other.Deploy("t1", {{"a.bpmn", renamed_end("over")}});
+  ASSERT_TRUE(d4.ok()) << d4.error().ToString();
+  EXPECT_EQ(d4->definitions[0].version, 3);
+  EXPECT_EQ(Instance(Start("one_task")).version, 3);
+}
+
 TEST_P(EngineScenario, DeploymentStoresDmnAndFormsWithVersions) {
   const std::string dmn = R"(<?xml version="1.0" encoding="UTF-8"?>
 <definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="d" namespace="http://amtsweg.de/dmn">

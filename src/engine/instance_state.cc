@@ -112,26 +112,35 @@ core::Result<std::unique_ptr<InstanceState>> InstanceState::Load(store::Tx& tx, 
                                                                   std::string instance_id) {
   // PostgreSQL: the row lock serialises commands of several nodes on one instance.
   std::string_view sql = tx.dialect() == store::Dialect::kPostgres
-      ? "SELECT definition_key, process_id, version, state, next_key, next_seq, joins, started_at, ended_at, "
-        "parent_instance_id, parent_element_key FROM engine_instances WHERE tenant_id = $1 AND instance_id = $2 FOR UPDATE"
-      : "SELECT definition_key, process_id, version, state, next_key, next_seq, joins, started_at, ended_at, "
-        "parent_instance_id, parent_element_key FROM engine_instances WHERE tenant_id = $1 AND instance_id = $2";
+      ? "SELECT i.definition_key, i.process_id, i.version, i.state, i.next_key, i.next_seq, i.joins, i.started_at, "
+        "i.ended_at, i.parent_instance_id, i.parent_element_key FROM engine_instances i "
+        "WHERE i.tenant_id = $1 AND i.instance_id = $2 FOR UPDATE"
+      : "SELECT i.definition_key, i.process_id, i.version, i.state, i.next_key, i.next_seq, i.joins, i.started_at, "
+        "i.ended_at, i.parent_instance_id, i.parent_element_key FROM engine_instances i "
+        "WHERE i.tenant_id = $1 AND i.instance_id = $2";
   AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(sql, {tenant, instance_id}));
   if (!row) return core::NotFound("no process instance " + instance_id);
+  return LoadFromRow(tx, std::move(tenant), std::move(instance_id), *row, 0);
+}
+
+core::Result<std::unique_ptr<InstanceState>> InstanceState::LoadFromRow(store::Tx& tx, std::string tenant,
+                                                                         std::string instance_id,
+                                                                         const store::Row& row, size_t first) {
+  const size_t c = first;
   std::unique_ptr<InstanceState> s(new InstanceState());
   s->tenant_ = std::move(tenant);
   s->instance_id_ = std::move(instance_id);
-  s->definition_key_ = row->Text(0);
-  s->process_id_ = row->Text(1);
-  s->version_ = static_cast<int>(row->Int(2));
-  s->state_ = row->Text(3);
-  s->next_key_ = row->Int(4);
-  s->next_seq_ = row->Int(5);
-  AW_ASSIGN_OR_RETURN(s->joins_, ParseStored(row->Text(6)));
-  s->started_at_ = row->Int(7);
-  if (!row->IsNull(8)) s->ended_at_ = row->Int(8);
-  if (!row->IsNull(9)) s->parent_instance_id_ = row->Text(9);
-  if (!row->IsNull(10)) s->parent_element_key_ = row->Int(10);
+  s->definition_key_ = row.Text(c + 0);
+  s->process_id_ = row.Text(c + 1);
+  s->version_ = static_cast<int>(row.Int(c + 2));
+  s->state_ = row.Text(c + 3);
+  s->next_key_ = row.Int(c + 4);
+  s->next_seq_ = row.Int(c + 5);
+  AW_ASSIGN_OR_RETURN(s->joins_, ParseStored(row.Text(c + 6)));
+  s->started_at_ = row.Int(c + 7);
+  if (!row.IsNull(c + 8)) s->ended_at_ = row.Int(c + 8);
+  if (!row.IsNull(c + 9)) s->parent_instance_id_ = row.Text(c + 9);
+  if (!row.IsNull(c + 10)) s->parent_element_key_ = row.Int(c + 10);
   if (s->state_ != "active") return s;
   // Element instances and variable scopes in one statement (one round trip on PostgreSQL).
   AW_ASSIGN_OR_RETURN(auto rows,

@@ -54,6 +54,16 @@ class InstanceState {
   // kNotFound when `instance_id` does not exist for `tenant`.
   static core::Result<std::unique_ptr<InstanceState>> Load(store::Tx& tx, std::string tenant,
                                                            std::string instance_id);
+  // Load from the instance row already fetched by the caller's statement:
+  // the columns of kInstanceColumns, starting at `row.at(first)` (e.g. a job
+  // joined with its instance). On PostgreSQL the statement must lock the
+  // row as Load does.
+  static constexpr std::string_view kInstanceColumns =
+      "i.definition_key, i.process_id, i.version, i.state, i.next_key, i.next_seq, i.joins, i.started_at, "
+      "i.ended_at, i.parent_instance_id, i.parent_element_key";
+  static core::Result<std::unique_ptr<InstanceState>> LoadFromRow(store::Tx& tx, std::string tenant,
+                                                                  std::string instance_id, const store::Row& row,
+                                                                  size_t first);
   // A new instance (written by Flush).
   static std::unique_ptr<InstanceState> Create(std::string tenant, std::string instance_id,
                                                const CompiledProcess& process, core::Timestamp now);

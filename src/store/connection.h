@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -53,6 +54,10 @@ class Connection {
                              std::vector<Row>* out) = 0;
   // Several statements without parameters (migration scripts), inside the open transaction.
   virtual core::Status ExecScript(std::string_view sql) = 0;
+
+  // See Tx::CacheEpoch. nullopt unless the dialect can tell (SQLite) and a
+  // write transaction is open.
+  virtual std::optional<uint64_t> CacheEpoch() const { return std::nullopt; }
 };
 
 struct SqliteConnectionOptions {

@@ -4,7 +4,10 @@
 // already give it to one thread at a time, so SQLite's own mutex is waste.
 #include <sqlite3.h>
 
+#include <array>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -87,7 +90,14 @@ class SqliteConnection final : public Connection {
   core::Status Begin(TxKind kind) override {
     // IMMEDIATE takes the write lock now, so a busy database shows up here
     // (after busy_timeout) and not halfway through a batch.
-    return Simple(kind == TxKind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED");
+    AW_TRY(Simple(kind == TxKind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED"));
+    in_write_ = kind == TxKind::kWrite;
+    if (in_write_) {
+      // BEGIN IMMEDIATE has read the WAL header: the data version moved
+      // since our last transaction only if another connection committed.
+      if (DataVersion() != data_version_) ++epoch_;
+    }
+    return core::OkStatus();
   }
 
   core::Status Commit() override {
@@ -98,13 +108,22 @@ class SqliteConnection final : public Connection {
       Rollback();
       return std::move(r).error();
     }
+    EndTx();
     return core::OkStatus();
   }
 
   void Rollback() noexcept override {
-    if (sqlite3_get_autocommit(db_)) return;
-    auto r = Exec("ROLLBACK", {});
-    if (!r.ok()) core::LogError("sqlite rollback failed", {{"error", r.error().message()}});
+    ++epoch_;
+    if (!sqlite3_get_autocommit(db_)) {
+      auto r = Exec("ROLLBACK", {});
+      if (!r.ok()) core::LogError("sqlite rollback failed", {{"error", r.error().message()}});
+    }
+    EndTx();
+  }
+
+  std::optional<uint64_t> CacheEpoch() const override {
+    if (!in_write_ || sqlite3_get_autocommit(db_)) return std::nullopt;
+    return epoch_;
   }
 
   bool InTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
@@ -113,6 +132,7 @@ class SqliteConnection final : public Connection {
   core::Status Savepoint() override { return Simple("SAVEPOINT aw_cmd"); }
   core::Status ReleaseSavepoint() override { return Simple("RELEASE aw_cmd"); }
   core::Status RollbackToSavepoint() override {
+    ++epoch_;
     // ROLLBACK TO keeps the savepoint open; release it so savepoints do not pile up.
     AW_TRY(Simple("ROLLBACK TO aw_cmd"));
     return Simple("RELEASE aw_cmd");
@@ -162,6 +182,7 @@ class SqliteConnection final : public Connection {
   }
 
   core::Status ExecScript(std::string_view sql) override {
+    ++epoch_;  // migrations and the like: anything may have changed
     std::string text(sql);
     char* err = nullptr;
     int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
@@ -181,6 +202,20 @@ class SqliteConnection final : public Connection {
     bool cached = true;
   };
 
+  // SQLite's data version of the main database: changes with every commit,
+  // this connection's and others'.
+  unsigned DataVersion() const {
+    unsigned v = 0;
+    sqlite3_file_control(db_, "main", SQLITE_FCNTL_DATA_VERSION, &v);
+    return v;
+  }
+
+  // After COMMIT or ROLLBACK: remember the version our own transaction left.
+  void EndTx() {
+    in_write_ = false;
+    data_version_ = DataVersion();
+  }
+
   core::Status Simple(std::string_view sql) {
     auto r = Exec(sql, {});
     if (!r.ok()) return std::move(r).error();
@@ -188,7 +223,18 @@ class SqliteConnection final : public Connection {
   }
 
   core::Result<Stmt*> Prepare(std::string_view sql) {
-    if (auto it = cache_.find(sql); it != cache_.end()) return &it->second;
+    // Callers pass the same SQL text object again and again (literals and
+    // static strings), so a slot chosen by its address usually holds it:
+    // one compare of the text instead of hashing it (~300 instructions).
+    Recent& slot = recent_[(reinterpret_cast<uintptr_t>(sql.data()) >> 3) % kRecentSlots];
+    if (slot.stmt != nullptr && slot.data == sql.data() && slot.text->size() == sql.size() &&
+        std::memcmp(slot.text->data(), sql.data(), sql.size()) == 0) {
+      return slot.stmt;
+    }
+    if (auto it = cache_.find(sql); it != cache_.end()) {
+      slot = Recent{sql.data(), &it->first, &it->second};
+      return &it->second;
+    }
     Stmt st;
     const char* tail = nullptr;
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
@@ -294,7 +340,20 @@ class SqliteConnection final : public Connection {
     }
   }
 
+  // Recently used statements by the address of their SQL text (Prepare).
+  // Entries point into cache_, whose nodes never move or go before the destructor.
+  struct Recent {
+    const char* data = nullptr;
+    const std::string* text = nullptr;
+    Stmt* stmt = nullptr;
+  };
+  static constexpr size_t kRecentSlots = 64;
+  std::array<Recent, kRecentSlots> recent_{};
+
   sqlite3* db_;
+  bool in_write_ = false;     // a write transaction is open (Begin(kWrite) until Commit/Rollback)
+  unsigned data_version_ = 0; // DataVersion() after our last transaction ended
+  uint64_t epoch_ = 1;        // CacheEpoch()
   std::unordered_map<std::string, Stmt, StringHash, std::equal_to<>> cache_;
   Stmt uncached_;  // the one statement in use beyond the cache limit
 };
@@ -316,7 +375,26 @@ std::string SqlSnippet(std::string_view sql) {
   return out;
 }
 
+namespace {
+
+// Process-wide SQLite settings, applied once before SQLite initialises.
+// MEMSTATUS off: with it on (the default) every sqlite3_malloc/sqlite3_free
+// takes a global mutex to keep allocation statistics nobody here reads
+// (about 60 allocations per engine instance on the writer thread).
+void ConfigureSqliteOnce() {
+  static const bool configured = [] {
+    // SQLITE_MISUSE when SQLite was already initialised (another library in
+    // the process opened a database first): the defaults stay, which is correct, only slower.
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return sqlite3_initialize() == SQLITE_OK;
+  }();
+  (void)configured;
+}
+
+}  // namespace
+
 core::Result<std::unique_ptr<Connection>> OpenSqliteConnection(const SqliteConnectionOptions& options) {
+  ConfigureSqliteOnce();
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   flags |= options.read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   sqlite3* db = nullptr;

@@ -6,6 +6,8 @@ namespace amtsweg::store {
 
 Dialect Tx::dialect() const { return conn_->dialect(); }
 
+std::optional<uint64_t> Tx::CacheEpoch() const { return conn_->CacheEpoch(); }
+
 core::Result<int64_t> Tx::Exec(std::string_view sql, std::span<const Value> params) {
   return conn_->Exec(sql, params);
 }

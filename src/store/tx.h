@@ -63,6 +63,17 @@ class Tx {
   }
   core::Result<std::optional<Row>> QueryOne(std::string_view sql, std::span<const Value> params);
 
+  // For a process-local cache of what a write command read (e.g. the engine's
+  // latest definition per process id): a number that stays the same as long
+  // as nothing read before may have changed behind this process's back. It
+  // changes when a batch or a command's savepoint is rolled back (a cached
+  // value may come from writes that are gone) and when another connection or
+  // process committed to the database since this connection's last
+  // transaction. Writes by the process itself are the cache owner's to
+  // invalidate. nullopt: no such guarantee (PostgreSQL, where other nodes
+  // write unseen; read transactions) -- do not cache then.
+  std::optional<uint64_t> CacheEpoch() const;
+
  private:
   internal::Connection* conn_;
 };

@@ -482,5 +482,48 @@ TEST_P(WriterTest, ExportsQueueBatchAndCommitMetrics) {
   EXPECT_NE(text.find("amtsweg_store_pool_connections{pool=\"read\",state=\"idle\"} 2\n"), std::string::npos) << text;
 }
 
+// Tx::CacheEpoch: what a process-local cache of read data relies on.
+TEST_P(WriterTest, CacheEpochChangesOnRollbackAndOnCommitsOfOtherConnectionsOnly) {
+  auto db = Open();
+  ASSERT_NE(db, nullptr);
+  auto epoch = [&](Database& d) {
+    auto e = d.writer().Write([](Tx& tx) -> core::Result<std::optional<uint64_t>> { return tx.CacheEpoch(); });
+    EXPECT_TRUE(e.ok()) << e.error().ToString();
+    return e.ok() ? *e : std::nullopt;
+  };
+  std::optional<uint64_t> first = epoch(*db);
+  if (GetParam() == Dialect::kPostgres) {
+    EXPECT_FALSE(first.has_value()) << "other nodes write unseen: no cache epoch";
+    return;
+  }
+  ASSERT_TRUE(first.has_value());
+  // Own commits keep it.
+  ASSERT_TRUE(db->writer().Run([](Tx& tx) { return Put(tx, "t", "own"); }).ok());
+  EXPECT_EQ(epoch(*db), first);
+  // Read transactions have none.
+  auto read = db->Read([](Tx& tx) -> core::Result<bool> { return tx.CacheEpoch().has_value(); });
+  ASSERT_TRUE(read.ok());
+  EXPECT_FALSE(*read);
+  // A failing command (its batch rolled back and replayed) changes it, also
+  // for what the command saw itself.
+  std::optional<uint64_t> inside;
+  core::Status failed = db->writer().Run([&](Tx& tx) -> core::Status {
+    inside = tx.CacheEpoch();
+    return core::Internal("fails on purpose");
+  });
+  EXPECT_FALSE(failed.ok());
+  std::optional<uint64_t> after_failure = epoch(*db);
+  EXPECT_NE(after_failure, first);
+  EXPECT_NE(after_failure, inside);
+  // A commit through another connection (as another process would) changes it.
+  auto other = Open();
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(other->writer().Run([](Tx& tx) { return Put(tx, "t", "other"); }).ok());
+  std::optional<uint64_t> after_other = epoch(*db);
+  EXPECT_NE(after_other, after_failure);
+  EXPECT_EQ(epoch(*db), after_other);
+  other->Close();
+}
+
 }  // namespace
 }  // namespace amtsweg::store
