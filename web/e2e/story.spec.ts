@@ -236,7 +236,10 @@ test('the whole story: a citizen applies on a phone, a case worker decides, the 
     // The reasons of a refusal are not asked for a grant.
     await expect(p.getByLabel('Begründung')).toHaveCount(0);
     // Before deciding: the Bescheid this decision sends, rendered, not stored.
-    await expect(p.getByLabel('Vorlage des Bescheids')).toHaveValue('genehmigung');
+    // Two letters could follow a grant (the permit, the later release of the deposit): the worker picks one.
+    await expect(p.getByLabel('Vorlage des Bescheids')).toHaveValue('');
+    await expect(p.getByRole('button', { name: 'Bescheid-Vorschau anzeigen' })).toBeDisabled();
+    await p.getByLabel('Vorlage des Bescheids').selectOption('genehmigung');
     await p.getByRole('button', { name: 'Bescheid-Vorschau anzeigen' }).click();
     const bescheidDialog = staff.getByRole('dialog', { name: 'Vorschau: Aufgrabegenehmigung' });
     await expect(bescheidDialog).toBeVisible({ timeout: 15_000 });

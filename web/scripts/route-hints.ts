@@ -26,6 +26,11 @@ export const portalRoutes: RouteSpec[] = [
     modules: ['src/portal/ApplyPage.tsx', 'src/portal/FormView.tsx'],
     fetch: ['/api/v1/services/:service', '/api/v1/tenants/:tenant'],
   },
+  {
+    pattern: '/:tenant/status/:code',
+    modules: ['src/portal/StatusPage.tsx'],
+    fetch: ['/api/v1/tenants/:tenant/submissions/:code/progress', '/api/v1/tenants/:tenant'],
+  },
 ];
 
 export interface Hint { href: string; as: 'fetch' | 'modulepreload' | 'style' }

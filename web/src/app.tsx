@@ -7,13 +7,13 @@ import { NotFound } from './portal/NotFound';
 import { ReceiptPage } from './portal/ReceiptPage';
 import { ServicePage } from './portal/ServicePage';
 import { StartPage } from './portal/StartPage';
-import { StatusPage } from './portal/StatusPage';
 import { TenantPage } from './portal/TenantPage';
 
 const ApplyPage = lazy(() => import('./portal/ApplyPage').then((m) => m.ApplyPage));
 const WorkspacePage = lazy(() => import('./workspace/Workspace').then((m) => m.WorkspacePage));
 const DesignerPage = lazy(() => import('./designer/DesignerPage').then((m) => m.DesignerPage));
 const AdminPage = lazy(() => import('./admin/AdminPage').then((m) => m.AdminPage));
+const StatusPage = lazy(() => import('./portal/StatusPage').then((m) => m.StatusPage));
 const PostfachPage = lazy(() => import('./portal/PostfachPage').then((m) => m.PostfachPage));
 const DashboardPage = lazy(() => import('./dashboard/DashboardPage').then((m) => m.DashboardPage));
 

@@ -226,9 +226,10 @@ function BescheidPreview({ tenant, caseId, taskId, data }: { tenant: string; cas
       <p class="muted" id={`${id}-hint`}>{t('bescheidPreviewHint')}</p>
       <label for={id}>{t('bescheidTemplate')}</label>
       <select id={id} value={selected} onChange={(e) => setChosen((e.target as HTMLSelectElement).value)}>
+        {selected === '' ? <option value="">{t('bescheidTemplateChoose')}</option> : null}
         {items.map((i) => <option key={i.name} value={i.name}>{i.title ? `${i.title} (${i.name})` : i.name}</option>)}
       </select>
-      <button type="button" class="button button-secondary" disabled={busy} aria-describedby={`${id}-hint`} onClick={show}>{t('bescheidPreviewButton')}</button>
+      <button type="button" class="button button-secondary" disabled={busy || selected === ''} aria-describedby={`${id}-hint`} onClick={show}>{t('bescheidPreviewButton')}</button>
       {error ? <p class="notice notice-error" role="alert">{error}</p> : null}
       {preview ? <PreviewDialog source={preview} onClose={() => setPreview(null)} /> : null}
     </div>

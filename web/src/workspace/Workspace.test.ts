@@ -110,13 +110,16 @@ describe('document and Bescheid preview', () => {
     expect(inlineUrl('/api/v1/x/content?v=2')).toBe('/api/v1/x/content?v=2&disposition=inline');
   });
 
-  it('suggests the refusal for a no and the grant otherwise', () => {
+  it('suggests the refusal for a no and the grant otherwise, only when the names leave no doubt', () => {
     const names = ['ablehnung', 'ablehnung-unvollstaendig', 'genehmigung'];
     expect(suggestTemplate(names, { genehmigt: false })).toBe('ablehnung');
     expect(suggestTemplate(names, { genehmigt: true })).toBe('genehmigung');
     expect(suggestTemplate(names, {})).toBe('genehmigung');
     expect(suggestTemplate(['ablehnung', 'erlaubnis'], { entscheidung: 'ablehnen' })).toBe('ablehnung');
     expect(suggestTemplate(['ablehnung-unvollstaendig'], { genehmigt: false })).toBe('ablehnung-unvollstaendig');
+    // Two letters that are not refusals (grant, release of the deposit): no guess.
+    expect(suggestTemplate(['ablehnung', 'freigabe-sicherheitsleistung', 'genehmigung'], { genehmigt: true })).toBeNull();
+    expect(suggestTemplate(['ablehnung-a', 'ablehnung-b'], { genehmigt: false })).toBeNull();
     expect(suggestTemplate([], { genehmigt: true })).toBeNull();
   });
 });

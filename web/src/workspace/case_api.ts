@@ -184,13 +184,16 @@ export function inlineUrl(downloadUrl: string): string {
   return `${downloadUrl}${downloadUrl.includes('?') ? '&' : '?'}disposition=inline`;
 }
 
-// A guess at the template the deciding form's values lead to: "ablehnung"
-// when the form says no (genehmigt = false, entscheidung = "ablehnen"), else
-// the first template that is not a refusal; null without templates.
+// The template the deciding form's values lead to, when the names leave no
+// doubt: "ablehnung" (or the only refusal) when the form says no (genehmigt =
+// false, entscheidung = "ablehnen"), else the only template that is not a
+// refusal. null when it is not clear (e.g. a grant and a release of the
+// security deposit): the case worker chooses; a wrong guess would preview
+// a letter the process does not send.
 export function suggestTemplate(names: string[], data: Record<string, unknown>): string | null {
-  if (names.length === 0) return null;
   const refused = data['genehmigt'] === false || data['entscheidung'] === 'ablehnen';
   const isRefusal = (n: string) => /ablehnung/.test(n);
-  if (refused) return names.find((n) => n === 'ablehnung') ?? names.find(isRefusal) ?? names[0] ?? null;
-  return names.find((n) => !isRefusal(n)) ?? names[0] ?? null;
+  const only = (xs: string[]): string | null => (xs.length === 1 ? xs[0] ?? null : null);
+  if (refused) return names.find((n) => n === 'ablehnung') ?? only(names.filter(isRefusal));
+  return only(names.filter((n) => !isRefusal(n)));
 }
