@@ -1,5 +1,6 @@
 import { devices, expect, test, type Page } from '@playwright/test';
 import { noAxeViolations } from './axe';
+import { chooseByKeyboard } from './form';
 
 // Issue 8's citizen story on a phone: a firm applies to Amt Musterland for an
 // Aufgrabegenehmigung (street excavation permit) — keyboard only for the
@@ -93,17 +94,11 @@ test('a citizen on a phone applies for an Aufgrabegenehmigung with a site plan a
   await type(page, 'Firma', 'Tiefbau Nord GmbH');
   await type(page, 'Bauleitung (Name)', 'Grete Öztürk');
   await type(page, 'Telefon der Bauleitung (jederzeit erreichbar)', '+49 170 7654321');
-  await page.getByRole('textbox', { name: 'Gemeinde / Ortsteil' }).focus();
-  await page.keyboard.press('Enter');
-  await page.keyboard.type('Musterdorf');
-  await page.keyboard.press('Enter');
+  await chooseByKeyboard(page, 'Gemeinde / Ortsteil', 'Musterdorf');
   await type(page, 'Straße', 'Dorfstraße');
   await type(page, 'Hausnummer von', '10');
   await type(page, 'Hausnummer bis', '14');
-  await page.getByRole('textbox', { name: 'Art der Arbeiten' }).focus();
-  await page.keyboard.press('Enter');
-  await page.keyboard.type('Hausanschluss');
-  await page.keyboard.press('Enter');
+  await chooseByKeyboard(page, 'Art der Arbeiten', 'Hausanschluss');
   await type(page, 'Beschreibung', 'Gas-Hausanschluss Nr. 12');
   await page.getByRole('radio', { name: 'Gehweg' }).first().focus();
   await page.keyboard.press('Space');

@@ -1,5 +1,6 @@
 import { devices, expect, test, type Browser, type Page } from '@playwright/test';
 import { noAxeViolations } from './axe';
+import { chooseByKeyboard } from './form';
 
 // Issue 8's whole story on the demo municipality (scripts/test.sh seeds it):
 // a firm files an Aufgrabegenehmigung with a site plan on a phone; Berta Bau,
@@ -68,17 +69,11 @@ async function citizenFiles(page: Page): Promise<{ code: string; postfach: strin
   await fill('Firma', 'Tiefbau Nord GmbH');
   await fill('Bauleitung (Name)', 'Grete Öztürk');
   await fill('Telefon der Bauleitung (jederzeit erreichbar)', '+49 170 7654321');
-  await page.getByRole('textbox', { name: 'Gemeinde / Ortsteil' }).focus();
-  await page.keyboard.press('Enter');
-  await page.keyboard.type('Musterdorf');
-  await page.keyboard.press('Enter');
+  await chooseByKeyboard(page, 'Gemeinde / Ortsteil', 'Musterdorf');
   await fill('Straße', 'Lindenweg');
   await fill('Hausnummer von', '3');
   await fill('Hausnummer bis', '5');
-  await page.getByRole('textbox', { name: 'Art der Arbeiten' }).focus();
-  await page.keyboard.press('Enter');
-  await page.keyboard.type('Hausanschluss');
-  await page.keyboard.press('Enter');
+  await chooseByKeyboard(page, 'Art der Arbeiten', 'Hausanschluss');
   await fill('Beschreibung', 'Wasser-Hausanschluss durch den Grünstreifen');
   // Green verge and no traffic restriction: no traffic order is needed, so
   // all three tasks are the Tiefbau department's.
