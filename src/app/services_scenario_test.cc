@@ -186,6 +186,16 @@ class ScenarioTest : public store::testing::StoreTest {
     }
     return out;
   }
+  // Checks that the case has exactly one Bescheid, of template `vorlage`, whose text contains each
+  // of `phrases`; returns its text ("" when there is not exactly one).
+  std::string OnlyBescheid(const Receipt& r, const std::string& vorlage, const std::vector<std::string>& phrases = {}) {
+    auto b = Bescheide(r);
+    EXPECT_EQ(b.size(), 1u);
+    if (b.size() != 1) return "";
+    EXPECT_EQ(b[0].vorlage, vorlage);
+    for (const auto& p : phrases) EXPECT_NE(b[0].text.find(p), std::string::npos) << p << "\n---\n" << b[0].text;
+    return b[0].text;
+  }
   std::vector<std::string> Vorlagen(const Receipt& r) {
     std::vector<std::string> out;
     for (const auto& b : Bescheide(r)) out.push_back(b.vorlage);
@@ -272,13 +282,8 @@ SCENARIO(PlakatierungApprovedWithFeeThenRemovalChecked) {
   EXPECT_TRUE(bewertung["hinweise"].empty()) << bewertung.dump();
   std::string task = s.Task(r, "pruefen", s.Dept("plakatierung", "zustaendigeStelle"));
   s.Complete(task, {{"entscheidung", "genehmigen"}, {"auflagen", "Nicht an Bäumen befestigen."}});
-  auto bescheide = s.Bescheide(r);
-  ASSERT_EQ(bescheide.size(), 1u);
-  EXPECT_EQ(bescheide[0].vorlage, "erlaubnis");
-  EXPECT_NE(bescheide[0].text.find("Die Gebühr für diese Erlaubnis beträgt " + Euro(fee)), std::string::npos)
-      << bescheide[0].text;
-  EXPECT_NE(bescheide[0].text.find("Nicht an Bäumen befestigen."), std::string::npos);
-  EXPECT_NE(bescheide[0].text.find(r.case_number), std::string::npos);
+  s.OnlyBescheid(r, "erlaubnis",
+                 {"Die Gebühr für diese Erlaubnis beträgt " + Euro(fee), "Nicht an Bäumen befestigen.", r.case_number});
   Json box = s.Postbox(r);
   ASSERT_EQ(box.size(), 1u) << box.dump();
   ASSERT_EQ(box[0]["attachments"].size(), 1u) << box.dump();
@@ -330,10 +335,7 @@ SCENARIO(PlakatierungRefused) {
   std::string task = s.Task(r, "pruefen", s.Dept("plakatierung", "zustaendigeStelle"));
   s.Complete(task, {{"entscheidung", "ablehnen"}, {"begruendung", "Im Zeitraum ist der Markt wegen Bauarbeiten gesperrt."}});
   EXPECT_EQ(s.Elements(r).count("ende_abgelehnt"), 1u);
-  auto bescheide = s.Bescheide(r);
-  ASSERT_EQ(bescheide.size(), 1u);
-  EXPECT_EQ(bescheide[0].vorlage, "ablehnung");
-  EXPECT_NE(bescheide[0].text.find("wegen Bauarbeiten gesperrt"), std::string::npos) << bescheide[0].text;
+  s.OnlyBescheid(r, "ablehnung", {"wegen Bauarbeiten gesperrt"});
   EXPECT_EQ(s.Postbox(r).size(), 1u);
   EXPECT_TRUE(s.Tasks(r).empty());
   EXPECT_EQ(s.CaseStatus(r), "closed");
@@ -460,13 +462,8 @@ SCENARIO(NegativbescheinigungNoRightCertificateAtOnce) {
   EXPECT_EQ(s.Instance(r).variables["vorkaufsrecht"]["besteht"], false);
   EXPECT_TRUE(s.Tasks(r).empty());
   EXPECT_EQ(s.Elements(r).count("ende_zeugnis"), 1u);
-  auto bescheide = s.Bescheide(r);
-  ASSERT_EQ(bescheide.size(), 1u);
-  EXPECT_EQ(bescheide[0].vorlage, "negativzeugnis");
-  EXPECT_NE(bescheide[0].text.find("Vorkaufsrecht nach den §§ 24 bis 28 des Baugesetzbuchs (BauGB) nicht zu"),
-            std::string::npos)
-      << bescheide[0].text;
-  EXPECT_NE(bescheide[0].text.find("UR-Nr. 123/2027"), std::string::npos);
+  s.OnlyBescheid(r, "negativzeugnis",
+                 {"Vorkaufsrecht nach den §§ 24 bis 28 des Baugesetzbuchs (BauGB) nicht zu", "UR-Nr. 123/2027"});
   EXPECT_EQ(s.Postbox(r).size(), 1u);
   EXPECT_EQ(s.CaseStatus(r), "closed");
 }
@@ -501,10 +498,7 @@ SCENARIO(NegativbescheinigungRightExercisedAfterCouncilDecision) {
   EXPECT_TRUE(s.Bescheide(r).empty());
   s.Complete(s.Task(r, "beschluss", dept), Json::object());
   EXPECT_EQ(s.Elements(r).count("ende_ausgeuebt"), 1u);
-  auto bescheide = s.Bescheide(r);
-  ASSERT_EQ(bescheide.size(), 1u);
-  EXPECT_EQ(bescheide[0].vorlage, "ausuebung");
-  EXPECT_NE(bescheide[0].text.find("Fläche für die Schulerweiterung."), std::string::npos) << bescheide[0].text;
+  s.OnlyBescheid(r, "ausuebung", {"Fläche für die Schulerweiterung."});
   EXPECT_EQ(s.CaseStatus(r), "closed");
 }
 
@@ -601,16 +595,10 @@ SCENARIO(AufgrabeApprovedAfterBothReviewsThenAcceptanceWarrantyAndRelease) {
   EXPECT_NEAR(bewertung["sicherheitsleistung"].get<double>(), security, 0.001) << bewertung.dump();
   EXPECT_EQ(bewertung["verkehrsrechtliche_anordnung"], true);
   ReviewAndApprove(s, r);
-  auto bescheide = s.Bescheide(r);
-  ASSERT_EQ(bescheide.size(), 1u);
-  EXPECT_EQ(bescheide[0].vorlage, "genehmigung");
-  const std::string& text = bescheide[0].text;
-  EXPECT_NE(text.find("Die Verwaltungsgebühr für diese Genehmigung beträgt " + Euro(fee)), std::string::npos) << text;
-  EXPECT_NE(text.find("Sicherheitsleistung für die Wiederherstellung der Oberfläche von " + Euro(security)),
-            std::string::npos)
-      << text;
-  EXPECT_NE(text.find("Asphalt in zwei Lagen einbauen."), std::string::npos);
-  EXPECT_NE(text.find("Halbseitige Sperrung mit Ampel nach RSA 21."), std::string::npos);
+  s.OnlyBescheid(r, "genehmigung",
+                 {"Die Verwaltungsgebühr für diese Genehmigung beträgt " + Euro(fee),
+                  "Sicherheitsleistung für die Wiederherstellung der Oberfläche von " + Euro(security),
+                  "Asphalt in zwei Lagen einbauen.", "Halbseitige Sperrung mit Ampel nach RSA 21."});
   EXPECT_EQ(s.CaseStatus(r), "in_progress");
 
   // The company reports completion (the message the process waits for); the surface is accepted.
@@ -626,7 +614,7 @@ SCENARIO(AufgrabeApprovedAfterBothReviewsThenAcceptanceWarrantyAndRelease) {
   s.AdvanceTo(At(due_month + "T12:00:00Z"));
   s.Complete(s.Task(r, "begehung", zust), Json::object());
   EXPECT_EQ(s.Elements(r).count("ende"), 1u);
-  bescheide = s.Bescheide(r);
+  auto bescheide = s.Bescheide(r);
   ASSERT_EQ(bescheide.size(), 2u);
   EXPECT_EQ(bescheide[1].vorlage, "freigabe-sicherheitsleistung");
   EXPECT_NE(bescheide[1].text.find("Sicherheitsleistung von " + Euro(security) + " hiermit frei"), std::string::npos)
@@ -653,10 +641,7 @@ SCENARIO(AufgrabeGreenAreaWithoutTrafficImpactOnlyTiefbauThenRefused) {
              {{"genehmigt", false}, {"begruendung", "Die Fläche ist ein geschütztes Biotop."}});
   EXPECT_EQ(s.Elements(r).count("ende_abgelehnt"), 1u);
   EXPECT_EQ(s.Elements(r, "element_activated").count("verkehr"), 0u);
-  auto bescheide = s.Bescheide(r);
-  ASSERT_EQ(bescheide.size(), 1u);
-  EXPECT_EQ(bescheide[0].vorlage, "ablehnung");
-  EXPECT_NE(bescheide[0].text.find("geschütztes Biotop"), std::string::npos) << bescheide[0].text;
+  s.OnlyBescheid(r, "ablehnung", {"geschütztes Biotop"});
   EXPECT_EQ(s.CaseStatus(r), "closed");
 }
 
@@ -712,10 +697,7 @@ SCENARIO(AufgrabeDocumentsNotSuppliedInTimeRefused) {
   EXPECT_TRUE(s.Bescheide(r).empty());
   s.AdvanceTo(kT0 + std::chrono::days(frist) + std::chrono::hours(1));
   EXPECT_EQ(s.Elements(r).count("ende_abgelehnt_unv"), 1u);
-  auto bescheide = s.Bescheide(r);
-  ASSERT_EQ(bescheide.size(), 1u);
-  EXPECT_EQ(bescheide[0].vorlage, "ablehnung-unvollstaendig");
-  EXPECT_NE(bescheide[0].text.find("Leitungsplan des Versorgers"), std::string::npos) << bescheide[0].text;
+  s.OnlyBescheid(r, "ablehnung-unvollstaendig", {"Leitungsplan des Versorgers"});
   EXPECT_EQ(s.CaseStatus(r), "closed");
 }
 
