@@ -414,11 +414,17 @@ struct RenderedForCase {
   internal::CaseRow c;
 };
 
-// Case, service, template, tenant letterhead and the rendering; nothing stored.
-core::Result<RenderedForCase> RenderForCase(Records& r, const std::string& tenant, const std::string& case_id,
-                                            const std::string& vorlage, const Json& data) {
+// The case row, or NotFound.
+core::Result<internal::CaseRow> ReadCase(Records& r, const std::string& tenant, const std::string& case_id) {
   AW_ASSIGN_OR_RETURN(auto c, r.db().Read([&](store::Tx& tx) { return internal::SelectCase(tx, tenant, case_id); }));
   if (!c) return core::NotFound(fmt::format("no case {}", case_id));
+  return std::move(*c);
+}
+
+// Service, template, tenant letterhead and the rendering for case `c`; nothing stored.
+core::Result<RenderedForCase> RenderForCase(Records& r, const std::string& tenant, internal::CaseRow c_row,
+                                            const std::string& vorlage, const Json& data) {
+  const internal::CaseRow* c = &c_row;
   AW_ASSIGN_OR_RETURN(auto doc_text, r.db().Read([&](store::Tx& tx) {
     return internal::SelectTemplate(tx, tenant, c->service_id, vorlage);
   }));
@@ -451,13 +457,14 @@ core::Result<RenderedForCase> RenderForCase(Records& r, const std::string& tenan
     return core::InvalidArgument(fmt::format("Bescheid template \"{}\" of service {}: {}", vorlage, c->service_id,
                                              e.message()));
   }
-  return RenderedForCase{std::move(*rendered), std::move(*c)};
+  return RenderedForCase{std::move(*rendered), std::move(c_row)};
 }
 
 // Everything before the writer command: the rendering and the file.
 core::Result<Prepared> Prepare(Records& r, const std::string& tenant, const std::string& case_id,
                                const std::string& vorlage, const Json& data, const std::string& actor) {
-  AW_ASSIGN_OR_RETURN(RenderedForCase rc, RenderForCase(r, tenant, case_id, vorlage, data));
+  AW_ASSIGN_OR_RETURN(internal::CaseRow row, ReadCase(r, tenant, case_id));
+  AW_ASSIGN_OR_RETURN(RenderedForCase rc, RenderForCase(r, tenant, std::move(row), vorlage, data));
   const internal::CaseRow* c = &rc.c;
   Prepared p;
   p.rendered = std::move(rc.rendered);
@@ -512,29 +519,27 @@ core::Result<BescheidPreview> PreviewBescheid(Records& r, std::string_view tenan
     return core::InvalidArgument("invalid data", {{"/data", "must be an object (the decision's form values)"}});
   }
   std::string t(tenant), id(case_id), name(vorlage);
-  AW_ASSIGN_OR_RETURN(auto c, r.db().Read([&](store::Tx& tx) { return internal::SelectCase(tx, t, id); }));
-  if (!c) return core::NotFound(fmt::format("no case {}", case_id));
+  AW_ASSIGN_OR_RETURN(internal::CaseRow row, ReadCase(r, t, id));
   // The values the worker would see: the process variables, with the form's
   // current values laid over them (a task's completion sets them the same way).
   Json vars = Json::object();
-  if (auto inst = r.engine().GetInstance(t, c->instance_id); inst.ok() && inst->variables.is_object()) {
+  if (auto inst = r.engine().GetInstance(t, row.instance_id); inst.ok() && inst->variables.is_object()) {
     vars = inst->variables;
   }
   if (overrides.is_object()) vars.merge_patch(overrides);
-  auto rc = RenderForCase(r, t, id, name, vars);
+  auto rc = RenderForCase(r, t, std::move(row), name, vars);
   if (!rc.ok()) {
     core::Error e = std::move(rc).error();
     if (e.code() == core::ErrorCode::kNotFound) return e;
     return core::InvalidArgument(e.message(), {{"/data", e.message()}});
   }
-  return BescheidPreview{rc->rendered.title, BescheidFileName(name, c->case_number), std::move(rc->rendered.pdf)};
+  return BescheidPreview{rc->rendered.title, BescheidFileName(name, rc->c.case_number), std::move(rc->rendered.pdf)};
 }
 
 core::Result<Json> CaseTemplates(Records& r, std::string_view tenant, std::string_view case_id) {
-  std::string t(tenant), id(case_id);
-  AW_ASSIGN_OR_RETURN(auto c, r.db().Read([&](store::Tx& tx) { return internal::SelectCase(tx, t, id); }));
-  if (!c) return core::NotFound(fmt::format("no case {}", case_id));
-  AW_ASSIGN_OR_RETURN(Json list, ListTemplates(r, t, c->service_id));
+  std::string t(tenant);
+  AW_ASSIGN_OR_RETURN(internal::CaseRow c, ReadCase(r, t, std::string(case_id)));
+  AW_ASSIGN_OR_RETURN(Json list, ListTemplates(r, t, c.service_id));
   Json out = Json::array();
   for (const Json& item : list) {
     out.push_back(Json{{"name", item.value("name", "")},
