@@ -248,6 +248,39 @@ void RegisterRecordsRoutes(http::Router& router, records::Records& rec) {
                               {"required", Json::array({"template"})},
                               {"properties", {{"template", {{"type", "string"}}}, {"data", {{"type", "object"}}}}}},
        .success_content_type = "application/pdf", .roles = roles::CaseWorkers()});
+  router.Post(
+      "/api/v1/tenants/{tenant}/cases/{caseId}/bescheid-preview/expected",
+      [&rec](Request& req) -> core::Result<Response> {
+        AW_ASSIGN_OR_RETURN(Json body, JsonBody(req));
+        if (!body.is_object()) return core::InvalidArgument("invalid body", {{"/", "a JSON object {taskId, data}"}});
+        Json task = body.value("taskId", Json(nullptr));
+        if (!task.is_string() || task.get<std::string>().empty()) {
+          return core::InvalidArgument("invalid body", {{"/taskId", "the id of the open task being completed"}});
+        }
+        AW_ASSIGN_OR_RETURN(records::ExpectedBescheid e,
+                            records::ExpectBescheid(rec, req.PathParam("tenant"), req.PathParam("caseId"),
+                                                    task.get<std::string>(), body.value("data", Json(nullptr))));
+        Json out{{"template", e.vorlage.empty() ? Json(nullptr) : Json(e.vorlage)},
+                 {"title", e.title},
+                 {"elementId", e.element_id},
+                 {"elementName", e.element_name},
+                 {"undetermined", e.undetermined.empty() ? Json(nullptr) : Json(e.undetermined)},
+                 {"waits", e.waits}};
+        return Response::Json(out).WithHeader("Cache-Control", "no-store");
+      },
+      {.summary = "Which Bescheid completing a task would send",
+       .description = "JSON {taskId, data}: follows the case's process model from the open task, with `data` (the "
+                      "task's form values) laid over the process variables and the gateways' FEEL conditions "
+                      "evaluated as the engine would, to the first task of type amtsweg:bescheid. Answers {template "
+                      "(its `vorlage` header, null when none is reached), title, elementId, elementName, "
+                      "undetermined (why the way is not clear yet, e.g. a field the gateway needs is empty), waits "
+                      "(where the process waits next)}. Nothing is written. 404: unknown case, or the task is not "
+                      "an open task of this case.",
+       .tag = tag, .path_params = {tenant, case_id},
+       .request_schema = Json{{"type", "object"},
+                              {"required", Json::array({"taskId"})},
+                              {"properties", {{"taskId", {{"type", "string"}}}, {"data", {{"type", "object"}}}}}},
+       .roles = roles::CaseWorkers()});
   // The same as a link for a frame: POST renders and keeps it (in memory, 10
   // minutes), GET …/{token} sends it inline and frameable by the case view.
   auto previews = std::make_shared<PreviewCache>();

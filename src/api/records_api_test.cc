@@ -166,6 +166,88 @@ TEST_P(RecordsRoutes, BescheidPreviewAsPdfAndAsFrameableLinkStoresNothing) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM records_documents"), 0);
 }
 
+// The process decides which Bescheid a decision sends: the route follows the
+// model from the open task with the form's values (engine/look_ahead.h).
+TEST_P(RecordsRoutes, ExpectedBescheidFollowsTheProcessFromTheOpenTask) {
+  const std::string decide = R"(<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d2" targetNamespace="http://amtsweg.de/test">
+<bpmn:process id="aufgrabung" isExecutable="true">
+  <bpmn:startEvent id="start"/>
+  <bpmn:userTask id="entscheiden" name="Entscheiden"/>
+  <bpmn:exclusiveGateway id="gw" default="nein"/>
+  <bpmn:sendTask id="erteilen" name="Erlaubnis senden"><bpmn:extensionElements><zeebe:taskDefinition type="amtsweg:bescheid"/>
+    <zeebe:taskHeaders><zeebe:header key="vorlage" value="erlaubnis"/></zeebe:taskHeaders></bpmn:extensionElements></bpmn:sendTask>
+  <bpmn:sendTask id="ablehnen" name="Ablehnung senden"><bpmn:extensionElements><zeebe:taskDefinition type="amtsweg:bescheid"/>
+    <zeebe:taskHeaders><zeebe:header key="vorlage" value="ablehnung"/></zeebe:taskHeaders></bpmn:extensionElements></bpmn:sendTask>
+  <bpmn:endEvent id="end"/>
+  <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="entscheiden"/>
+  <bpmn:sequenceFlow id="f2" sourceRef="entscheiden" targetRef="gw"/>
+  <bpmn:sequenceFlow id="ja" sourceRef="gw" targetRef="erteilen"><bpmn:conditionExpression>=genehmigt and length &lt; 100</bpmn:conditionExpression></bpmn:sequenceFlow>
+  <bpmn:sequenceFlow id="nein" sourceRef="gw" targetRef="ablehnen"/>
+  <bpmn:sequenceFlow id="f3" sourceRef="erteilen" targetRef="end"/>
+  <bpmn:sequenceFlow id="f4" sourceRef="ablehnen" targetRef="end"/>
+</bpmn:process>
+</bpmn:definitions>)";
+  ASSERT_TRUE(engine_->Deploy("amt-a", {{"aufgrabung.bpmn", decide}}).ok());
+  ASSERT_TRUE(records::PutTemplate(*records_, "amt-a", "aufgrabung-amt-a", "erlaubnis",
+                                   records::testing::SampleTemplate()).ok());
+  std::string case_id = Submit("amt-a", "Jürgen Müller", "");
+  auto instance = db_->Read([&](store::Tx& tx) -> core::Result<std::string> {
+    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT instance_id FROM cases WHERE tenant_id = $1 AND case_id = $2",
+                                              {"amt-a", case_id}));
+    return row->Text(0);
+  });
+  ASSERT_TRUE(instance.ok());
+  auto tasks = engine_->ListUserTasks("amt-a", *instance);
+  ASSERT_TRUE(tasks.ok());
+  ASSERT_EQ(tasks->size(), 1u);
+  std::string task = (*tasks)[0].task_id;
+  std::string url = "/api/v1/tenants/amt-a/cases/" + case_id + "/bescheid-preview/expected";
+  auto post = [&](const std::string& target, const Json& body) {
+    return http::testutil::RoundTrip(server_->port(), http::testutil::MakeRequest(
+                                                          "POST", target, "Content-Type: application/json\r\n",
+                                                          body.dump()));
+  };
+
+  auto grant = post(url, {{"taskId", task}, {"data", {{"genehmigt", true}}}});
+  ASSERT_EQ(grant->status, 200) << grant->body;
+  Json g = Json::parse(grant->body);
+  EXPECT_EQ(g["template"], "erlaubnis");
+  EXPECT_EQ(g["title"], "Sondernutzungserlaubnis");
+  EXPECT_EQ(g["elementId"], "erteilen");
+  EXPECT_EQ(g["elementName"], "Erlaubnis senden");
+  EXPECT_TRUE(g["undetermined"].is_null());
+  EXPECT_EQ(g["waits"], Json::array({"endEvent end"}));
+  // The case's own data count too: length 12.5 from the application.
+  auto refuse = post(url, {{"taskId", task}, {"data", {{"genehmigt", false}}}});
+  EXPECT_EQ(Json::parse(refuse->body)["template"], "ablehnung");
+  auto long_trench = post(url, {{"taskId", task}, {"data", {{"genehmigt", true}, {"length", 250}}}});
+  EXPECT_EQ(Json::parse(long_trench->body)["template"], "ablehnung");
+  // Not decided yet: the gateway needs `genehmigt`.
+  auto open = post(url, {{"taskId", task}, {"data", Json::object()}});
+  ASSERT_EQ(open->status, 200);
+  Json o = Json::parse(open->body);
+  EXPECT_TRUE(o["template"].is_null());
+  EXPECT_NE(o["undetermined"].get<std::string>().find("genehmigt"), std::string::npos) << o.dump();
+
+  // Problems: the field is named; a task of no case of this tenant is 404.
+  auto notask = post(url, {{"data", Json::object()}});
+  EXPECT_EQ(notask->status, 422);
+  EXPECT_NE(notask->body.find("/taskId"), std::string::npos);
+  auto baddata = post(url, {{"taskId", task}, {"data", 5}});
+  EXPECT_EQ(baddata->status, 422);
+  EXPECT_NE(baddata->body.find("/data"), std::string::npos);
+  EXPECT_EQ(post(url, {{"taskId", "gibtsnicht"}})->status, 404);
+  EXPECT_EQ(post("/api/v1/tenants/amt-b/cases/" + case_id + "/bescheid-preview/expected", {{"taskId", task}})->status,
+            404);
+  std::string other = Submit("amt-a", "Erika Mustermann", "");
+  EXPECT_EQ(post("/api/v1/tenants/amt-a/cases/" + other + "/bescheid-preview/expected", {{"taskId", task}})->status,
+            404);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records_documents"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM engine_jobs"), 0);
+}
+
 AW_STORE_INSTANTIATE(RecordsRoutes);
 
 }  // namespace

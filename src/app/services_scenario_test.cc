@@ -24,6 +24,7 @@
 #include "app/demo_world.h"
 #include "core/json.h"
 #include "core/time.h"
+#include "records/bescheid.h"
 #include "records/records_test_util.h"
 #include "store/store_test_util.h"
 
@@ -125,6 +126,7 @@ class ScenarioTest : public store::testing::StoreTest {
     for (const auto& t : Tasks(r)) {
       if (t.element_id != element) continue;
       EXPECT_EQ(t.candidate_groups, std::vector<std::string>{group}) << element;
+      task_receipts_[t.task_id] = r;
       return t.task_id;
     }
     auto inst = Instance(r);
@@ -137,11 +139,39 @@ class ScenarioTest : public store::testing::StoreTest {
                   << "; incidents: " << incidents;
     return "";
   }
+  // Completes the task as `login` would in the workspace. Every completion
+  // also checks the workspace's Bescheid look-ahead against what really
+  // happens: the Bescheid records::ExpectBescheid names for these values
+  // beforehand is the next one the process sends, and none is sent when it
+  // names none (and the way was clear).
   Json Complete(const std::string& task_id, const Json& data, const std::string& login = "sachbearbeitung") {
+    auto receipt = task_receipts_.find(task_id);
+    std::optional<records::ExpectedBescheid> expected;
+    size_t before = 0;
+    if (receipt != task_receipts_.end()) {
+      auto e = records::ExpectBescheid(w().records(), tenant(), receipt->second.case_id, task_id, data);
+      EXPECT_TRUE(e.ok()) << e.error().ToString();
+      if (e.ok()) expected = *e;
+      before = Bescheide(receipt->second).size();
+    }
     auto out = w().CompleteTask(tenant(), task_id, data, login);
     EXPECT_TRUE(out.ok()) << out.error().ToString();
+    if (expected && out.ok()) {
+      auto after = Bescheide(receipt->second);
+      if (!expected->vorlage.empty()) {
+        ++look_aheads_checked_;
+        EXPECT_GT(after.size(), before) << "expected Bescheid " << expected->vorlage << " was not sent";
+        if (after.size() > before) {
+          EXPECT_EQ(after[before].vorlage, expected->vorlage);
+        }
+      } else if (expected->undetermined.empty()) {
+        EXPECT_EQ(after.size(), before) << "a Bescheid was sent that the look-ahead did not expect: "
+                                        << after.back().vorlage;
+      }
+    }
     return out.ok() ? *out : Json();
   }
+  int look_aheads_checked() const { return look_aheads_checked_; }
   engine::InstanceInfo Instance(const Receipt& r) {
     auto i = w().engine().GetInstance(tenant(), r.instance_id);
     EXPECT_TRUE(i.ok()) << i.error().ToString();
@@ -217,6 +247,8 @@ class ScenarioTest : public store::testing::StoreTest {
   fs::path files_dir_;
   std::unique_ptr<DemoWorld> world_;
   std::map<std::string, Json> params_;
+  std::map<std::string, Receipt> task_receipts_;
+  int look_aheads_checked_ = 0;
 };
 
 class Musterland : public ScenarioTest {
@@ -578,7 +610,20 @@ void ReviewAndApprove(ScenarioTest& s, const Receipt& r) {
   s.Complete(s.Task(r, "verkehr", verkehr),
              {{"anordnung", "Halbseitige Sperrung mit Ampel nach RSA 21."}, {"beschilderungsplanGeprueft", true}},
              "verkehr");
-  s.Complete(s.Task(r, "entscheiden", zust), {{"genehmigt", true}});
+  std::string decide = s.Task(r, "entscheiden", zust);
+  // The model's condition is `genehmigt = true` with the refusal as default flow: an unticked
+  // decision is a refusal, and the look-ahead says so, as the engine would decide.
+  auto blank = records::ExpectBescheid(s.w().records(), s.tenant(), r.case_id, decide, Json::object());
+  ASSERT_TRUE(blank.ok()) << blank.error().ToString();
+  EXPECT_EQ(blank->vorlage, "ablehnung");
+  EXPECT_EQ(blank->element_id, "bescheid_ablehnung");
+  auto grant = records::ExpectBescheid(s.w().records(), s.tenant(), r.case_id, decide, {{"genehmigt", true}});
+  ASSERT_TRUE(grant.ok());
+  EXPECT_EQ(grant->vorlage, "genehmigung");
+  EXPECT_EQ(grant->waits, (std::vector<std::string>{"eventBasedGateway warten_fertig"}));
+  int checked = s.look_aheads_checked();
+  s.Complete(decide, {{"genehmigt", true}});
+  EXPECT_EQ(s.look_aheads_checked(), checked + 1);  // Complete compared "genehmigung" with the letter sent
 }
 
 SCENARIO(AufgrabeApprovedAfterBothReviewsThenAcceptanceWarrantyAndRelease) {

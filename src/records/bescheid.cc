@@ -11,6 +11,7 @@
 #include "audit/audit.h"
 #include "core/hash.h"
 #include "core/id.h"
+#include "engine/look_ahead.h"
 #include "records/pdf.h"
 #include "records/records_store.h"
 
@@ -534,6 +535,39 @@ core::Result<BescheidPreview> PreviewBescheid(Records& r, std::string_view tenan
     return core::InvalidArgument(e.message(), {{"/data", e.message()}});
   }
   return BescheidPreview{rc->rendered.title, BescheidFileName(name, rc->c.case_number), std::move(rc->rendered.pdf)};
+}
+
+core::Result<ExpectedBescheid> ExpectBescheid(Records& r, std::string_view tenant, std::string_view case_id,
+                                              std::string_view task_id, const Json& data) {
+  if (!data.is_null() && !data.is_object()) {
+    return core::InvalidArgument("invalid data", {{"/data", "must be an object (the task's form values)"}});
+  }
+  std::string t(tenant);
+  AW_ASSIGN_OR_RETURN(internal::CaseRow row, ReadCase(r, t, std::string(case_id)));
+  auto task = r.engine().GetUserTask(t, task_id);
+  if (!task.ok() || task->instance_id != row.instance_id) {
+    return core::NotFound(fmt::format("no open task {} in case {}", task_id, case_id));
+  }
+  AW_ASSIGN_OR_RETURN(engine::LookAhead la, engine::LookAheadFromUserTask(r.engine(), r.db(), t, task_id,
+                                                                            data.is_object() ? data : Json::object()));
+  ExpectedBescheid out;
+  out.waits = la.waits;
+  for (const engine::LookAheadTask& step : la.tasks) {
+    if (step.type != kBescheidJobType) continue;
+    out.vorlage = step.headers.value("vorlage", "");
+    out.element_id = step.element_id;
+    out.element_name = step.name;
+    break;
+  }
+  if (out.vorlage.empty()) {
+    out.undetermined = la.undetermined;
+    return out;
+  }
+  AW_ASSIGN_OR_RETURN(Json list, ListTemplates(r, t, row.service_id));
+  for (const Json& item : list) {
+    if (item.value("name", "") == out.vorlage) out.title = item.value("template", Json::object()).value("title", "");
+  }
+  return out;
 }
 
 core::Result<Json> CaseTemplates(Records& r, std::string_view tenant, std::string_view case_id) {

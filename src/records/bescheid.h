@@ -115,6 +115,20 @@ struct BescheidPreview {
 // template; kInvalidArgument: a value the template needs is missing (named).
 core::Result<BescheidPreview> PreviewBescheid(Records& r, std::string_view tenant, std::string_view case_id,
                                               std::string_view vorlage, const core::Json& overrides);
+// The Bescheid the process would send next if open user task `task_id` of
+// the case were completed with `data` (the form's current values): the
+// `vorlage` of the first `amtsweg:bescheid` task the engine's look-ahead
+// reaches (engine/look_ahead.h). `vorlage` is empty when none is reached;
+// `undetermined` then says why when the way is not clear yet (a field the
+// gateway needs is empty, a decision decides). Nothing is written.
+// kNotFound: case, or task not of this case's process instance.
+struct ExpectedBescheid {
+  std::string vorlage, title, element_id, element_name;
+  std::string undetermined;
+  std::vector<std::string> waits;  // where the process waits next ("userTask nachfassen")
+};
+core::Result<ExpectedBescheid> ExpectBescheid(Records& r, std::string_view tenant, std::string_view case_id,
+                                              std::string_view task_id, const core::Json& data);
 // The Bescheid templates of the case's service: [{name, title}].
 core::Result<core::Json> CaseTemplates(Records& r, std::string_view tenant, std::string_view case_id);
 
