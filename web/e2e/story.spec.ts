@@ -230,11 +230,14 @@ test('the whole story: a citizen applies on a phone, a case worker decides, the 
     await p.getByRole('radio', { name: 'Genehmigen' }).check();
     // The reasons of a refusal are not asked for a grant.
     await expect(p.getByLabel('Begründung')).toHaveCount(0);
-    // Before deciding: the Bescheid this decision sends, rendered, not stored.
-    // Two letters could follow a grant (the permit, the later release of the deposit): the worker picks one.
-    await expect(p.getByLabel('Vorlage des Bescheids')).toHaveValue('');
-    await expect(p.getByRole('button', { name: 'Bescheid-Vorschau anzeigen' })).toBeDisabled();
-    await p.getByLabel('Vorlage des Bescheids').selectOption('genehmigung');
+    // Before deciding: the Bescheid this decision sends, rendered, not stored. The process
+    // names it: the server follows the model from this task with the form's values.
+    await expect(p.getByLabel('Vorlage des Bescheids')).toHaveValue('genehmigung');
+    await expect(p.getByText('Mit diesen Angaben sendet der Prozess: Aufgrabegenehmigung')).toBeVisible();
+    await p.getByRole('radio', { name: 'Ablehnen' }).check();
+    await expect(p.getByLabel('Vorlage des Bescheids')).toHaveValue('ablehnung');
+    await p.getByRole('radio', { name: 'Genehmigen' }).check();
+    await expect(p.getByLabel('Vorlage des Bescheids')).toHaveValue('genehmigung');
     await p.getByRole('button', { name: 'Bescheid-Vorschau anzeigen' }).click();
     const bescheidDialog = staff.getByRole('dialog', { name: 'Vorschau: Aufgrabegenehmigung' });
     await expect(bescheidDialog).toBeVisible({ timeout: 15_000 });

@@ -16,7 +16,7 @@ import type { WorkspaceKey as MessageKey } from './messages';
 import { useApi } from '../lib/useApi';
 import type { FormHandle } from '../portal/FormView';
 import {
-  variablesOf, flattenData, formatSize, inlineUrl, suggestTemplate, tenantBase, threadOf,
+  variablesOf, flattenData, formatSize, inlineUrl, tenantBase, threadOf, type ExpectedBescheid,
   type CaseDetail, type CaseDocument, type InboxTask, type Note, type PostfachMessage, type TimelineEntry,
 } from './case_api';
 import { Thread } from './Thread';
@@ -202,10 +202,26 @@ function BescheidPreview({ tenant, caseId, taskId, data }: { tenant: string; cas
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [preview, setPreview] = useState<PreviewSource | null>(null);
+  // The letter the process itself would send with the form as it stands: the
+  // server follows the model from this task (debounced while typing).
+  const [expected, setExpected] = useState<ExpectedBescheid | null>(null);
+  const dataKey = JSON.stringify(data);
+  useEffect(() => {
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      api<ExpectedBescheid>(`${caseBase}/bescheid-preview/expected`, { method: 'POST', body: { taskId, data }, lang })
+        .then((e) => { if (!cancelled) setExpected(e); })
+        .catch(() => { if (!cancelled) setExpected(null); });
+    }, 250);
+    return () => { cancelled = true; clearTimeout(timer); };
+  }, [caseBase, taskId, dataKey]);
   const items = templates.data?.items ?? [];
   if (items.length === 0) return null;
-  const selected = chosen ?? suggestTemplate(items.map((i) => i.name), data) ?? '';
+  const selected = chosen ?? expected?.template ?? '';
   const id = `bescheid-template-${taskId}`;
+  const expectedTitle = expected?.template ? (expected.title || expected.template) : '';
+  const expectedText = !expected ? '' : expected.template ? t('bescheidExpected', { title: expectedTitle })
+    : expected.undetermined ? t('bescheidExpectedOpen') : t('bescheidExpectedNone');
   const show = async () => {
     setBusy(true);
     setError(null);
@@ -224,8 +240,10 @@ function BescheidPreview({ tenant, caseId, taskId, data }: { tenant: string; cas
     <div class="bescheid-preview">
       <h4>{t('bescheidPreview')}</h4>
       <p class="muted" id={`${id}-hint`}>{t('bescheidPreviewHint')}</p>
+      {expectedText ? <p class="bescheid-expected" id={`${id}-expected`}>{expectedText}</p> : null}
       <label for={id}>{t('bescheidTemplate')}</label>
-      <select id={id} value={selected} onChange={(e) => setChosen((e.target as HTMLSelectElement).value)}>
+      <select id={id} value={selected} aria-describedby={expectedText ? `${id}-expected` : undefined}
+        onChange={(e) => setChosen((e.target as HTMLSelectElement).value)}>
         {selected === '' ? <option value="">{t('bescheidTemplateChoose')}</option> : null}
         {items.map((i) => <option key={i.name} value={i.name}>{i.title ? `${i.title} (${i.name})` : i.name}</option>)}
       </select>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { timelineText } from './CasePage';
-import { variablesOf, appendPage, filterInbox, flattenData, formatSize, inboxUrl, inlineUrl, previewKind, sortInbox, suggestTemplate, threadOf, type InboxTask, type PostfachMessage } from './case_api';
+import { variablesOf, appendPage, filterInbox, flattenData, formatSize, inboxUrl, inlineUrl, previewKind, sortInbox, threadOf, type InboxTask, type PostfachMessage } from './case_api';
 
 const task = (id: string, createdAt: string, dueAt: string | null = null, caseNumber?: string, applicant = ''): InboxTask => ({
   id, name: 'Antrag prüfen', elementId: 'pruefen', instanceId: 'i', assignee: null, candidateGroups: ['ordnungsamt'], formKey: '',
@@ -110,16 +110,4 @@ describe('document and Bescheid preview', () => {
     expect(inlineUrl('/api/v1/x/content?v=2')).toBe('/api/v1/x/content?v=2&disposition=inline');
   });
 
-  it('suggests the refusal for a no and the grant otherwise, only when the names leave no doubt', () => {
-    const names = ['ablehnung', 'ablehnung-unvollstaendig', 'genehmigung'];
-    expect(suggestTemplate(names, { genehmigt: false })).toBe('ablehnung');
-    expect(suggestTemplate(names, { genehmigt: true })).toBe('genehmigung');
-    expect(suggestTemplate(names, {})).toBe('genehmigung');
-    expect(suggestTemplate(['ablehnung', 'erlaubnis'], { entscheidung: 'ablehnen' })).toBe('ablehnung');
-    expect(suggestTemplate(['ablehnung-unvollstaendig'], { genehmigt: false })).toBe('ablehnung-unvollstaendig');
-    // Two letters that are not refusals (grant, release of the deposit): no guess.
-    expect(suggestTemplate(['ablehnung', 'freigabe-sicherheitsleistung', 'genehmigung'], { genehmigt: true })).toBeNull();
-    expect(suggestTemplate(['ablehnung-a', 'ablehnung-b'], { genehmigt: false })).toBeNull();
-    expect(suggestTemplate([], { genehmigt: true })).toBeNull();
-  });
 });

@@ -184,16 +184,13 @@ export function inlineUrl(downloadUrl: string): string {
   return `${downloadUrl}${downloadUrl.includes('?') ? '&' : '?'}disposition=inline`;
 }
 
-// The template the deciding form's values lead to, when the names leave no
-// doubt: "ablehnung" (or the only refusal) when the form says no (genehmigt =
-// false, entscheidung = "ablehnen"), else the only template that is not a
-// refusal. null when it is not clear (e.g. a grant and a release of the
-// security deposit): the case worker chooses; a wrong guess would preview
-// a letter the process does not send.
-export function suggestTemplate(names: string[], data: Record<string, unknown>): string | null {
-  const refused = data['genehmigt'] === false || data['entscheidung'] === 'ablehnen';
-  const isRefusal = (n: string) => /ablehnung/.test(n);
-  const only = (xs: string[]): string | null => (xs.length === 1 ? xs[0] ?? null : null);
-  if (refused) return names.find((n) => n === 'ablehnung') ?? only(names.filter(isRefusal));
-  return only(names.filter((n) => !isRefusal(n)));
+// What the process would send next (POST …/bescheid-preview/expected): the
+// server follows the model from the open task with the form's values.
+export interface ExpectedBescheid {
+  template: string | null;
+  title: string;
+  elementId: string;
+  elementName: string;
+  undetermined: string | null;
+  waits: string[];
 }
