@@ -3,9 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 
 #include "api/auth_api.h"
@@ -76,44 +74,6 @@ core::Result<records::NewDocument> ReadUpload(const Request& req) {
   return doc;
 }
 
-// Rendered Bescheid previews kept for a frame to load them by GET (the page's
-// CSP allows same-origin frames, not blob: URLs): per tenant and case, at most
-// kMax entries, each for kTtl. In memory only — a preview is no record.
-class PreviewCache {
- public:
-  static constexpr size_t kMax = 64;
-  static constexpr std::chrono::minutes kTtl{10};
-  std::string Put(const std::string& scope, records::BescheidPreview p) {
-    std::lock_guard lock(mu_);
-    auto now = std::chrono::steady_clock::now();
-    std::erase_if(items_, [&](const auto& kv) { return now - kv.second.at > kTtl; });
-    while (items_.size() >= kMax) {
-      auto oldest = items_.begin();
-      for (auto it = items_.begin(); it != items_.end(); ++it) {
-        if (it->second.at < oldest->second.at) oldest = it;
-      }
-      items_.erase(oldest);
-    }
-    std::string token = auth::RandomSecret(16);
-    items_[scope + "/" + token] = {now, std::move(p)};
-    return token;
-  }
-  std::optional<records::BescheidPreview> Get(const std::string& scope, const std::string& token) {
-    std::lock_guard lock(mu_);
-    auto it = items_.find(scope + "/" + token);
-    if (it == items_.end() || std::chrono::steady_clock::now() - it->second.at > kTtl) return std::nullopt;
-    return it->second.preview;
-  }
-
- private:
-  struct Item {
-    std::chrono::steady_clock::time_point at;
-    records::BescheidPreview preview;
-  };
-  std::mutex mu_;
-  std::map<std::string, Item> items_;
-};
-
 // Headers of a response the case view shows in a frame of its own page.
 Response Frameable(Response r) {
   return std::move(r)
@@ -121,15 +81,24 @@ Response Frameable(Response r) {
       .WithHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'self'");
 }
 
-core::Result<records::BescheidPreview> RenderPreview(records::Records& rec, Request& req) {
+// The body of the preview routes: {template, data}.
+struct PreviewRequest {
+  std::string vorlage;
+  Json data;
+};
+core::Result<PreviewRequest> ParsePreviewRequest(Request& req) {
   AW_ASSIGN_OR_RETURN(Json body, JsonBody(req));
   if (!body.is_object()) return core::InvalidArgument("invalid body", {{"/", "a JSON object {template, data}"}});
   Json name = body.value("template", Json(nullptr));
   if (!name.is_string() || name.get<std::string>().empty()) {
     return core::InvalidArgument("invalid body", {{"/template", "the name of a Bescheid template"}});
   }
-  return records::PreviewBescheid(rec, req.PathParam("tenant"), req.PathParam("caseId"), name.get<std::string>(),
-                                  body.value("data", Json(nullptr)));
+  return PreviewRequest{name.get<std::string>(), body.value("data", Json(nullptr))};
+}
+
+core::Result<records::BescheidPreview> RenderPreview(records::Records& rec, Request& req) {
+  AW_ASSIGN_OR_RETURN(PreviewRequest p, ParsePreviewRequest(req));
+  return records::PreviewBescheid(rec, req.PathParam("tenant"), req.PathParam("caseId"), p.vorlage, p.data);
 }
 
 Json UploadContent() {
@@ -281,23 +250,30 @@ void RegisterRecordsRoutes(http::Router& router, records::Records& rec) {
                               {"required", Json::array({"taskId"})},
                               {"properties", {{"taskId", {{"type", "string"}}}, {"data", {{"type", "object"}}}}}},
        .roles = roles::CaseWorkers()});
-  // The same as a link for a frame: POST renders and keeps it (in memory, 10
-  // minutes), GET …/{token} sends it inline and frameable by the case view.
-  auto previews = std::make_shared<PreviewCache>();
-  router.Post(
+  // The same as a link for a frame: POST renders it and keeps what it
+  // rendered for 10 minutes, GET …/{token} renders it again, inline and
+  // frameable by the case view (on whichever node answers).
+  router.PostAsync(
       "/api/v1/tenants/{tenant}/cases/{caseId}/bescheid-preview/links",
-      [&rec, previews](Request& req) -> core::Result<Response> {
-        AW_ASSIGN_OR_RETURN(records::BescheidPreview p, RenderPreview(rec, req));
-        std::string scope = fmt::format("{}/{}", req.PathParam("tenant"), req.PathParam("caseId"));
-        Json out{{"title", p.title}, {"filename", p.filename}};
-        std::string token = previews->Put(scope, std::move(p));
-        out["url"] = fmt::format("/api/v1/tenants/{}/cases/{}/bescheid-preview/{}", req.PathParam("tenant"),
-                                 req.PathParam("caseId"), token);
-        return Response::Json(out, 201).WithHeader("Cache-Control", "no-store");
+      [&rec](Request& req, http::Responder respond) {
+        auto p = ParsePreviewRequest(req);
+        if (!p.ok()) return respond(std::move(p).error());
+        std::string tenant(req.PathParam("tenant")), case_id(req.PathParam("caseId"));
+        records::CreatePreviewLink(
+            rec, tenant, case_id, std::move(p->vorlage), std::move(p->data),
+            [respond, tenant, case_id](core::Result<records::PreviewLink> link) {
+              if (!link.ok()) return respond(std::move(link).error());
+              Json out{{"title", link->title},
+                       {"filename", link->filename},
+                       {"url", fmt::format("/api/v1/tenants/{}/cases/{}/bescheid-preview/{}", tenant, case_id,
+                                           link->token)}};
+              respond(Response::Json(out, 201).WithHeader("Cache-Control", "no-store"));
+            });
       },
       {.summary = "Preview a Bescheid as a link (for a frame)",
-       .description = "Like POST …/bescheid-preview, but keeps the PDF in memory for 10 minutes and answers "
-                      "{url, title, filename}; GET url sends it inline. Nothing is stored in the case.",
+       .description = "Like POST …/bescheid-preview, but answers {url, title, filename}; GET url sends the PDF "
+                      "inline for 10 minutes (on any node: the link keeps the template and the values, and the "
+                      "PDF is rendered again). Nothing is stored in the case.",
        .tag = tag, .path_params = {tenant, case_id},
        .request_schema = Json{{"type", "object"},
                               {"required", Json::array({"template"})},
@@ -305,12 +281,12 @@ void RegisterRecordsRoutes(http::Router& router, records::Records& rec) {
        .success_status = 201, .roles = roles::CaseWorkers()});
   router.Get(
       "/api/v1/tenants/{tenant}/cases/{caseId}/bescheid-preview/{token}",
-      [previews](Request& req) -> core::Result<Response> {
-        std::string scope = fmt::format("{}/{}", req.PathParam("tenant"), req.PathParam("caseId"));
-        auto p = previews->Get(scope, std::string(req.PathParam("token")));
-        if (!p) return core::NotFound("no such preview (they are kept for 10 minutes)");
-        return Frameable(Response::Bytes(std::move(p->pdf), "application/pdf")
-                             .WithHeader("Content-Disposition", ContentDisposition("inline", "vorschau-" + p->filename))
+      [&rec](Request& req) -> core::Result<Response> {
+        AW_ASSIGN_OR_RETURN(records::BescheidPreview p, records::OpenPreviewLink(rec, req.PathParam("tenant"),
+                                                                                 req.PathParam("caseId"),
+                                                                                 req.PathParam("token")));
+        return Frameable(Response::Bytes(std::move(p.pdf), "application/pdf")
+                             .WithHeader("Content-Disposition", ContentDisposition("inline", "vorschau-" + p.filename))
                              .WithHeader("Cache-Control", "private, no-store")
                              .WithHeader("X-Content-Type-Options", "nosniff"));
       },

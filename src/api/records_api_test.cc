@@ -150,6 +150,28 @@ TEST_P(RecordsRoutes, BescheidPreviewAsPdfAndAsFrameableLinkStoresNothing) {
   EXPECT_EQ(http::testutil::Get(server_->port(), "/api/v1/tenants/amt-b/cases/" + case_id + "/bescheid-preview/" + token)
                 ->status, 404);
   EXPECT_EQ(http::testutil::Get(server_->port(), base + "/bescheid-preview/nope")->status, 404);
+  // Another node (its own routes and server on the same database) opens the link too.
+  {
+    http::Router other_router;
+    RegisterRecordsRoutes(other_router, *records_);
+    http::Options o;
+    o.port = 0;
+    o.threads = 1;
+    o.access_log = false;
+    auto other = http::Server::Start(o, other_router, metrics_);
+    ASSERT_TRUE(other.ok()) << other.error().ToString();
+    auto there = http::testutil::Get((*other)->port(), url);
+    EXPECT_EQ(there->status, 200);
+    EXPECT_NE(records::testing::PdfText(there->body).find("Begründung: Trasse frei."), std::string::npos);
+    (*other)->Stop(std::chrono::seconds(1));
+  }
+  // The link keeps the template and values, not the PDF, and only for 10 minutes.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records_preview_links"), 1);
+  clock_->Advance(std::chrono::minutes(11));
+  EXPECT_EQ(http::testutil::Get(server_->port(), url)->status, 404);
+  auto again = post(base + "/bescheid-preview/links", body);
+  ASSERT_EQ(again->status, 201);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM records_preview_links"), 1) << "the expired link was removed";
   // The templates the workspace offers.
   auto names = http::testutil::Get(server_->port(), base + "/bescheid-templates");
   ASSERT_EQ(names->status, 200);

@@ -12,6 +12,7 @@
 #include "core/hash.h"
 #include "core/id.h"
 #include "engine/look_ahead.h"
+#include "intake/codes.h"
 #include "records/pdf.h"
 #include "records/records_store.h"
 
@@ -535,6 +536,44 @@ core::Result<BescheidPreview> PreviewBescheid(Records& r, std::string_view tenan
     return core::InvalidArgument(e.message(), {{"/data", e.message()}});
   }
   return BescheidPreview{rc->rendered.title, BescheidFileName(name, rc->c.case_number), std::move(rc->rendered.pdf)};
+}
+
+void CreatePreviewLink(Records& r, std::string tenant, std::string case_id, std::string vorlage, Json overrides,
+                       std::function<void(core::Result<PreviewLink>)> done) {
+  auto rendered = PreviewBescheid(r, tenant, case_id, vorlage, overrides);
+  if (!rendered.ok()) return done(std::move(rendered).error());
+  auto link = std::make_shared<PreviewLink>(
+      PreviewLink{intake::NewSecret(16), std::move(rendered->title), std::move(rendered->filename)});
+  std::string hash = core::Sha256Hex(link->token);
+  std::string data = core::DumpJson(overrides.is_object() ? overrides : Json::object());
+  int64_t now = core::ToUnixMillis(r.Now());
+  int64_t expires = now + std::chrono::duration_cast<std::chrono::milliseconds>(kPreviewLinkTtl).count();
+  r.db().writer().Submit(
+      [tenant, case_id, vorlage, hash, data, now, expires](store::Tx& tx) -> core::Status {
+        AW_TRY(tx.Exec("DELETE FROM records_preview_links WHERE tenant_id = $1 AND expires_at < $2", {tenant, now}));
+        AW_TRY(tx.Exec("INSERT INTO records_preview_links (tenant_id, token_hash, case_id, template, data, expires_at) "
+                       "VALUES ($1, $2, $3, $4, $5, $6)",
+                       {tenant, hash, case_id, vorlage, data, expires}));
+        return core::OkStatus();
+      },
+      [link, done = std::move(done)](core::Status s) {
+        if (!s.ok()) return done(std::move(s).error());
+        done(std::move(*link));
+      });
+}
+
+core::Result<BescheidPreview> OpenPreviewLink(Records& r, std::string_view tenant, std::string_view case_id,
+                                              std::string_view token) {
+  std::string hash = core::Sha256Hex(token);
+  int64_t now = core::ToUnixMillis(r.Now());
+  AW_ASSIGN_OR_RETURN(auto row, r.db().Read([&](store::Tx& tx) {
+    return tx.QueryOne("SELECT template, data FROM records_preview_links WHERE tenant_id = $1 AND token_hash = $2 "
+                       "AND case_id = $3 AND expires_at >= $4",
+                       {tenant, hash, case_id, now});
+  }));
+  if (!row) return core::NotFound("no such preview (they are kept for 10 minutes)");
+  AW_ASSIGN_OR_RETURN(Json data, core::ParseJson(row->Text(1)));
+  return PreviewBescheid(r, tenant, case_id, row->Text(0), data);
 }
 
 core::Result<ExpectedBescheid> ExpectBescheid(Records& r, std::string_view tenant, std::string_view case_id,

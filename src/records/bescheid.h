@@ -30,6 +30,9 @@
 // engine raises an incident with that message.
 #pragma once
 
+#include <chrono>
+#include <functional>
+
 #include <string>
 #include <vector>
 
@@ -115,6 +118,21 @@ struct BescheidPreview {
 // template; kInvalidArgument: a value the template needs is missing (named).
 core::Result<BescheidPreview> PreviewBescheid(Records& r, std::string_view tenant, std::string_view case_id,
                                               std::string_view vorlage, const core::Json& overrides);
+// A preview as a link the case view can put into a frame: CreatePreviewLink
+// renders it once (so errors are PreviewBescheid's, answered before anything
+// is kept), then stores what it rendered — template and `overrides`, not the
+// PDF — under a random token for kPreviewLinkTtl (durable, so any node of a
+// multi-node installation opens it). Expired links of the tenant are removed
+// in the same command. OpenPreviewLink renders it again; kNotFound when the
+// token is unknown, expired, or of another case or tenant.
+inline constexpr std::chrono::minutes kPreviewLinkTtl{10};
+struct PreviewLink {
+  std::string token, title, filename;
+};
+void CreatePreviewLink(Records& r, std::string tenant, std::string case_id, std::string vorlage, core::Json overrides,
+                       std::function<void(core::Result<PreviewLink>)> done);
+core::Result<BescheidPreview> OpenPreviewLink(Records& r, std::string_view tenant, std::string_view case_id,
+                                              std::string_view token);
 // The Bescheid the process would send next if open user task `task_id` of
 // the case were completed with `data` (the form's current values): the
 // `vorlage` of the first `amtsweg:bescheid` task the engine's look-ahead

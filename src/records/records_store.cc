@@ -217,6 +217,8 @@ core::Result<Traces> EraseCaseTraces(store::Tx& tx, std::string_view tenant, std
              t.messages));
   AW_TRY(one("postfach_mail_outbox", "WHERE tenant_id = $1 AND case_id = $2", "DELETE FROM postfach_mail_outbox",
              t.mails));
+  AW_TRY(one("records_preview_links", "WHERE tenant_id = $1 AND case_id = $2", "DELETE FROM records_preview_links",
+             t.preview_links));
   // Webhook deliveries of the case's audit entries keep what a receiver
   // needs to know the event happened (type, time, case id, audit seq); the
   // details and the actor go. Pending ones are sent like that.

@@ -80,6 +80,7 @@ struct Traces {
   int64_t message_attachments = 0;
   int64_t mails = 0;             // postfach_mail_outbox rows (recipient address, text)
   int64_t webhook_payloads = 0;  // webhook_deliveries.payload reduced to type, time, case id
+  int64_t preview_links = 0;     // records_preview_links rows (a Bescheid preview's form values)
   int64_t audit_entries = 0;     // kept (the hash chain): ids, numbers, counts, hashes, staff actors
   std::vector<std::string> message_hashes;  // postbox attachment files no other message of the tenant uses
 };

@@ -29,7 +29,7 @@ Json TracesJson(const internal::Traces& t) {
               {"notes", t.notes},                      {"handoverReasons", t.handover_reasons},
               {"messages", t.messages},                {"messageAttachments", t.message_attachments},
               {"messageFiles", t.message_hashes.size()}, {"mails", t.mails},
-              {"webhookPayloads", t.webhook_payloads}};
+              {"webhookPayloads", t.webhook_payloads},     {"previewLinks", t.preview_links}};
 }
 
 core::Result<Json> RunTenant(Records& r, const std::string& tenant, const RetentionOptions& o) {

@@ -145,6 +145,8 @@ TEST_P(RetentionTest, RemovesTheTracesOtherLayersKeptOfTheCase) {
       AW_TRY(tx.Exec("INSERT INTO postfach_mail_outbox (tenant_id, mail_id, case_id, message_id, recipient, subject, "
                      "body, status, attempts, next_attempt_at, last_error, created_at) VALUES ($1, $2 || '-mail', "
                      "$2, 'm1', 'jm@example.org', 'Neue Nachricht', 'Hallo Herr Müller', 'sent', 1, 0, '', 1)", k));
+      AW_TRY(tx.Exec("INSERT INTO records_preview_links (tenant_id, token_hash, case_id, template, data, expires_at) "
+                     "VALUES ($1, $2 || '-link', $2, 'erlaubnis', '{\"begruendung\": \"Herr Müller\"}', 1)", k));
       // A webhook delivery of the case's submission event, with its details.
       AW_ASSIGN_OR_RETURN(auto seq, tx.QueryOne("SELECT MIN(seq) FROM audit_log WHERE tenant_id = $1 AND "
                                                 "object_type = 'case' AND object_id = $2", k));
@@ -184,6 +186,7 @@ TEST_P(RetentionTest, RemovesTheTracesOtherLayersKeptOfTheCase) {
   EXPECT_EQ(also["messageFiles"], 1);
   EXPECT_EQ(also["mails"], 1);
   EXPECT_EQ(also["webhookPayloads"], 1);
+  EXPECT_EQ(also["previewLinks"], 1);
   EXPECT_GE(rep["cases"][0]["auditEntriesKept"].get<int>(), 1);
   EXPECT_TRUE(rep.contains("kept") && rep["kept"].contains("auditEntries"));
   EXPECT_EQ(rep["counts"]["alsoRemoved"], also);
@@ -193,7 +196,7 @@ TEST_P(RetentionTest, RemovesTheTracesOtherLayersKeptOfTheCase) {
                  extra);
   };
   for (const char* t : {"case_texts", "case_notes", "postfach_messages", "postfach_attachments",
-                        "postfach_mail_outbox"}) {
+                        "postfach_mail_outbox", "records_preview_links"}) {
     EXPECT_EQ(of(t, ended), 0) << t;
     EXPECT_EQ(of(t, open), 1) << t << " of the open case";
   }
