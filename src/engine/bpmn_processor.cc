@@ -65,8 +65,8 @@ std::vector<std::string> AsTextList(const feel::Value& v) {
   return out;
 }
 
-// Evaluates `e` against `vars` (not the instance's scopes): camunda:in/out
-// expressions, deployment-time start events. Empty: no error.
+}  // namespace
+
 std::string EvaluateWith(const Expr& e, const Json& vars, feel::Value* out) {
   if (e.kind == Expr::Kind::kLiteral) {
     *out = feel::Value::String(e.text);
@@ -81,8 +81,6 @@ std::string EvaluateWith(const Expr& e, const Json& vars, feel::Value* out) {
   return "";
 }
 
-}  // namespace
-
 core::Result<std::string> EvaluateText(const Expr& e, const Json& vars) {
   feel::Value v;
   std::string error = EvaluateWith(e, vars, &v);
@@ -94,20 +92,8 @@ core::Result<std::string> EvaluateText(const Expr& e, const Json& vars) {
 
 BpmnProcessor::Eval BpmnProcessor::Evaluate(const Expr& e, int64_t scope) {
   Eval out;
-  if (e.kind == Expr::Kind::kLiteral) {
-    out.value = feel::Value::String(e.text);
-    return out;
-  }
-  if (!e.is_feel()) {
-    out.error = "no expression";
-    return out;
-  }
-  feel::ScopePtr vars = feel::ScopeOf(ToFeelContext(st_.VisibleVariables(scope)));
-  feel::EvalState es;
-  out.value = e.compiled.Evaluate(vars, es);
-  if (out.value.is_null() && !es.warnings().empty()) {
-    out.error = fmt::format("failed to evaluate '{}': {}", e.text, es.warnings().front());
-  }
+  // Literals need no variables: skip collecting the visible ones.
+  out.error = EvaluateWith(e, e.is_feel() ? st_.VisibleVariables(scope) : Json(), &out.value);
   return out;
 }
 

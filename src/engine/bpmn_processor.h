@@ -252,6 +252,11 @@ class BpmnProcessor {
 // FEEL value of a JSON variable document, and back (feel/json_value.h).
 feel::Context ToFeelContext(const core::Json& vars);
 
+// Evaluates `e` against `vars` (not the instance's scopes): camunda:in/out
+// expressions, deployment-time start events, the look-ahead. Returns the
+// error ("failed to evaluate ...") or "" when there is none.
+std::string EvaluateWith(const Expr& e, const core::Json& vars, feel::Value* out);
+
 // The text of `e` (a literal, or FEEL evaluated with `vars`) where the model
 // expects text: timer values, message names. kInvalidArgument says why not.
 core::Result<std::string> EvaluateText(const Expr& e, const core::Json& vars);

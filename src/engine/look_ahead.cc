@@ -23,22 +23,9 @@ struct Evaluated {
   std::string error;  // empty: fine
 };
 
-// As BpmnProcessor::Evaluate, over a plain variable document.
 Evaluated Eval(const Expr& e, const Json& vars) {
   Evaluated out;
-  if (e.kind == Expr::Kind::kLiteral) {
-    out.value = feel::Value::String(e.text);
-    return out;
-  }
-  if (!e.is_feel()) {
-    out.error = "no expression";
-    return out;
-  }
-  feel::EvalState es;
-  out.value = e.compiled.Evaluate(feel::ScopeOf(ToFeelContext(vars)), es);
-  if (out.value.is_null() && !es.warnings().empty()) {
-    out.error = fmt::format("failed to evaluate '{}': {}", e.text, es.warnings().front());
-  }
+  out.error = EvaluateWith(e, vars, &out.value);
   return out;
 }
 
