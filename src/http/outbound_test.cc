@@ -131,7 +131,8 @@ class GuardedFetch : public ::testing::Test {
 
 TEST_F(GuardedFetch, LoopbackIsRefusedByDefaultAndAllowedByConfiguration) {
   auto http_only = std::make_shared<OutboundPolicy>(OutboundPolicy{.allow_http = true});
-  for (const std::string host : {"127.0.0.1", "localhost", "[::ffff:127.0.0.1]"}) {
+  // Also the other spellings of 127.0.0.1 that resolvers accept: the check is on the address connected to.
+  for (const std::string host : {"127.0.0.1", "localhost", "[::ffff:127.0.0.1]", "127.1", "2130706433", "0x7f000001"}) {
     auto r = Fetch({.url = Url(host)}, {.policy = http_only});
     ASSERT_FALSE(r.ok()) << host << " reached the server";
     EXPECT_EQ(r.error().code(), core::ErrorCode::kPermissionDenied) << r.error().ToString();
