@@ -118,7 +118,8 @@ const std::vector<Key>& Keys() {
        [](Config& c) -> void* { return &c.outbound.allow_networks; }},
       {"outbound", "allow_hosts", Kind::kString, 0, 0, "comma-separated host names allowed whatever they resolve to",
        [](Config& c) -> void* { return &c.outbound.allow_hosts; }},
-      {"outbound", "ca_file", Kind::kString, 0, 0, "PEM file of further trusted CAs for https (beside the system store)",
+      {"outbound", "ca_file", Kind::kString, 0, 0,
+       "PEM file of further trusted CAs for https (beside the system store)",
        [](Config& c) -> void* { return &c.outbound.ca_file; }},
   };
   return keys;

@@ -245,7 +245,8 @@ core::Result<FetchResponse> Perform(const FetchRequest& req, const ParsedUrl& ur
   // The URL as we understood it, rebuilt: curl never sees a form its parser
   // could read differently from ours (and so from the policy's check).
   std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
-  std::string rebuilt = std::string(url.tls ? "https://" : "http://") + host + ":" + std::to_string(url.port) + url.target;
+  std::string rebuilt =
+      std::string(url.tls ? "https://" : "http://") + host + ":" + std::to_string(url.port) + url.target;
   curl_easy_setopt(e, CURLOPT_URL, rebuilt.c_str());
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
@@ -344,7 +345,8 @@ core::Result<FetchResponse> Perform(const FetchRequest& req, const ParsedUrl& ur
     return core::PermissionDenied("destination not allowed: " + t.refused->message());
   }
   if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
-    return core::ResourceExhausted(fmt::format("response from {} exceeds {} bytes", url.host, options.max_response_bytes));
+    return core::ResourceExhausted(
+        fmt::format("response from {} exceeds {} bytes", url.host, options.max_response_bytes));
   }
   if (timed_out || rc == CURLE_OPERATION_TIMEDOUT) {
     return core::DeadlineExceeded(fmt::format("{} {} timed out", t.connected ? "read from" : "connect to", where));
@@ -372,7 +374,9 @@ core::Result<FetchResponse> Fetch(const FetchRequest& request, const FetchOption
   if (!ValidToken(request.method)) return core::InvalidArgument("method: not an HTTP method token: " + request.method);
   for (const auto& [name, value] : request.headers) {
     if (!ValidToken(name)) return core::InvalidArgument("headers: bad header name '" + name + "'");
-    if (!ValidFieldValue(value)) return core::InvalidArgument("headers: value of '" + name + "' contains CR, LF or NUL");
+    if (!ValidFieldValue(value)) {
+      return core::InvalidArgument("headers: value of '" + name + "' contains CR, LF or NUL");
+    }
   }
   if (options.policy) {
     if (auto s = options.policy->CheckUrl(request.url); !s.ok()) {

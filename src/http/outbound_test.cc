@@ -149,8 +149,8 @@ TEST_F(GuardedFetch, LoopbackIsRefusedByDefaultAndAllowedByConfiguration) {
 
   auto loopback_net = OutboundPolicy::FromConfig(true, false, "127.0.0.0/8", "");
   ASSERT_TRUE(loopback_net.ok());
-  for (const auto& policy : {std::make_shared<OutboundPolicy>(OutboundPolicy{.allow_http = true, .allow_private = true}),
-                             std::make_shared<OutboundPolicy>(*loopback_net)}) {
+  auto open = std::make_shared<OutboundPolicy>(OutboundPolicy{.allow_http = true, .allow_private = true});
+  for (const auto& policy : {open, std::make_shared<OutboundPolicy>(*loopback_net)}) {
     auto r = Fetch({.url = Url("localhost")}, {.policy = policy});
     ASSERT_TRUE(r.ok()) << r.error().ToString();
     EXPECT_EQ(r->body, "reached");
