@@ -14,6 +14,7 @@
 #include "core/metrics.h"
 #include "http/server.h"
 #include "http/test_client.h"
+#include "http/tls_test_util.h"
 #include "intake/intake_test_util.h"
 #include "postfach/postfach_test_util.h"
 
@@ -35,8 +36,12 @@ class PostfachRoutes : public store::testing::StoreTest {
     engine_ = std::make_unique<engine::Engine>(*db_);
     intake_ = std::make_unique<intake::Intake>(*db_, *catalog_, *engine_, intake::IntakeOptions{.files_dir = files_dir_});
     postfach_ = std::make_unique<postfach::Postfach>(*db_, *engine_, postfach::Options{.files_dir = files_dir_});
+    // This test installation allows plain http and loopback explicitly (its
+    // receivers run on 127.0.0.1); tests that check the guard tighten it.
+    policy_ = std::make_shared<http::OutboundPolicy>(http::OutboundPolicy{.allow_http = true, .allow_private = true});
     hooks_ = std::make_unique<postfach::Webhooks>(
-        *db_, postfach::WebhookOptions{.first_backoff = std::chrono::seconds(10), .clock = &clock_});
+        *db_, postfach::WebhookOptions{.first_backoff = std::chrono::seconds(10), .clock = &clock_,
+                                       .check_url = WebhookUrlCheck(policy_)});
     postfach::testing::SetUpTenant(*catalog_, *engine_, "amt-a");
     RegisterPostfachRoutes(router_, *postfach_);
     RegisterWebhookRoutes(router_, *hooks_);
@@ -80,6 +85,7 @@ class PostfachRoutes : public store::testing::StoreTest {
   std::unique_ptr<engine::Engine> engine_;
   std::unique_ptr<intake::Intake> intake_;
   std::unique_ptr<postfach::Postfach> postfach_;
+  std::shared_ptr<http::OutboundPolicy> policy_;  // read at every check: a test may change it
   std::unique_ptr<postfach::Webhooks> hooks_;
   http::Router router_;
   core::metrics::Registry metrics_;
@@ -207,7 +213,7 @@ TEST_P(PostfachRoutes, WebhooksAreSignedDeliveredOnceAndRetried) {
   auto queued = hooks_->Dispatch();
   ASSERT_TRUE(queued.ok()) << queued.error().ToString();
   EXPECT_EQ(*queued, 4);  // two events for each of the two subscriptions
-  auto sender = HttpWebhookSender();
+  auto sender = HttpWebhookSender({.policy = policy_});
   auto delivered = hooks_->Deliver(sender);
   ASSERT_TRUE(delivered.ok()) << delivered.error().ToString();
   EXPECT_EQ(*delivered, 2);
@@ -248,6 +254,92 @@ TEST_P(PostfachRoutes, WebhooksAreSignedDeliveredOnceAndRetried) {
   EXPECT_FALSE(list["items"][0].contains("secret"));
   EXPECT_EQ(Call("DELETE", "/api/v1/tenants/amt-a/webhooks/" + bad_id).first, 204);
   EXPECT_EQ(Call("GET", "/api/v1/tenants/amt-a/webhooks/" + bad_id).first, 404);
+}
+
+// The installation's defaults refuse plain http and non-public receivers up
+// front (422 naming /url and the reason).
+TEST_P(PostfachRoutes, WebhookUrlsAreCheckedAgainstTheOutboundPolicy) {
+  *policy_ = http::OutboundPolicy{};  // the defaults: https only, public addresses only
+  auto refused = [&](const std::string& url) {
+    auto [status, problem] =
+        Call("POST", "/api/v1/tenants/amt-a/webhooks", Json{{"url", url}, {"eventTypes", {"*"}}}.dump());
+    EXPECT_EQ(status, 422) << url << " " << problem;
+    if (!problem.contains("errors") || problem["errors"].empty()) return std::string();
+    EXPECT_EQ(problem["errors"][0]["pointer"], "/url") << problem;
+    return problem["errors"][0]["detail"].get<std::string>();
+  };
+  EXPECT_NE(refused("http://hooks.example/x").find("plain http:// is not allowed"), std::string::npos);
+  EXPECT_NE(refused("https://localhost:8443/hook").find("localhost resolves to a loopback address"),
+            std::string::npos);
+  EXPECT_NE(refused("https://10.0.0.5/hook").find("10.0.0.5 is a private address"), std::string::npos);
+  std::string metadata = refused("https://169.254.169.254/latest/meta-data/");
+  EXPECT_NE(metadata.find("link-local"), std::string::npos) << metadata;
+  EXPECT_NE(metadata.find("allow_private"), std::string::npos) << metadata;
+  EXPECT_NE(refused("https://[::1]:5432/").find("loopback"), std::string::npos);
+
+  // Allowed by the installation: its network in allow_networks.
+  auto with_net = http::OutboundPolicy::FromConfig(false, false, "127.0.0.0/8, ::1/128", "");
+  ASSERT_TRUE(with_net.ok());
+  *policy_ = *with_net;
+  auto [ok, created] = Call("POST", "/api/v1/tenants/amt-a/webhooks",
+                            Json{{"url", "https://localhost:8443/hook"}, {"eventTypes", {"*"}}}.dump());
+  EXPECT_EQ(ok, 201) << created;
+}
+
+// A delivery over https (the installation's CA file), its signature checked
+// by the receiver with Python's hmac; then the destination becomes refused
+// (as after a DNS change to an internal address, or a tightened policy): the
+// next delivery re-checks at send time and records why it was not sent.
+TEST_P(PostfachRoutes, WebhooksOverHttpsAndReCheckedAtSendTime) {
+  std::string error;
+  auto certs = http::testing::TestCertificates::Create(&error);
+  ASSERT_NE(certs, nullptr) << error;
+  auto rx = http::testing::HttpsReceiver::Start(certs->Path("server.pem"), certs->Path("server.key"),
+                                                certs->Path(""), &error);
+  ASSERT_NE(rx, nullptr) << error;
+  *policy_ = http::OutboundPolicy{.allow_private = true};  // https only; the receiver is on loopback
+  std::string url = "https://localhost:" + std::to_string(rx->port()) + "/hook";
+  auto [sc, sub] = Call("POST", "/api/v1/tenants/amt-a/webhooks",
+                        Json{{"url", url}, {"eventTypes", {"intake.*", "postfach.*"}}}.dump());
+  ASSERT_EQ(sc, 201) << sub;
+  rx->SetSecret(sub["secret"]);
+
+  auto c = postfach::testing::Submit(*intake_, *db_, "amt-a", Json{{"applicant", "Erika"}, {"district", "nord"}});
+  ASSERT_EQ(*hooks_->Dispatch(), 1);
+  // Without the CA file the receiver's certificate is not trusted: recorded, retried later.
+  auto untrusting = HttpWebhookSender({.policy = policy_});
+  EXPECT_EQ(*hooks_->Deliver(untrusting), 0);
+  std::string id = sub["id"];
+  auto [s1, log1] = Call("GET", "/api/v1/tenants/amt-a/webhooks/" + id + "/deliveries");
+  ASSERT_EQ(log1["items"].size(), 1u) << log1;
+  EXPECT_EQ(log1["items"][0]["status"], "pending");
+  EXPECT_NE(log1["items"][0]["lastError"].get<std::string>().find("certificate"), std::string::npos) << log1;
+
+  clock_.Advance(std::chrono::seconds(10));
+  auto sender = HttpWebhookSender({.connect_timeout = std::chrono::seconds(5), .timeout = std::chrono::seconds(10),
+                                   .max_response_bytes = 64 * 1024, .ca_file = certs->ca_file(), .policy = policy_});
+  EXPECT_EQ(*hooks_->Deliver(sender), 1);
+  std::string received = rx->Log();
+  EXPECT_NE(received.find("valid msg_"), std::string::npos) << received;
+  EXPECT_NE(received.find(" intake.case_submitted"), std::string::npos) << received;
+  EXPECT_EQ(received.find("invalid"), std::string::npos) << received;
+
+  // The installation no longer allows loopback: the next event is not sent.
+  *policy_ = http::OutboundPolicy{};
+  auto [sm, msg] = Call("POST", "/api/v1/tenants/amt-a/cases/" + c.case_id + "/messages",
+                        R"({"subject":"Hallo","text":"Text"})");
+  ASSERT_EQ(sm, 201) << msg;
+  ASSERT_EQ(*hooks_->Dispatch(), 1);
+  EXPECT_EQ(*hooks_->Deliver(sender), 0);
+  auto [s2, log2] = Call("GET", "/api/v1/tenants/amt-a/webhooks/" + id + "/deliveries");
+  ASSERT_EQ(log2["items"].size(), 2u) << log2;
+  EXPECT_EQ(log2["items"][0]["eventType"], "postfach.message_sent");
+  EXPECT_EQ(log2["items"][0]["status"], "pending");
+  EXPECT_TRUE(log2["items"][0]["responseStatus"].is_null());
+  std::string why = log2["items"][0]["lastError"];
+  EXPECT_NE(why.find("destination not allowed: localhost resolves to a loopback address"), std::string::npos) << why;
+  EXPECT_EQ(log2["items"][1]["status"], "delivered");
+  EXPECT_EQ(rx->Log(), received) << "nothing more reached the receiver";
 }
 
 AW_STORE_INSTANTIATE(PostfachRoutes);

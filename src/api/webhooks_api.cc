@@ -46,7 +46,9 @@ void RegisterWebhookRoutes(http::Router& router, postfach::Webhooks& hooks) {
                 return Response::Json(s, 201).WithHeader("Cache-Control", "no-store");
               },
               {.summary = "Subscribe a receiver to case events",
-               .description = "Body {url, eventTypes, description?}: url is the receiver (http://), eventTypes a "
+               .description = "Body {url, eventTypes, description?}: url is the receiver (https://; the installation's "
+                              "[outbound] policy decides whether http:// and non-public addresses are allowed — "
+                              "a refused URL is a 422 naming /url and the reason), eventTypes a "
                               "list of \"*\", \"<layer>.*\" or audit actions of cases (intake.case_submitted, "
                               "postfach.message_sent, postfach.reply_received, postfach.message_read, ...). The "
                               "answer holds the signing secret (whsec_...) — shown only here. Deliveries are signed "
@@ -100,6 +102,7 @@ void RegisterWebhookRoutes(http::Router& router, postfach::Webhooks& hooks) {
 }
 
 postfach::WebhookSender HttpWebhookSender(http::FetchOptions options) {
+  if (!options.policy) options.policy = std::make_shared<http::OutboundPolicy>();
   return [options](const postfach::WebhookRequest& req) -> core::Result<int> {
     http::FetchRequest f;
     f.method = "POST";
@@ -109,6 +112,11 @@ postfach::WebhookSender HttpWebhookSender(http::FetchOptions options) {
     AW_ASSIGN_OR_RETURN(http::FetchResponse r, http::Fetch(f, options));
     return r.status;
   };
+}
+
+std::function<core::Status(std::string_view)> WebhookUrlCheck(std::shared_ptr<const http::OutboundPolicy> policy) {
+  if (!policy) policy = std::make_shared<http::OutboundPolicy>();
+  return [policy](std::string_view url) { return policy->CheckUrlResolved(url); };
 }
 
 }  // namespace amtsweg::api

@@ -96,7 +96,7 @@ core::Result<http::FetchRequest> BuildRequest(const engine::ActivatedJob& job) {
 
 }  // namespace
 
-engine::JobResult RunHttpJsonJob(const engine::ActivatedJob& job) {
+engine::JobResult RunHttpJsonJob(const engine::ActivatedJob& job, const HttpConnectorOptions& connector) {
   auto backoff = Millis(job, "retryBackoffMs", kDefaultBackoff);
   if (!backoff.ok()) return Fail(backoff.error().message(), kDefaultBackoff);
   auto timeout = Millis(job, "timeoutMs", kDefaultTimeout);
@@ -108,6 +108,8 @@ engine::JobResult RunHttpJsonJob(const engine::ActivatedJob& job) {
   options.connect_timeout = *timeout;
   options.timeout = *timeout;
   options.max_response_bytes = kMaxResponseBytes;
+  options.ca_file = connector.ca_file;
+  options.policy = connector.policy != nullptr ? connector.policy : std::make_shared<http::OutboundPolicy>();
   auto res = http::Fetch(*req, options);
   if (!res.ok()) return Fail(fmt::format("{} {}: {}", req->method, req->url, res.error().message()), *backoff);
   if (res->status < 200 || res->status > 299) {
@@ -140,8 +142,11 @@ engine::JobResult RunHttpJsonJob(const engine::ActivatedJob& job) {
   return done;
 }
 
-void RegisterHttpConnector(engine::Engine& engine) {
-  engine.RegisterWorker(std::string(kHttpJsonJobType), RunHttpJsonJob);
+void RegisterHttpConnector(engine::Engine& engine, HttpConnectorOptions options) {
+  engine.RegisterWorker(std::string(kHttpJsonJobType),
+                        [options = std::move(options)](const engine::ActivatedJob& job) {
+                          return RunHttpJsonJob(job, options);
+                        });
 }
 
 }  // namespace amtsweg::app

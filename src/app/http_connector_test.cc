@@ -8,6 +8,7 @@
 
 #include "engine/engine_test_util.h"
 #include "http/server.h"
+#include "http/tls_test_util.h"
 
 namespace amtsweg::app {
 namespace {
@@ -45,7 +46,13 @@ class HttpConnectorTest : public engine::testing::EngineTest {
     ASSERT_TRUE(s.ok()) << s.error().ToString();
     server_ = std::move(*s);
     base_ = "http://127.0.0.1:" + std::to_string(server_->port());
-    RegisterHttpConnector(*engine_);
+    // The receiver is local and plain http: this test installation allows
+    // both explicitly (the default refuses them, see GuardedByThePolicy).
+    RegisterHttpConnector(*engine_, LocalTestOptions());
+  }
+  static HttpConnectorOptions LocalTestOptions() {
+    return {.policy = std::make_shared<http::OutboundPolicy>(
+                http::OutboundPolicy{.allow_http = true, .allow_private = true})};
   }
   void TearDown() override {
     if (server_) server_->Stop(std::chrono::seconds(2));
@@ -128,14 +135,67 @@ TEST_P(HttpConnectorTest, TimeoutAndBadInputFailTheJobNamingTheCause) {
   auto r = RunHttpJsonJob(job);
   EXPECT_EQ(r.kind, engine::JobResult::Kind::kFail);
   EXPECT_NE(r.message.find("url"), std::string::npos);
-  job.variables = {{"url", "https://example.org/"}};
-  r = RunHttpJsonJob(job);
+  job.variables = {{"url", "ftp://example.org/"}};
+  r = RunHttpJsonJob(job, LocalTestOptions());
   EXPECT_EQ(r.kind, engine::JobResult::Kind::kFail);
-  EXPECT_NE(r.message.find("https"), std::string::npos);
+  EXPECT_NE(r.message.find("https://"), std::string::npos) << r.message;
   job.variables = {{"url", base_ + "/echo"}, {"headers", {{"X", 1}}}};
-  r = RunHttpJsonJob(job);
+  r = RunHttpJsonJob(job, LocalTestOptions());
   EXPECT_EQ(r.kind, engine::JobResult::Kind::kFail);
   EXPECT_NE(r.message.find("headers"), std::string::npos);
+}
+
+// The installation's defaults (no options): https only, no loopback. The
+// incident names the reason; nothing reaches the local server.
+TEST_P(HttpConnectorTest, GuardedByThePolicy) {
+  engine::ActivatedJob job;
+  job.headers = Json::object();
+  job.variables = {{"url", base_ + "/echo"}};
+  auto plain = RunHttpJsonJob(job);
+  EXPECT_EQ(plain.kind, engine::JobResult::Kind::kFail);
+  EXPECT_NE(plain.message.find("plain http:// is not allowed"), std::string::npos) << plain.message;
+
+  // Through the engine with a policy that allows http but no private address:
+  // `localhost` is refused at the address it resolves to.
+  RegisterHttpConnector(*engine_, {.policy = std::make_shared<http::OutboundPolicy>(
+                                       http::OutboundPolicy{.allow_http = true})});  // replaces the test's worker
+  std::string url = "http://localhost:" + std::to_string(server_->port()) + "/echo";
+  DeployCall({{"url", url}, {"method", "POST"}, {"retryBackoffMs", "0"}});
+  std::string id = Start("call");
+  EXPECT_EQ(Run(), 1);
+  EXPECT_EQ(Run(), 1);
+  auto incidents = Incidents(id);
+  ASSERT_EQ(incidents.size(), 1u);
+  EXPECT_NE(incidents[0].message.find("POST " + url + ": destination not allowed: localhost resolves to a loopback "
+                                      "address"),
+            std::string::npos)
+      << incidents[0].message;
+  EXPECT_NE(incidents[0].message.find("allow_private"), std::string::npos) << incidents[0].message;
+}
+
+// https with the installation's CA file, to a TLS receiver on loopback that the
+// test installation allows explicitly.
+TEST_P(HttpConnectorTest, PostsOverHttps) {
+  std::string error;
+  auto certs = http::testing::TestCertificates::Create(&error);
+  ASSERT_NE(certs, nullptr) << error;
+  auto rx = http::testing::HttpsReceiver::Start(certs->Path("server.pem"), certs->Path("server.key"),
+                                                certs->Path(""), &error);
+  ASSERT_NE(rx, nullptr) << error;
+  RegisterHttpConnector(*engine_, {.policy = std::make_shared<http::OutboundPolicy>(
+                                       http::OutboundPolicy{.allow_private = true}),  // https only, loopback allowed
+                                   .ca_file = certs->ca_file()});
+  DeployCall({{"url", "https://localhost:" + std::to_string(rx->port()) + "/echo"},
+              {"method", "POST"},
+              {"resultVariable", "response"},
+              {"retryBackoffMs", "0"}});
+  std::string id = Start("call", {{"body", {{"antrag", "A-1"}}}});
+  EXPECT_EQ(Run(), 1);
+  auto info = Instance(id);
+  ASSERT_EQ(info.state, "completed") << (Incidents(id).empty() ? "" : Incidents(id)[0].message);
+  EXPECT_EQ(info.variables["response"]["status"], 200);
+  EXPECT_EQ(info.variables["response"]["body"]["body"], R"({"antrag":"A-1"})");
+  EXPECT_EQ(info.variables["response"]["body"]["contentType"], "application/json");
 }
 
 AW_STORE_INSTANTIATE(HttpConnectorTest);

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <string>
 
 #include "app/commands.h"
 #include "app/database.h"
@@ -30,6 +32,7 @@
 #include "records/postbox_delivery.h"
 #include "records/records.h"
 #include "records/scheduler.h"
+#include "http/outbound.h"
 #include "http/server.h"
 
 namespace amtsweg::app {
@@ -64,13 +67,34 @@ http::Options HttpOptions(const core::ServerConfig& s, const core::LogConfig& lo
   return o;
 }
 
+// The `[outbound]` section as a policy; a ca_file that cannot be read is
+// refused at startup rather than at the first https call.
+core::Result<std::shared_ptr<const http::OutboundPolicy>> OutboundFromConfig(const core::OutboundConfig& c) {
+  AW_ASSIGN_OR_RETURN(http::OutboundPolicy p, http::OutboundPolicy::FromConfig(c.allow_http, c.allow_private,
+                                                                               c.allow_networks, c.allow_hosts));
+  if (!c.ca_file.empty()) {
+    std::ifstream in(c.ca_file);
+    std::string first;
+    std::getline(in, first);
+    if (!in || first.find("-----BEGIN") == std::string::npos) {
+      return core::InvalidArgument("outbound.ca_file: not a readable PEM file: " + c.ca_file);
+    }
+  }
+  if (p.allow_private) {
+    core::LogWarn("outbound: non-public destinations allowed ([outbound] allow_private = true): webhooks and the "
+                  "HTTP connector may reach loopback and internal addresses");
+  }
+  return std::make_shared<const http::OutboundPolicy>(std::move(p));
+}
+
 // The Postfach's background work, once a second: template messages of
 // process steps (amtsweg:postfach-nachricht), e-mail notifications and
 // webhooks (dispatch from the audit log, delivery with retries).
 class PostfachLoop {
  public:
-  PostfachLoop(postfach::Postfach& pf, postfach::MailDelivery* mail, postfach::Webhooks* hooks)
-      : pf_(pf), mail_(mail), hooks_(hooks), sender_(api::HttpWebhookSender()) {}
+  PostfachLoop(postfach::Postfach& pf, postfach::MailDelivery* mail, postfach::Webhooks* hooks,
+               postfach::WebhookSender sender)
+      : pf_(pf), mail_(mail), hooks_(hooks), sender_(std::move(sender)) {}
   void Start() {
     thread_ = std::thread([this] { Run(); });
   }
@@ -125,6 +149,13 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   if (flags.address) cfg->server.address = *flags.address;
   if (flags.static_dir) cfg->server.static_dir = *flags.static_dir;
   core::InitLogging(cfg->log.level, cfg->log.format);
+  // What the server may call itself (webhooks, HTTP connector): the SSRF guard.
+  auto outbound = OutboundFromConfig(cfg->outbound);
+  if (!outbound.ok()) {
+    ReportError(outbound.error());
+    return 1;
+  }
+  std::shared_ptr<const http::OutboundPolicy> outbound_policy = *outbound;
 
   // SIGINT and SIGTERM are blocked before any thread starts, so every thread
   // inherits the mask and only sigwait below receives them.
@@ -159,7 +190,7 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
   // The engine and its scheduler (due timers, in-process workers such as the
   // HTTP connector). Several serve processes may share one PostgreSQL database.
   engine::Engine engine(*db);
-  RegisterHttpConnector(engine);
+  RegisterHttpConnector(engine, {.policy = outbound_policy, .ca_file = cfg->outbound.ca_file});
   // The amtsweg:opendata-publish jobs of the tenants' timer processes (opendata/README.md).
   opendata::OpenData opendata(*db, engine);
   opendata.RegisterWorker();
@@ -190,8 +221,14 @@ int RunServe(const CommonFlags& common, const ServeFlags& flags) {
                                .starttls = cfg->smtp.starttls, .user = cfg->smtp.user, .password = cfg->smtp.password},
                               {.max_attempts = cfg->smtp.max_attempts});
   postfach::Webhooks webhooks(*db, {.max_attempts = cfg->webhooks.max_attempts,
-                                    .first_backoff = std::chrono::seconds(cfg->webhooks.first_backoff_s)});
-  PostfachLoop postfach_loop(postfach, mail_on ? &mail : nullptr, cfg->webhooks.enabled ? &webhooks : nullptr);
+                                    .first_backoff = std::chrono::seconds(cfg->webhooks.first_backoff_s),
+                                    .check_url = api::WebhookUrlCheck(outbound_policy)});
+  PostfachLoop postfach_loop(postfach, mail_on ? &mail : nullptr, cfg->webhooks.enabled ? &webhooks : nullptr,
+                             api::HttpWebhookSender({.connect_timeout = std::chrono::seconds(5),
+                                                     .timeout = std::chrono::seconds(10),
+                                                     .max_response_bytes = 64 * 1024,
+                                                     .ca_file = cfg->outbound.ca_file,
+                                                     .policy = outbound_policy}));
   // Bescheid delivery to the postbox (and closing the case it ended), full-text index hooks.
   WireDomainHooks(records, postfach);
   records_scheduler.Start();

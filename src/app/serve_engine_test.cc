@@ -32,7 +32,10 @@ core::Result<http::FetchResponse> Call(int port, const std::string& method, cons
 TEST(ServeEngine, SchedulerRunsTheHttpConnectorAndFiresTimers) {
   testutil::TempDir dir;
   std::string db = "sqlite:" + (dir.path() / "e.db").string();
-  auto server = testutil::ServerProcess::Start({"--db", db});
+  // The connector calls this server on 127.0.0.1 over plain http: the test
+  // installation allows both explicitly (the defaults refuse them).
+  auto server = testutil::ServerProcess::Start(
+      {"--db", db}, {"AMTSWEG_OUTBOUND_ALLOW_HTTP=true", "AMTSWEG_OUTBOUND_ALLOW_PRIVATE=true"});
   ASSERT_TRUE(server);
   ASSERT_GT(server->port(), 0) << server->Output();
   int port = server->port();
@@ -77,6 +80,20 @@ TEST(ServeEngine, SchedulerRunsTheHttpConnectorAndFiresTimers) {
   EXPECT_EQ(instance["variables"]["health"]["status"], 200);
   EXPECT_EQ(instance["variables"]["health"]["body"]["status"], "ok");
   EXPECT_EQ(server->Signal(SIGTERM), 0) << server->Output();
+}
+
+// A bad [outbound] setting stops serve at startup, naming the key.
+TEST(ServeEngine, BadOutboundConfigurationIsRefusedAtStartup) {
+  testutil::TempDir dir;
+  std::string db = "sqlite:" + (dir.path() / "e.db").string();
+  auto r = testutil::RunAmtsweg({"serve", "--db", db, "--port", "0"},
+                                {"AMTSWEG_OUTBOUND_ALLOW_NETWORKS=10.0.0.0/8,intranet"});
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("outbound.allow_networks"), std::string::npos) << r.out;
+  auto ca = testutil::RunAmtsweg({"serve", "--db", db, "--port", "0"},
+                                 {"AMTSWEG_OUTBOUND_CA_FILE=" + (dir.path() / "missing.pem").string()});
+  EXPECT_EQ(ca.exit_code, 1) << ca.out;
+  EXPECT_NE(ca.out.find("outbound.ca_file"), std::string::npos) << ca.out;
 }
 
 }  // namespace

@@ -109,6 +109,18 @@ const std::vector<Key>& Keys() {
        [](Config& c) -> void* { return &c.webhooks.max_attempts; }},
       {"webhooks", "first_backoff_s", Kind::kInt, 1, 86'400, "wait after the first failed attempt (doubled after each)",
        [](Config& c) -> void* { return &c.webhooks.first_backoff_s; }},
+      {"outbound", "allow_http", Kind::kBool, 0, 0, "allow plain http:// for webhooks and the HTTP connector",
+       [](Config& c) -> void* { return &c.outbound.allow_http; }},
+      {"outbound", "allow_private", Kind::kBool, 0, 0,
+       "allow loopback, private, link-local and other non-public destinations (SSRF guard off)",
+       [](Config& c) -> void* { return &c.outbound.allow_private; }},
+      {"outbound", "allow_networks", Kind::kString, 0, 0, "comma-separated CIDRs allowed although not public",
+       [](Config& c) -> void* { return &c.outbound.allow_networks; }},
+      {"outbound", "allow_hosts", Kind::kString, 0, 0, "comma-separated host names allowed whatever they resolve to",
+       [](Config& c) -> void* { return &c.outbound.allow_hosts; }},
+      {"outbound", "ca_file", Kind::kString, 0, 0,
+       "PEM file of further trusted CAs for https (beside the system store)",
+       [](Config& c) -> void* { return &c.outbound.ca_file; }},
   };
   return keys;
 }
@@ -220,10 +232,11 @@ Status ApplyFile(const std::string& path, Config& cfg) {
     std::string section(section_key.str());
     const toml::table* table = section_node.as_table();
     bool known_section = section == "server" || section == "database" || section == "log" || section == "auth" ||
-                         section == "storage" || section == "intake" || section == "smtp" || section == "webhooks";
+                         section == "storage" || section == "intake" || section == "smtp" || section == "webhooks" ||
+                         section == "outbound";
     if (!known_section || !table) {
       return InvalidArgument(fmt::format("{}: unknown configuration section '{}' (known: server, database, log, auth, "
-                                         "storage, intake, smtp, webhooks)",
+                                         "storage, intake, smtp, webhooks, outbound)",
                                          Where(path, section_node.source()), section));
     }
     for (const auto& [name_key, node] : *table) {
@@ -246,7 +259,8 @@ std::string Lower(std::string s) {
 
 Status ApplyEnv(const std::map<std::string, std::string>& env, Config& cfg) {
   for (const auto& [var, value] : env) {
-    for (const char* section : {"server", "database", "log", "storage", "auth", "intake", "smtp", "webhooks"}) {
+    for (const char* section :
+         {"server", "database", "log", "storage", "auth", "intake", "smtp", "webhooks", "outbound"}) {
       std::string prefix = "AMTSWEG_" + std::string(section) + "_";
       for (auto& c : prefix) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       if (!var.starts_with(prefix)) continue;

@@ -89,6 +89,18 @@ struct WebhooksConfig {
   int first_backoff_s = 10;   // doubled per failed attempt
 };
 
+// Outgoing HTTP of the server itself: webhooks and the HTTP connector
+// (http/outbound.h). The defaults suit an installation on the internet:
+// https only, no loopback, private, link-local (cloud metadata) or other
+// non-public destination. Lists are comma-separated.
+struct OutboundConfig {
+  bool allow_http = false;      // plain http:// allowed
+  bool allow_private = false;   // loopback, RFC 1918, fc00::/7, link-local, CGNAT, ... allowed
+  std::string allow_networks;   // "10.20.0.0/16, fd00:1::/48": allowed although not public
+  std::string allow_hosts;      // "fachverfahren.intern": allowed whatever they resolve to
+  std::string ca_file;          // PEM file of further trusted CAs (an internal CA); the system store stays
+};
+
 struct Config {
   ServerConfig server;
   DatabaseConfig database;
@@ -98,6 +110,7 @@ struct Config {
   IntakeConfig intake;
   SmtpConfig smtp;
   WebhooksConfig webhooks;
+  OutboundConfig outbound;
 };
 
 // Loads `path` if given (it must exist), else ./amtsweg.toml if it exists,

@@ -145,5 +145,21 @@ TEST_F(ConfigTest, AuthSectionFromFileAndEnvironment) {
   EXPECT_NE(unknown.error().message().find("auth.pepper"), std::string::npos) << unknown.error().message();
 }
 
+TEST_F(ConfigTest, OutboundSectionDefaultsToTheStrictPolicy) {
+  auto defaults = LoadConfig(std::nullopt, {});
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->outbound.allow_http);
+  EXPECT_FALSE(defaults->outbound.allow_private);
+  auto cfg = LoadConfig(WriteFile("[outbound]\nallow_networks = \"10.20.0.0/16\"\nca_file = \"/etc/amtsweg/ca.pem\"\n"),
+                        {{"AMTSWEG_OUTBOUND_ALLOW_PRIVATE", "true"}});
+  ASSERT_TRUE(cfg.ok()) << cfg.error().ToString();
+  EXPECT_TRUE(cfg->outbound.allow_private);
+  EXPECT_EQ(cfg->outbound.allow_networks, "10.20.0.0/16");
+  EXPECT_EQ(cfg->outbound.ca_file, "/etc/amtsweg/ca.pem");
+  auto unknown = LoadConfig(std::nullopt, {{"AMTSWEG_OUTBOUND_VERIFY_TLS", "false"}});
+  ASSERT_FALSE(unknown.ok()) << "there is no switch to turn certificate verification off";
+  EXPECT_NE(unknown.error().message().find("outbound.verify_tls"), std::string::npos) << unknown.error().message();
+}
+
 }  // namespace
 }  // namespace amtsweg::core

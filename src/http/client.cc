@@ -1,35 +1,53 @@
-// The HTTP client: Asio/Beast with asynchronous operations on a private
-// io_context, so every step has a deadline (Beast's synchronous calls have none).
+// The HTTP client on libcurl (http and https, OpenSSL), driven through the
+// multi interface so that both phases have their own deadline: connecting
+// (resolution, TCP, TLS handshake) and the exchange after it.
 #include "http/client.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <charconv>
+#include <cstring>
+#include <mutex>
 #include <optional>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
+#include <curl/curl.h>
+#include <fmt/format.h>
 
 namespace amtsweg::http {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-using tcp = asio::ip::tcp;
+namespace {
+
+bool ValidHostName(std::string_view h) {
+  if (h.empty() || h.size() > 253) return false;
+  for (char c : h) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
+bool ValidV6Literal(std::string_view h) {
+  if (h.empty()) return false;
+  for (char c : h) {
+    if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == ':' || c == '.')) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 core::Result<ParsedUrl> ParseHttpUrl(std::string_view url) {
-  constexpr std::string_view kScheme = "http://";
+  ParsedUrl out;
+  std::string_view rest;
   if (url.starts_with("https://")) {
-    return core::InvalidArgument("url: https is not supported by the built-in client (use a TLS-terminating proxy): " +
-                                 std::string(url));
+    out.tls = true;
+    out.port = 443;
+    rest = url.substr(8);
+  } else if (url.starts_with("http://")) {
+    rest = url.substr(7);
+  } else {
+    return core::InvalidArgument("url: must start with https:// or http:// : " + std::string(url));
   }
-  if (!url.starts_with(kScheme)) return core::InvalidArgument("url: must start with http:// : " + std::string(url));
-  std::string_view rest = url.substr(kScheme.size());
   size_t path_at = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, path_at);
   std::string_view target = path_at == std::string_view::npos ? std::string_view() : rest.substr(path_at);
@@ -37,12 +55,12 @@ core::Result<ParsedUrl> ParseHttpUrl(std::string_view url) {
   if (authority.find('@') != std::string_view::npos) {
     return core::InvalidArgument("url: user information in the URL is not supported");
   }
-  ParsedUrl out;
   std::string_view port;
   if (authority.starts_with("[")) {
     size_t close = authority.find(']');
     if (close == std::string_view::npos) return core::InvalidArgument("url: unclosed [ in the host");
     out.host = std::string(authority.substr(1, close - 1));
+    if (!ValidV6Literal(out.host)) return core::InvalidArgument("url: not an IPv6 address in [ ]: " + out.host);
     std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {
       if (after[0] != ':') return core::InvalidArgument("url: junk after the IPv6 host");
@@ -52,6 +70,10 @@ core::Result<ParsedUrl> ParseHttpUrl(std::string_view url) {
     size_t colon = authority.rfind(':');
     out.host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) port = authority.substr(colon + 1);
+    if (!out.host.empty() && !ValidHostName(out.host)) {
+      return core::InvalidArgument("url: the host may hold only letters, digits, '.', '-' and '_' (IDN names as "
+                                   "xn--): " + out.host);
+    }
   }
   if (out.host.empty()) return core::InvalidArgument("url: no host: " + std::string(url));
   if (!port.empty()) {
@@ -65,8 +87,8 @@ core::Result<ParsedUrl> ParseHttpUrl(std::string_view url) {
   out.target = target.empty() ? "/" : std::string(target);
   if (out.target[0] == '?') out.target.insert(0, "/");
   for (char c : out.target) {
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-      return core::InvalidArgument("url: spaces or control characters must be percent-encoded");
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '\\') {
+      return core::InvalidArgument("url: spaces, backslashes or control characters must be percent-encoded");
     }
   }
   return out;
@@ -92,113 +114,258 @@ bool ValidFieldValue(std::string_view s) {
   return true;
 }
 
-// One exchange on its own io_context; each phase arms the stream's deadline.
-class Exchange {
- public:
-  Exchange(const FetchRequest& req, const ParsedUrl& url, const FetchOptions& o)
-      : req_(req), url_(url), options_(o), resolver_(ioc_), stream_(ioc_) {}
+// The system's trusted CAs as hashed files (Debian: update-ca-certificates).
+constexpr const char* kSystemCaPath = "/etc/ssl/certs";
 
-  core::Result<FetchResponse> Run() {
-    bhttp::request<bhttp::string_body> out;
-    out.method_string(req_.method);
-    out.target(url_.target);
-    out.version(11);
-    std::string host = url_.host.find(':') != std::string::npos ? "[" + url_.host + "]" : url_.host;
-    if (url_.port != 80) host += ":" + std::to_string(url_.port);
-    out.set(bhttp::field::host, host);
-    out.set(bhttp::field::user_agent, "amtsweg");
-    for (const auto& [name, value] : req_.headers) {
-      if (EqualsIgnoreCase(name, "Host") || EqualsIgnoreCase(name, "Content-Length") ||
-          EqualsIgnoreCase(name, "Connection") || EqualsIgnoreCase(name, "Transfer-Encoding")) {
-        continue;
-      }
-      out.insert(name, value);
-    }
-    out.set(bhttp::field::connection, "close");
-    out.body() = req_.body;
-    if (!req_.body.empty() || req_.method == "POST" || req_.method == "PUT" || req_.method == "PATCH") {
-      out.prepare_payload();
-    }
-    parser_.emplace();
-    parser_->body_limit(options_.max_response_bytes);
-    parser_->header_limit(static_cast<uint32_t>(std::min<uint64_t>(options_.max_response_bytes, 64 * 1024)));
+using Clock = std::chrono::steady_clock;
 
-    // Resolution has no cancellable deadline of its own in the stream; the
-    // io_context run below bounds it together with connecting.
-    resolver_.async_resolve(url_.host, std::to_string(url_.port),
-                            [this, &out](beast::error_code ec, tcp::resolver::results_type results) {
-                              if (ec) return Fail(core::Unavailable("cannot resolve " + url_.host + ": " + ec.message()));
-                              stream_.expires_after(options_.connect_timeout);
-                              stream_.async_connect(results, [this, &out](beast::error_code ec2, const tcp::endpoint&) {
-                                if (ec2) return Fail(Phase("connect", ec2));
-                                stream_.expires_after(options_.timeout);
-                                bhttp::async_write(stream_, out, [this](beast::error_code ec3, size_t) {
-                                  if (ec3) return Fail(Phase("send", ec3));
-                                  ReadHead();
-                                });
-                              });
-                            });
-    // A stuck resolver is bounded by connect_timeout, the rest by the stream's deadlines.
-    ioc_.run_for(options_.connect_timeout + options_.timeout + std::chrono::milliseconds(100));
-    if (!done_ && !error_) {
-      resolver_.cancel();
-      return core::DeadlineExceeded("no response from " + url_.host + " in time");
-    }
-    if (error_) return *error_;
-    FetchResponse res;
-    auto& msg = parser_->get();
-    res.status = static_cast<int>(msg.result_int());
-    for (const auto& f : msg) res.headers.Add(std::string(f.name_string()), std::string(f.value()));
-    res.body = std::move(msg.body());
-    return res;
+// The state of one exchange, shared with curl's callbacks.
+struct Transfer {
+  const FetchOptions* options = nullptr;
+  const ParsedUrl* url = nullptr;
+  uint64_t received = 0;
+  bool too_large = false;
+  bool connected = false;
+  Clock::time_point connected_at{};
+  std::optional<core::Error> refused;
+  FetchResponse response;
+
+  bool Count(size_t n) {
+    received += n;
+    if (received > options->max_response_bytes) too_large = true;
+    return !too_large;
   }
-
- private:
-  // The head first, so a declared Content-Length over the limit is refused
-  // before any of the body is read (Boost 1.81's parser did not refuse it in
-  // async_read); bodies without a length are bounded by the parser's limit.
-  void ReadHead() {
-    bhttp::async_read_header(stream_, buffer_, *parser_, [this](beast::error_code ec, size_t) {
-      if (ec) return Fail(Phase("read", ec));
-      if (auto length = parser_->content_length(); length && *length > options_.max_response_bytes) {
-        return Fail(TooLarge());
-      }
-      bhttp::async_read(stream_, buffer_, *parser_, [this](beast::error_code ec2, size_t) {
-        if (ec2) return Fail(Phase("read", ec2));
-        if (parser_->get().body().size() > options_.max_response_bytes) return Fail(TooLarge());
-        done_ = true;
-      });
-    });
-  }
-  core::Error TooLarge() const {
-    return core::ResourceExhausted("response from " + url_.host + " exceeds " +
-                                   std::to_string(options_.max_response_bytes) + " bytes");
-  }
-
-  core::Error Phase(std::string_view what, const beast::error_code& ec) {
-    if (ec == beast::error::timeout) {
-      return core::DeadlineExceeded(std::string(what) + " to " + url_.host + ":" + std::to_string(url_.port) +
-                                    " timed out");
-    }
-    if (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow) {
-      return TooLarge();
-    }
-    return core::Unavailable(std::string(what) + " to " + url_.host + ":" + std::to_string(url_.port) +
-                             " failed: " + ec.message());
-  }
-  void Fail(core::Error e) { error_ = std::move(e); }
-
-  const FetchRequest& req_;
-  const ParsedUrl& url_;
-  const FetchOptions& options_;
-  asio::io_context ioc_;
-  tcp::resolver resolver_;
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  std::optional<bhttp::response_parser<bhttp::string_body>> parser_;
-  bool done_ = false;
-  std::optional<core::Error> error_;
 };
+
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t n = size * count;
+  if (!t->Count(n)) return 0;
+  std::string_view line(data, n);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  if (line.starts_with("HTTP/")) {  // a status line: a new response (after a 1xx) starts
+    t->response.headers = Headers{};
+    return n;
+  }
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return n;
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  t->response.headers.Add(std::string(line.substr(0, colon)), std::string(value));
+  return n;
+}
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t n = size * count;
+  if (!t->Count(n)) return 0;
+  t->response.body.append(data, n);
+  return n;
+}
+
+// Every socket curl opens for the exchange passes here: the policy sees the
+// address actually connected to, whatever DNS answered earlier.
+curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, struct curl_sockaddr* a) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->options->policy && purpose == CURLSOCKTYPE_IPCXN) {
+    IpAddress ip;
+    if (a->family == AF_INET) {
+      std::memcpy(ip.bytes.data(), &reinterpret_cast<const sockaddr_in*>(&a->addr)->sin_addr, 4);
+    } else if (a->family == AF_INET6) {
+      ip.v6 = true;
+      std::memcpy(ip.bytes.data(), &reinterpret_cast<const sockaddr_in6*>(&a->addr)->sin6_addr, 16);
+    } else {
+      t->refused = core::PermissionDenied(fmt::format("{}: not an IP destination", t->url->host));
+      return CURL_SOCKET_BAD;
+    }
+    core::Status verdict = t->options->policy->CheckAddress(t->url->host, ip);
+    if (!verdict.ok()) {
+      if (!t->refused) t->refused = std::move(verdict).error();
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return ::socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
+// Called once the connection (and the TLS handshake) is established.
+int OnConnected(void* user, char*, char*, int, int) {
+  auto* t = static_cast<Transfer*>(user);
+  t->connected = true;
+  t->connected_at = Clock::now();
+  return CURL_PREREQFUNC_OK;
+}
+
+struct EasyDeleter {
+  void operator()(CURL* e) const { curl_easy_cleanup(e); }
+};
+struct MultiDeleter {
+  void operator()(CURLM* m) const { curl_multi_cleanup(m); }
+};
+struct SlistDeleter {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+
+std::string Endpoint(const ParsedUrl& u) {
+  return (u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host) + ":" + std::to_string(u.port);
+}
+
+bool IsTlsError(CURLcode rc) {
+  switch (rc) {
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+core::Result<FetchResponse> Perform(const FetchRequest& req, const ParsedUrl& url, const FetchOptions& options) {
+  static std::once_flag curl_once;
+  std::call_once(curl_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+
+  std::unique_ptr<CURL, EasyDeleter> easy(curl_easy_init());
+  std::unique_ptr<CURLM, MultiDeleter> multi(curl_multi_init());
+  if (!easy || !multi) return core::Unavailable("HTTP client: cannot initialise libcurl");
+  CURL* e = easy.get();
+  Transfer t;
+  t.options = &options;
+  t.url = &url;
+  char errbuf[CURL_ERROR_SIZE] = {};
+
+  // The URL as we understood it, rebuilt: curl never sees a form its parser
+  // could read differently from ours (and so from the policy's check).
+  std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+  std::string rebuilt =
+      std::string(url.tls ? "https://" : "http://") + host + ":" + std::to_string(url.port) + url.target;
+  curl_easy_setopt(e, CURLOPT_URL, rebuilt.c_str());
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(e, CURLOPT_PROXY, "");  // no proxy from the environment: the policy judges the real peer
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_FORBID_REUSE, 1L);
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "amtsweg");
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+  // TLS: verified peer and host name, always.
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(e, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+  if (!options.ca_file.empty()) {
+    curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
+    curl_easy_setopt(e, CURLOPT_CAPATH, kSystemCaPath);  // the system's CAs stay trusted
+  }
+  // Limits. The phases' deadlines are enforced below; these are curl's backstop.
+  auto connect_ms = static_cast<long>(std::max<int64_t>(options.connect_timeout.count(), 1));
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(connect_ms + options.timeout.count() + 100));
+  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_response_bytes));
+  // Callbacks.
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, OnBody);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, OnOpenSocket);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, &t);
+  curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, OnConnected);
+  curl_easy_setopt(e, CURLOPT_PREREQDATA, &t);
+
+  // Method and body.
+  bool sends_body = !req.body.empty() || req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+  if (req.method == "HEAD") {
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  } else if (sends_body) {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, req.body.data());
+    if (req.method != "POST") curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+  } else if (req.method != "GET") {
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+  }
+
+  // Headers: the caller's, minus those the client owns.
+  curl_slist* list = nullptr;
+  auto add = [&](const std::string& line) {
+    if (curl_slist* next = curl_slist_append(list, line.c_str()); next != nullptr) list = next;
+  };
+  for (const auto& [name, value] : req.headers) {
+    if (EqualsIgnoreCase(name, "Host") || EqualsIgnoreCase(name, "Content-Length") ||
+        EqualsIgnoreCase(name, "Connection") || EqualsIgnoreCase(name, "Transfer-Encoding") ||
+        EqualsIgnoreCase(name, "Expect")) {
+      continue;
+    }
+    add(value.empty() ? name + ";" : name + ": " + value);  // "Name;" sends an empty value
+  }
+  add("Connection: close");
+  add("Expect:");  // no 100-continue round trip
+  if (sends_body && !req.headers.Has("Content-Type")) add("Content-Type:");  // not curl's form type
+  std::unique_ptr<curl_slist, SlistDeleter> list_guard(list);
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);
+
+  curl_multi_add_handle(multi.get(), e);
+  Clock::time_point start = Clock::now();
+  bool timed_out = false;
+  for (;;) {
+    int running = 0;
+    CURLMcode mc = curl_multi_perform(multi.get(), &running);
+    if (mc != CURLM_OK) {
+      curl_multi_remove_handle(multi.get(), e);
+      return core::Unavailable(std::string("HTTP client: ") + curl_multi_strerror(mc));
+    }
+    if (running == 0) break;
+    Clock::time_point deadline = t.connected ? t.connected_at + options.timeout : start + options.connect_timeout;
+    Clock::time_point now = Clock::now();
+    if (now >= deadline) {
+      timed_out = true;
+      break;
+    }
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;
+    curl_multi_poll(multi.get(), nullptr, 0, static_cast<int>(std::min<int64_t>(wait, 1000)), nullptr);
+  }
+  CURLcode rc = CURLE_OK;
+  if (!timed_out) {
+    int queued = 0;
+    while (CURLMsg* m = curl_multi_info_read(multi.get(), &queued)) {
+      if (m->msg == CURLMSG_DONE) rc = m->data.result;
+    }
+  }
+  curl_multi_remove_handle(multi.get(), e);
+
+  std::string where = Endpoint(url);
+  // A refused address fails the exchange only when no other address of the host was allowed and reached.
+  if (t.refused && (rc != CURLE_OK || timed_out) && !t.connected) {
+    return core::PermissionDenied("destination not allowed: " + t.refused->message());
+  }
+  if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+    return core::ResourceExhausted(
+        fmt::format("response from {} exceeds {} bytes", url.host, options.max_response_bytes));
+  }
+  if (timed_out || rc == CURLE_OPERATION_TIMEDOUT) {
+    return core::DeadlineExceeded(fmt::format("{} {} timed out", t.connected ? "read from" : "connect to", where));
+  }
+  std::string detail = errbuf[0] != '\0' ? std::string(errbuf) : std::string(curl_easy_strerror(rc));
+  switch (rc) {
+    case CURLE_OK: break;
+    case CURLE_COULDNT_RESOLVE_HOST: return core::Unavailable(fmt::format("cannot resolve {}: {}", url.host, detail));
+    case CURLE_COULDNT_CONNECT: return core::Unavailable(fmt::format("connect to {} failed: {}", where, detail));
+    default:
+      if (IsTlsError(rc)) return core::Unavailable(fmt::format("TLS with {} failed: {}", where, detail));
+      return core::Unavailable(
+          fmt::format("{} {} failed: {}", t.connected ? "exchange with" : "connect to", where, detail));
+  }
+  long status = 0;
+  curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+  t.response.status = static_cast<int>(status);
+  return std::move(t.response);
+}
 
 }  // namespace
 
@@ -207,14 +374,19 @@ core::Result<FetchResponse> Fetch(const FetchRequest& request, const FetchOption
   if (!ValidToken(request.method)) return core::InvalidArgument("method: not an HTTP method token: " + request.method);
   for (const auto& [name, value] : request.headers) {
     if (!ValidToken(name)) return core::InvalidArgument("headers: bad header name '" + name + "'");
-    if (!ValidFieldValue(value)) return core::InvalidArgument("headers: value of '" + name + "' contains CR, LF or NUL");
+    if (!ValidFieldValue(value)) {
+      return core::InvalidArgument("headers: value of '" + name + "' contains CR, LF or NUL");
+    }
   }
-  try {
-    Exchange ex(request, url, options);
-    return ex.Run();
-  } catch (const std::exception& e) {  // Asio reports resource exhaustion (no sockets) by exception
-    return core::Unavailable(std::string("HTTP client: ") + e.what());
+  if (options.policy) {
+    if (auto s = options.policy->CheckUrl(request.url); !s.ok()) {
+      if (s.error().code() == core::ErrorCode::kPermissionDenied) {
+        return core::PermissionDenied("destination not allowed: " + s.error().message());
+      }
+      return std::move(s).error();
+    }
   }
+  return Perform(request, url, options);
 }
 
 }  // namespace amtsweg::http

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "http/server.h"
+#include "http/tls_test_util.h"
 
 namespace amtsweg::http {
 namespace {
@@ -152,8 +153,12 @@ TEST(ParseHttpUrl, AcceptsHttpAndRefusesTheRestByName) {
   EXPECT_EQ(v6->port, 80);
   EXPECT_EQ(v6->target, "/");
   auto tls = ParseHttpUrl("https://example.org/");
-  ASSERT_FALSE(tls.ok());
-  EXPECT_NE(tls.error().message().find("https"), std::string::npos);
+  ASSERT_TRUE(tls.ok());
+  EXPECT_TRUE(tls->tls);
+  EXPECT_EQ(tls->port, 443);
+  EXPECT_FALSE(ParseHttpUrl("http://a\\b@127.0.0.1/").ok());
+  EXPECT_FALSE(ParseHttpUrl("http://exa%6dple.org/").ok()) << "no escapes in the host";
+  EXPECT_FALSE(ParseHttpUrl("http://[fe80::1%25eth0]/").ok()) << "no zone ids";
   EXPECT_FALSE(ParseHttpUrl("ftp://x/").ok());
   EXPECT_FALSE(ParseHttpUrl("http://x:99999/").ok());
   EXPECT_FALSE(ParseHttpUrl("http:///path").ok());
@@ -165,6 +170,76 @@ TEST(ParseHttpUrl, AcceptsHttpAndRefusesTheRestByName) {
   }());
   ASSERT_FALSE(bad_header.ok());
   EXPECT_EQ(bad_header.error().code(), core::ErrorCode::kInvalidArgument);
+}
+
+// https against a real TLS peer (python3 + ssl, certificates from openssl).
+class TlsClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    certs_ = testing::TestCertificates::Create(&error);
+    ASSERT_NE(certs_, nullptr) << error;
+  }
+  std::unique_ptr<testing::HttpsReceiver> Receiver(const std::string& name) {
+    std::string error;
+    auto r = testing::HttpsReceiver::Start(certs_->Path(name + ".pem"), certs_->Path(name + ".key"),
+                                           certs_->Path(""), &error);
+    EXPECT_NE(r, nullptr) << error;
+    return r;
+  }
+  std::unique_ptr<testing::TestCertificates> certs_;
+};
+
+TEST_F(TlsClientTest, HttpsWithTheInstallationsCaFile) {
+  auto rx = Receiver("server");
+  ASSERT_NE(rx, nullptr);
+  std::string base = "https://localhost:" + std::to_string(rx->port());
+  auto r = Fetch({.url = base + "/json"}, {.ca_file = certs_->ca_file()});
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, R"({"ok": true})");
+  EXPECT_EQ(r->headers.Get("content-type").value_or(""), "application/json");
+
+  FetchRequest post{.method = "POST", .url = "https://127.0.0.1:" + std::to_string(rx->port()) + "/echo"};
+  post.body = R"({"a":1})";
+  post.headers.Add("Content-Type", "application/json");
+  auto e = Fetch(post, {.ca_file = certs_->ca_file()});
+  ASSERT_TRUE(e.ok()) << e.error().ToString();
+  auto j = core::ParseJson(e->body);
+  ASSERT_TRUE(j.ok()) << e->body;
+  EXPECT_EQ((*j)["body"], R"({"a":1})");
+  EXPECT_EQ((*j)["contentType"], "application/json");
+
+  // Without the CA file the certificate is not trusted (the system store does not know the test CA).
+  auto untrusted = Fetch({.url = base + "/json"});
+  ASSERT_FALSE(untrusted.ok());
+  EXPECT_EQ(untrusted.error().code(), core::ErrorCode::kUnavailable);
+  EXPECT_NE(untrusted.error().message().find("certificate"), std::string::npos) << untrusted.error().message();
+}
+
+TEST_F(TlsClientTest, UntrustedOrMismatchedCertificatesAreRefused) {
+  auto self_signed = Receiver("selfsigned");
+  ASSERT_NE(self_signed, nullptr);
+  auto r = Fetch({.url = "https://localhost:" + std::to_string(self_signed->port()) + "/json"},
+                 {.ca_file = certs_->ca_file()});
+  ASSERT_FALSE(r.ok()) << "a self-signed certificate was accepted";
+  EXPECT_EQ(r.error().code(), core::ErrorCode::kUnavailable);
+  EXPECT_NE(r.error().message().find("TLS with localhost:"), std::string::npos) << r.error().message();
+  EXPECT_NE(r.error().message().find("certificate"), std::string::npos) << r.error().message();
+
+  // Signed by the trusted CA, but for another name: the host name check refuses it.
+  auto other = Receiver("other");
+  ASSERT_NE(other, nullptr);
+  auto m = Fetch({.url = "https://localhost:" + std::to_string(other->port()) + "/json"},
+                 {.ca_file = certs_->ca_file()});
+  ASSERT_FALSE(m.ok()) << "a certificate for other.example was accepted for localhost";
+  EXPECT_EQ(m.error().code(), core::ErrorCode::kUnavailable);
+  EXPECT_NE(m.error().message().find("host name"), std::string::npos) << m.error().message();
+
+  // Plain http to a TLS port is an error, not a hang.
+  auto plain = Fetch({.url = "http://127.0.0.1:" + std::to_string(other->port()) + "/json"},
+                     {.connect_timeout = std::chrono::seconds(2), .timeout = std::chrono::seconds(2)});
+  EXPECT_FALSE(plain.ok() && plain->status == 200);
 }
 
 }  // namespace

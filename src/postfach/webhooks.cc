@@ -133,9 +133,14 @@ core::Result<Json> Webhooks::Create(std::string_view tenant, const Json& body, s
   std::vector<core::FieldError> errors;
   std::string url = body.value("url", Json()).is_string() ? body["url"].get<std::string>() : std::string();
   if (url.empty()) {
-    errors.push_back({"/url", "required: the receiver's http:// URL"});
-  } else if (!url.starts_with("http://") || url.size() > 2000 || url.find_first_of(" \r\n") != std::string::npos) {
-    errors.push_back({"/url", "must be an http:// URL (https is not supported by the outgoing client yet)"});
+    errors.push_back({"/url", "required: the receiver's https:// URL"});
+  } else if (!(url.starts_with("https://") || url.starts_with("http://")) || url.size() > 2000 ||
+             url.find_first_of(" \r\n") != std::string::npos) {
+    errors.push_back({"/url", "must be an https:// URL (at most 2000 characters, no spaces)"});
+  } else if (options_.check_url) {
+    if (core::Status allowed = options_.check_url(url); !allowed.ok()) {
+      errors.push_back({"/url", "webhook URL not allowed: " + allowed.error().message()});
+    }
   }
   std::vector<std::string> types;
   const Json& jt = body.contains("eventTypes") ? body["eventTypes"] : Json();

@@ -20,7 +20,10 @@
 // "v1,<base64 HMAC-SHA256(secret, id.timestamp.body)>", the secret being
 // "whsec_" + base64 of 32 random bytes (libsodium crypto_auth_hmacsha256).
 //
-// postfach/ is below http/: the app passes the sender (http::Fetch).
+// postfach/ is below http/: the app passes the sender (http::Fetch with the
+// installation's outbound policy, which re-checks the destination at every
+// delivery) and `check_url`, the same policy for the up-front check when a
+// subscription is created.
 // Thread-safety: all methods are thread-safe; Dispatch/Deliver may run on one
 // thread per process.
 #pragma once
@@ -55,6 +58,10 @@ struct WebhookOptions {
   std::chrono::milliseconds max_backoff{12 * 3600'000};
   std::chrono::milliseconds lease{2 * 60'000};
   core::Clock* clock = nullptr;
+  // Is the receiver's URL an allowed destination (the outbound policy, with
+  // the host resolved)? Its error message becomes the /url detail of a 422.
+  // Unset: the URL's form is checked only.
+  std::function<core::Status(std::string_view url)> check_url{};
 };
 
 // Standard Webhooks signature of `body` ("v1,<base64>"). kInvalidArgument: a
@@ -77,7 +84,8 @@ class Webhooks {
 
   // {id, url, eventTypes, description, active, createdAt, secret} — the secret
   // only in this answer. Events from now on (the cursor starts at the audit head).
-  // kInvalidArgument with details: /url (http:// or https://), /eventTypes
+  // kInvalidArgument with details: /url (http:// or https://, and allowed by
+  // `check_url`), /eventTypes
   // (non-empty list of "*", "<layer>.*" or actions).
   core::Result<core::Json> Create(std::string_view tenant, const core::Json& body, std::string_view actor);
   core::Result<core::Json> List(std::string_view tenant);
