@@ -165,19 +165,40 @@ core::Result<CasePage> Cases::List(std::string_view tenant, const CaseFilter& f)
   if (!f.q.empty() && f.sort == "submitted" && f.descending) {
     // Newest first through the matches, the other filters inside the walk,
     // stopped after limit + 1 cases (internal::WalkMatches).
+    // SQLite: exact words first, as the search does (FTS5 reads an exact
+    // word's doclist lazily but merges every token of a prefix in full before
+    // the first row: 14 ms of CPU for "Kaufvertrag"* "Müller"* at 1,000,000
+    // cases, 2 ms exact). When the exact form fills the first page, every page
+    // uses it; otherwise (a rare or half-typed word) the prefix form. The
+    // cursor carries the form. PostgreSQL matches stems (websearch_to_tsquery).
     Json after;
+    std::optional<bool> prefix;
     if (!f.cursor.empty()) {
       AW_ASSIGN_OR_RETURN(Json k, DecodeObjectCursor(f.cursor, "cursor"));
-      if (!k.contains("t") || !IsPos(k["t"])) return Invalid("/cursor", "is not a cursor of this list");
+      if (!k.contains("t") || !IsPos(k["t"]) || !k.contains("x") || !k["x"].is_boolean()) {
+        return Invalid("/cursor", "is not a cursor of this list");
+      }
       after = k["t"];
+      prefix = k["x"].get<bool>();
     }
-    AW_ASSIGN_OR_RETURN(auto rows, db_.Read([&](store::Tx& tx) {
+    bool used_prefix = true;
+    AW_ASSIGN_OR_RETURN(auto rows, db_.Read([&](store::Tx& tx) -> core::Result<std::vector<internal::WalkRow>> {
+      bool sqlite = tx.dialect() == store::Dialect::kSqlite;
+      if (prefix.has_value() || !sqlite) {
+        used_prefix = prefix.value_or(true);
+        return internal::WalkMatches(tx, tenant, f.q, used_prefix, f, after, Json(), f.limit + 1);
+      }
+      AW_ASSIGN_OR_RETURN(auto exact, internal::WalkMatches(tx, tenant, f.q, false, f, after, Json(), f.limit + 1));
+      if (static_cast<int>(exact.size()) > f.limit) {
+        used_prefix = false;
+        return exact;
+      }
       return internal::WalkMatches(tx, tenant, f.q, true, f, after, Json(), f.limit + 1);
     }));
     CasePage page;
     if (static_cast<int>(rows.size()) > f.limit) {
       rows.resize(f.limit);
-      page.next_cursor = EncodeCursor(Json{{"t", rows.back().pos}});
+      page.next_cursor = EncodeCursor(Json{{"t", rows.back().pos}, {"x", used_prefix}});
     }
     for (auto& r : rows) page.items.push_back(std::move(r.c));
     return page;
