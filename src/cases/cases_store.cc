@@ -108,7 +108,12 @@ core::Result<std::optional<CaseSummary>> SelectCase(store::Tx& tx, std::string_v
 
 core::Result<std::optional<CaseSummary>> SelectCaseByInstance(store::Tx& tx, std::string_view tenant,
                                                               std::string_view instance_id) {
-  AW_ASSIGN_OR_RETURN(auto r, tx.QueryOne(std::string(kCaseCols) + "WHERE c.tenant_id = $1 AND c.instance_id = $2",
+  // INDEXED BY on SQLite: without statistics the planner took the primary
+  // key's tenant prefix for these columns (not covered by cases_instance) and
+  // scanned the tenant's cases oldest first until the instance — the inbox
+  // read one case per task that way: 50 ms for page 21 at 1,000,000 cases.
+  AW_ASSIGN_OR_RETURN(auto r, tx.QueryOne("SELECT " + std::string(kCaseColumns) + "FROM " + CasesByInstance(tx) +
+                                              " WHERE c.tenant_id = $1 AND c.instance_id = $2",
                                           {tenant, instance_id}));
   if (!r) return std::optional<CaseSummary>();
   return std::optional<CaseSummary>(FromRow(*r));
