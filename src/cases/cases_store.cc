@@ -119,6 +119,27 @@ core::Result<std::optional<CaseSummary>> SelectCaseByInstance(store::Tx& tx, std
   return std::optional<CaseSummary>(FromRow(*r));
 }
 
+core::Result<std::map<std::string, CaseSummary>> SelectCasesByInstances(store::Tx& tx, std::string_view tenant,
+                                                                        const std::vector<std::string>& instance_ids) {
+  std::map<std::string, CaseSummary> out;
+  if (instance_ids.empty()) return out;
+  std::string in;
+  std::vector<Value> q{Value(tenant)};
+  for (const std::string& id : instance_ids) {
+    q.emplace_back(id);
+    in += fmt::format("{}${}", in.empty() ? "" : ", ", q.size());
+  }
+  AW_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT " + std::string(kCaseColumns) + "FROM " + CasesByInstance(tx) +
+                                              " WHERE c.tenant_id = $1 AND c.instance_id IN (" + in + ")",
+                                          q));
+  for (const Row& r : rows) {
+    CaseSummary c = FromRow(r);
+    std::string id = c.instance_id;
+    out.emplace(std::move(id), std::move(c));
+  }
+  return out;
+}
+
 core::Result<std::vector<CaseSummary>> SelectCases(store::Tx& tx, std::string_view tenant, const CaseFilter& f,
                                                    const Json& key, int limit) {
   std::string sql(kCaseCols);

@@ -4,6 +4,7 @@
 // (timeline, by the index 0010 adds); it never writes other layers' tables.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,6 +64,9 @@ struct WalkRow {
 core::Result<std::vector<WalkRow>> WalkMatches(store::Tx& tx, std::string_view tenant, std::string_view query,
                                                bool prefix, const CaseFilter& f, const core::Json& after,
                                                const core::Json& bound, int limit);
+// The cases of these process instances, by instance id (one query; instances without a case are absent).
+core::Result<std::map<std::string, CaseSummary>> SelectCasesByInstances(store::Tx& tx, std::string_view tenant,
+                                                                        const std::vector<std::string>& instance_ids);
 // Cases by id, in the given order (ids without a case are left out).
 core::Result<std::vector<CaseSummary>> SelectCasesByIds(store::Tx& tx, std::string_view tenant,
                                                         const std::vector<std::string>& ids);
