@@ -348,17 +348,21 @@ core::Result<std::vector<WalkRow>> WalkMatches(store::Tx& tx, std::string_view t
     // for a common word or take the GIN index for a rare one.
     AW_TRY(tx.Exec("SET LOCAL plan_cache_mode = force_custom_plan"));
     std::string q = param(std::string(query));
-    std::string range;
-    if (!after.is_null()) range += " AND t.case_id < " + param(PosValue(after));
-    if (!bound.is_null()) range += " AND t.case_id <= " + param(PosValue(bound));
+    // The position range on both sides, so either can drive the plan.
+    std::string a, b;
+    if (!after.is_null()) a = param(PosValue(after));
+    if (!bound.is_null()) b = param(PosValue(bound));
+    auto range = [&](std::string_view alias) {
+      std::string r;
+      if (!a.empty()) r += fmt::format(" AND {}.case_id < {}", alias, a);
+      if (!b.empty()) r += fmt::format(" AND {}.case_id <= {}", alias, b);
+      return r;
+    };
     sql = "SELECT " + std::string(kCaseColumns) +
           ", c.case_id FROM cases AS c WHERE c.tenant_id = $1 AND c.case_id IN (SELECT t.case_id FROM case_texts AS t "
-          "WHERE t.tenant_id = $1 AND t.tsv @@ websearch_to_tsquery('german', " + q + ")" + range + ")";
-    std::string crange = range;
-    for (size_t at = crange.find("t.case_id"); at != std::string::npos; at = crange.find("t.case_id", at + 1)) {
-      crange[at] = 'c';
-    }
-    sql += crange + FilterSql(f, param) + " ORDER BY c.case_id DESC LIMIT " + param(int64_t{limit});
+          "WHERE t.tenant_id = $1 AND t.tsv @@ websearch_to_tsquery('german', " + q + ")" + range("t") + ")" +
+          range("c");
+    sql += FilterSql(f, param) + " ORDER BY c.case_id DESC LIMIT " + param(int64_t{limit});
   }
   AW_ASSIGN_OR_RETURN(auto rows, tx.Query(sql, p));
   std::vector<WalkRow> out;
