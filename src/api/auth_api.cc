@@ -58,6 +58,15 @@ core::Status Authorize(auth::Service& service, http::Request& r, const http::Rou
     who = service.AuthenticateSession(*cookie);
   }
   if (!who.ok()) return std::move(who).error();
+  // An API token of the platform operator (tenant "platform", role operator)
+  // is for provisioning: it acts only on platform-level routes — no {tenant},
+  // the operator role named — and never on a tenant's routes, not even the
+  // platform's own (managing tokens takes an operator's session or the CLI).
+  if (who->kind == Principal::Kind::kApiToken && who->tenant == auth::kPlatformTenant &&
+      (RouteHasTenant(route) ||
+       std::find(route.doc.roles.begin(), route.doc.roles.end(), auth::kOperator) == route.doc.roles.end())) {
+    return core::PermissionDenied("an operator API token acts on platform routes only (such as creating tenants)");
+  }
   if (RouteHasTenant(route) && r.PathParam("tenant") != who->tenant) {
     return core::PermissionDenied("not allowed for this tenant");
   }
@@ -244,6 +253,10 @@ void RegisterAuthRoutes(http::Router& router, std::shared_ptr<auth::Service> aut
 
   const std::string base = "/api/v1/tenants/{tenant}";
   const std::vector<std::string> admin = {std::string(auth::kAdministrator)};
+  // API tokens: a tenant's administrators, and on /tenants/platform/… the
+  // platform operator (with a session: the authorizer keeps operator tokens
+  // off every {tenant} route), whose tokens may hold only the operator role.
+  const std::vector<std::string> token_admin = {std::string(auth::kAdministrator), std::string(auth::kOperator)};
   const std::vector<std::string> anyone = {std::string(auth::kAnyRole)};
 
   router.Post(
@@ -444,10 +457,12 @@ void RegisterAuthRoutes(http::Router& router, std::shared_ptr<auth::Service> aut
         return http::Response::Json({{"items", items}});
       },
       {.summary = "List the API tokens of the tenant (never their secrets)",
+       .description = "Administrators of the tenant; for the tenant 'platform' the platform operator (session only), "
+                      "whose tokens act on platform-level routes only (creating tenants).",
        .tag = "auth",
        .operation_id = "listApiTokens",
        .path_params = {kTenantParam},
-       .roles = admin});
+       .roles = token_admin});
 
   router.Post(
       base + "/api-tokens",
@@ -475,13 +490,16 @@ void RegisterAuthRoutes(http::Router& router, std::shared_ptr<auth::Service> aut
         return NoStore(http::Response::Json(out, 201));
       },
       {.summary = "Create an API token; its secret is in this answer only",
+       .description = "roles: roles of the tenant. Under /tenants/platform (the platform operator, with a session) "
+                      "the only role is operator: such a token may create tenants and nothing else; no tenant's "
+                      "token can act as operator.",
        .tag = "auth",
        .operation_id = "createApiToken",
        .path_params = {kTenantParam},
        .request_schema = Schema({{"name", "string"}, {"roles", "string[]"}, {"expiresAt", "string"}},
                                 {"name", "roles"}),
        .success_status = 201,
-       .roles = admin},
+       .roles = token_admin},
       {.max_body_bytes = 16 * 1024});
 
   router.Delete(
@@ -496,7 +514,7 @@ void RegisterAuthRoutes(http::Router& router, std::shared_ptr<auth::Service> aut
        .operation_id = "revokeApiToken",
        .path_params = {kTenantParam, {.name = "tokenId", .description = "token id"}},
        .success_status = 204,
-       .roles = admin});
+       .roles = token_admin});
 }
 
 }  // namespace amtsweg::api

@@ -51,6 +51,13 @@ class AuthApiTest : public StoreTest {
           return http::Response::Json({{"ok", true}}, 201);
         },
         {.summary = "new case", .roles = {"case_worker"}});
+    // A platform-level route, as the catalogue's tenant creation.
+    router_.Post(
+        "/api/v1/tenants",
+        [](http::Request& r) -> core::Result<http::Response> {
+          return http::Response::Json({{"by", PrincipalOf(r)->name}}, 201);
+        },
+        {.summary = "new tenant", .roles = {std::string(auth::kOperator)}});
     http::Options o;
     o.port = 0;
     o.threads = 2;
@@ -222,6 +229,47 @@ TEST_P(AuthApiTest, RoutesRefuseMissingCredentialsWrongRolesAndOtherTenants) {
   ASSERT_EQ(ok.status, 200);
   EXPECT_EQ(Body(ok)["items"].size(), 2u);  // amt-b's admin is not listed
   EXPECT_EQ(Call("GET", "/api/v1/tenants/amt-a/users", "Authorization: Basic YWRtaW46eA==\r\n").status, 401);
+}
+
+TEST_P(AuthApiTest, OperatorTokensActOnPlatformRoutesOnly) {
+  auto op_user = auth_->CreateUser(std::string(auth::kPlatformTenant), "cli",
+                                   {.login = "land", .display_name = "Land", .email = "land@x.example",
+                                    .password = kPassword, .roles = {std::string(auth::kOperator)}});
+  ASSERT_TRUE(op_user.ok()) << op_user.error().ToString();
+  Session op = Login("platform", "land");
+  // Only the operator role, and only by the operator: the administrator of amt-a reaches neither.
+  ClientResponse wrong = Call("POST", "/api/v1/tenants/platform/api-tokens", CookieHeaders(op),
+                              R"({"name": "x", "roles": ["administrator"]})");
+  EXPECT_EQ(wrong.status, 422);
+  EXPECT_EQ(Body(wrong)["errors"][0]["pointer"], "/roles/0") << wrong.body;
+  Session admin = Login("amt-a", "admin");
+  EXPECT_EQ(Call("GET", "/api/v1/tenants/platform/api-tokens", CookieHeaders(admin)).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/tenants/amt-a/api-tokens", CookieHeaders(admin),
+                 R"({"name": "x", "roles": ["operator"]})").status, 422);
+  std::string token = NewToken(op, "platform", {"operator"});
+  ASSERT_TRUE(token.starts_with("awt_platform.")) << token;
+  std::string bearer = "Authorization: Bearer " + token + "\r\n";
+  ClientResponse made = Call("POST", "/api/v1/tenants", bearer, "{}");
+  EXPECT_EQ(made.status, 201);
+  EXPECT_EQ(Body(made)["by"], "Fachverfahren");
+  // Nowhere else: no tenant route (the platform's own included), no token management.
+  EXPECT_EQ(Call("GET", "/api/v1/tenants/platform/api-tokens", bearer).status, 403);
+  EXPECT_EQ(Call("POST", "/api/v1/tenants/platform/api-tokens", bearer, R"({"name": "y", "roles": ["operator"]})")
+                .status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/tenants/platform/session/me", bearer).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/tenants/amt-a/cases", bearer).status, 403);
+  EXPECT_EQ(Call("GET", "/api/v1/tenants/amt-a/users", bearer).status, 403);
+  // A token of amt-a, whatever its roles, never acts as operator.
+  std::string admin_token = NewToken(admin, "amt-a", {"administrator"});
+  EXPECT_EQ(Call("POST", "/api/v1/tenants", "Authorization: Bearer " + admin_token + "\r\n", "{}").status, 403);
+  // Listed for the operator (never the secret), revoked, then refused.
+  ClientResponse list = Call("GET", "/api/v1/tenants/platform/api-tokens", CookieHeaders(op));
+  ASSERT_EQ(list.status, 200);
+  ASSERT_EQ(Body(list)["items"].size(), 1u);
+  EXPECT_EQ(list.body.find(token.substr(token.find('.') + 1)), std::string::npos);
+  std::string id = Body(list)["items"][0]["id"];
+  EXPECT_EQ(Call("DELETE", "/api/v1/tenants/platform/api-tokens/" + id, CookieHeaders(op)).status, 204);
+  EXPECT_EQ(Call("POST", "/api/v1/tenants", bearer, "{}").status, 401);
 }
 
 TEST_P(AuthApiTest, ApiTokensAreScopedAndRevocable) {

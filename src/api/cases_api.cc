@@ -328,7 +328,10 @@ void RegisterCasesRoutes(http::Router& router, cases::Cases& cs, auth::Service& 
             .summary = "List cases",
             .description = "Every given filter must match; ranges are [from, to) in ISO 8601 (a date means midnight "
                            "UTC). q: full-text words, all required. Keyset pagination: stable while new cases "
-                           "arrive.",
+                           "arrive. With q and the default order (submitted, desc) the list walks the matches "
+                           "newest first with the other filters applied in the walk (a page costs the walk to "
+                           "it, not every match): SQLite orders by the newest matching text of a case (a note or "
+                           "document that matches brings the case up), PostgreSQL by the case's creation.",
             .tag = tag,
             .operation_id = "listCases",
             .path_params = {TenantParam()},
@@ -533,7 +536,7 @@ void RegisterCasesRoutes(http::Router& router, cases::Cases& cs, auth::Service& 
       [&cs, &accounts](Request& req) -> core::Result<Response> {
         AW_ASSIGN_OR_RETURN(Caller c, CallerOf(req, accounts));
         AW_ASSIGN_OR_RETURN(int limit, Limit(req, 20, 100));
-        AW_ASSIGN_OR_RETURN(auto found, cs.Search(c.tenant, Q(req, "q"), limit));
+        AW_ASSIGN_OR_RETURN(auto found, cs.Search(c.tenant, Q(req, "q"), limit, Q(req, "cursor")));
         Json items = Json::array();
         for (const auto& h : found.hits) {
           Json j = cases::ToJson(h.case_summary);
@@ -542,24 +545,31 @@ void RegisterCasesRoutes(http::Router& router, cases::Cases& cs, auth::Service& 
         }
         return Response::Json(Json{{"items", std::move(items)},
                                    {"ranked", found.all_ranked ? "allMatches" : "newestMatches"},
-                                   {"rankWindow", found.window}});
+                                   {"rankWindow", found.window},
+                                   {"nextCursor", found.next_cursor.empty() ? Json(nullptr)
+                                                                            : Json(found.next_cursor)}});
       },
       {.summary = "Full-text search over cases",
        .description = "Words of the submitted data, case number, tracking code, notes and (when the document and "
                       "message layers add them) documents and messages. SQLite: FTS5, diacritics removed, ß = ss, "
                       "words as prefixes; PostgreSQL: the 'german' text search configuration (stemming). Best "
                       "matches first, ranked among the newest rankWindow matching texts: when more texts match "
-                      "(a common word), ranked is 'newestMatches' and older matches are not in the result — add "
-                      "a word or use the case list's text filter (newest first, paged). Otherwise ranked is "
-                      "'allMatches'.",
+                      "(a common word), ranked is 'newestMatches'. Otherwise ranked is 'allMatches'. Paging: "
+                      "nextCursor (null on the last page) continues in the ranked order; when ranked is "
+                      "'newestMatches' the pages after the ranked cases go on with the older matches, newest "
+                      "first (rank 0). Each case comes once; the first page fixes the set (texts indexed later "
+                      "are not in later pages). When more than rankWindow texts match, SQLite matches the words "
+                      "exactly (not as prefixes) on every page.",
        .tag = tag,
        .operation_id = "searchCases",
        .path_params = {TenantParam()},
        .query_params = {{.name = "q", .description = "search words", .required = true},
-                        {.name = "limit", .description = "1-100 (default 20)", .type = "integer"}},
+                        {.name = "limit", .description = "1-100 (default 20)", .type = "integer"},
+                        {.name = "cursor", .description = "nextCursor of the previous page (same q)"}},
        .response_schema = Obj({{"items", ArrayOf(CaseSchema())},
                                {"ranked", S("string", "allMatches | newestMatches (more matched than rankWindow)")},
-                               {"rankWindow", S("integer", "how many of the newest matching texts were ranked")}}),
+                               {"rankWindow", S("integer", "how many of the newest matching texts were ranked")},
+                               {"nextCursor", Nullable("string")}}),
        .roles = roles::Assigners()});
 }
 

@@ -214,7 +214,7 @@ TEST_P(CasesApiTest, InboxClaimAndCompleteWithValidationOverHttp) {
 
 TEST_P(CasesApiTest, CasesNotesHandOverAndSearchOverHttp) {
   std::string id = Submit("amt-a", "Anna Groß", "Sondernutzung der Straße für ein Straßenfest");
-  Submit("amt-a", "Bernd Klein", "Zaun");
+  std::string zaun = Submit("amt-a", "Bernd Klein", "Zaun");
   Session berta = Login("amt-a", "berta");
   Session lena = Login("amt-a", "lena");
 
@@ -236,6 +236,21 @@ TEST_P(CasesApiTest, CasesNotesHandOverAndSearchOverHttp) {
   EXPECT_EQ(hits["ranked"], "allMatches");  // one match: inside the ranked window
   EXPECT_EQ(hits["rankWindow"], cases::kSearchWindow);
   EXPECT_EQ(Call("GET", a_ + "/search?q=", H(berta)).status, 422);
+  // Paging: two matches (a note of the other case is searched too), one a page; the cursor leads to the other, then ends.
+  ASSERT_EQ(Call("POST", a_ + "/cases/" + zaun + "/notes", H(berta), R"({"text": "Zaun für das Straßenfest"})").status,
+            201);
+  const std::string& second = zaun;
+  Json p1 = Body(Call("GET", a_ + "/search?q=strassenfest&limit=1", H(berta)));
+  ASSERT_EQ(p1["items"].size(), 1u) << p1.dump();
+  ASSERT_TRUE(p1["nextCursor"].is_string()) << p1.dump();
+  Json p2 = Body(Call("GET", a_ + "/search?q=strassenfest&limit=1&cursor=" + p1["nextCursor"].get<std::string>(),
+                      H(berta)));
+  ASSERT_EQ(p2["items"].size(), 1u) << p2.dump();
+  EXPECT_TRUE(p2["nextCursor"].is_null());
+  EXPECT_EQ((std::set<std::string>{p1["items"][0]["id"], p2["items"][0]["id"]}), (std::set<std::string>{id, second}));
+  ClientResponse bad_cursor = Call("GET", a_ + "/search?q=strassenfest&cursor=kaputt", H(berta));
+  EXPECT_EQ(bad_cursor.status, 422);
+  EXPECT_EQ(Pointers(bad_cursor), std::set<std::string>{"/cursor"});
 
   ClientResponse note = Call("POST", a_ + "/cases/" + id + "/notes", H(berta), R"({"text": "Rückfrage zur Fläche"})");
   EXPECT_EQ(note.status, 201) << note.body;

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "app/process_test_util.h"
+#include "catalog/catalog_test_util.h"
 #include "core/json.h"
 #include "http/test_client.h"
 
@@ -75,6 +76,56 @@ TEST(AuthCli, UserAddBootstrapsAnAdministratorWhoCanSignIn) {
   EXPECT_EQ(LoginStatus(server->port(), "amt-b", "chef", password), 401);
   EXPECT_EQ(server->Signal(SIGTERM), 0);
   EXPECT_EQ(server->Output().find(password), std::string::npos) << "the password must not be logged";
+}
+
+int BearerStatus(int port, const std::string& method, const std::string& target, const std::string& token,
+                 const std::string& body) {
+  std::string headers = "Authorization: Bearer " + token + "\r\n";
+  if (!body.empty()) headers += "Content-Type: application/json\r\n";
+  auto r = http::testutil::RoundTrip(static_cast<uint16_t>(port),
+                                     http::testutil::MakeRequest(method, target, headers, body));
+  return r ? r->status : 0;
+}
+
+TEST(AuthCli, TokenCommandsMakeAnOperatorTokenThatCreatesTenantsOnly) {
+  TempDir dir;
+  std::string db = "sqlite:" + (dir.path() / "t.db").string();
+  auto made = RunAmtsweg({"token", "add", "--db", db, "--operator", "--name", "Landesportal"});
+  ASSERT_EQ(made.exit_code, 0) << made.out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(made.out, m, std::regex("created API token Landesportal \\((\\S+)\\)"))) << made.out;
+  std::string id = m[1];
+  ASSERT_TRUE(std::regex_search(made.out, m, std::regex("token \\(shown once\\): (awt_platform\\.\\S+)"))) << made.out;
+  std::string token = m[1];
+  auto listed = RunAmtsweg({"token", "list", "--db", db, "--operator"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.out;
+  EXPECT_NE(listed.out.find(id), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("roles=operator"), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.find(token.substr(token.find('.') + 1)), std::string::npos) << "the secret is shown once";
+  // Refused: another role for the operator, the operator role for a tenant, a tenant token without a role.
+  EXPECT_EQ(RunAmtsweg({"token", "add", "--db", db, "--operator", "--name", "x", "--role", "administrator"}).exit_code,
+            1);
+  auto foreign = RunAmtsweg({"token", "add", "--db", db, "--tenant", "amt-a", "--name", "x", "--role", "operator"});
+  EXPECT_EQ(foreign.exit_code, 1);
+  EXPECT_NE(foreign.out.find("/roles/0"), std::string::npos) << foreign.out;
+  EXPECT_EQ(RunAmtsweg({"token", "add", "--db", db, "--tenant", "amt-a", "--name", "x"}).exit_code, 1);
+
+  auto server = ServerProcess::Start({"--db", db});
+  ASSERT_NE(server, nullptr);
+  std::string tenant = catalog::testing::SampleTenant("amt-prov").dump();
+  EXPECT_EQ(BearerStatus(server->port(), "POST", "/api/v1/tenants", token, tenant), 201);
+  auto shown = http::testutil::RoundTrip(static_cast<uint16_t>(server->port()),
+                                         http::testutil::MakeRequest("GET", "/api/v1/tenants/amt-prov", "", ""));
+  ASSERT_TRUE(shown);
+  EXPECT_EQ(shown->status, 200);
+  EXPECT_EQ(BearerStatus(server->port(), "GET", "/api/v1/tenants/platform/api-tokens", token, ""), 403);
+  EXPECT_EQ(BearerStatus(server->port(), "GET", "/api/v1/tenants/amt-prov/departments", token, ""), 403);
+  auto revoked = RunAmtsweg({"token", "revoke", "--db", db, "--operator", "--id", id});
+  EXPECT_EQ(revoked.exit_code, 0) << revoked.out;
+  EXPECT_EQ(BearerStatus(server->port(), "POST", "/api/v1/tenants", token,
+                         catalog::testing::SampleTenant("amt-spaet").dump()), 401);
+  EXPECT_EQ(server->Signal(SIGTERM), 0);
+  EXPECT_EQ(server->Output().find(token), std::string::npos) << "the token must not be logged";
 }
 
 TEST(AuthCli, AuditVerifyNamesTheTamperedEntry) {

@@ -1,4 +1,4 @@
-// `amtsweg user add` and `amtsweg audit verify`.
+// `amtsweg user add`, `amtsweg token add|list|revoke` and `amtsweg audit verify`.
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -80,6 +80,93 @@ int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags_in) {
               flags.tenant.c_str(), roles.c_str());
   if (generated) std::printf("password (shown once): %s\n", password.c_str());
   return 0;
+}
+
+int RunToken(const CommonFlags& common, const TokenFlags& flags_in) {
+  TokenFlags flags = flags_in;
+  if (flags.platform_operator) {
+    if (!flags.tenant.empty() && flags.tenant != auth::kPlatformTenant) {
+      ReportError(core::InvalidArgument("--operator: the token belongs to the tenant 'platform'; leave out --tenant"));
+      return 1;
+    }
+    if (!flags.roles.empty()) {
+      ReportError(core::InvalidArgument("--operator: the role is operator; leave out --role"));
+      return 1;
+    }
+    flags.tenant = std::string(auth::kPlatformTenant);
+    flags.roles = {std::string(auth::kOperator)};
+  } else if (flags.tenant.empty() || (flags.action == "add" && flags.roles.empty())) {
+    ReportError(core::InvalidArgument(flags.action == "add"
+                                          ? "--tenant and --role are required (or --operator for the platform operator)"
+                                          : "--tenant is required (or --operator for the platform operator)"));
+    return 1;
+  } else if (flags.tenant == auth::kPlatformTenant) {
+    ReportError(core::InvalidArgument("--tenant: 'platform' holds the platform operator's tokens; use --operator"));
+    return 1;
+  }
+  std::optional<core::Timestamp> expires_at;
+  if (flags.expires_at) {
+    auto t = core::ParseIso8601(*flags.expires_at);
+    if (!t.ok()) {
+      ReportError(core::InvalidArgument("--expires-at: must be an ISO 8601 date-time with offset"));
+      return 1;
+    }
+    expires_at = *t;
+  }
+  auto cfg = LoadConfigOrReport(common);
+  if (!cfg) return 1;
+  auto opened = OpenAndMigrate(cfg->database, nullptr);
+  if (!opened.ok()) {
+    ReportError(opened.error());
+    return 1;
+  }
+  auto& db = opened->db;
+  if (auto s = db->writer().Start(); !s.ok()) {
+    ReportError(s.error());
+    return 1;
+  }
+  auth::Service service(*db, cfg->auth, core::SystemClock::Instance());
+  int rc = 0;
+  if (flags.action == "add") {
+    auto made = service.CreateToken(flags.tenant, "cli", flags.name, flags.roles, expires_at);
+    if (!made.ok()) {
+      ReportError(made.error());
+      rc = 1;
+    } else {
+      std::printf("created API token %s (%s) in tenant %s\ntoken (shown once): %s\n", made->token.name.c_str(),
+                  made->token.id.c_str(), flags.tenant.c_str(), made->secret.c_str());
+    }
+  } else if (flags.action == "list") {
+    auto tokens = service.ListTokens(flags.tenant);
+    if (!tokens.ok()) {
+      ReportError(tokens.error());
+      rc = 1;
+    } else {
+      for (const auto& t : *tokens) {
+        std::string roles;
+        for (const auto& r : t.roles) roles += (roles.empty() ? "" : ",") + r;
+        std::printf("%s  %s  roles=%s  created=%s%s%s\n", t.id.c_str(), t.name.c_str(), roles.c_str(),
+                    core::FormatIso8601(t.created_at).c_str(),
+                    t.expires_at ? ("  expires=" + core::FormatIso8601(*t.expires_at)).c_str() : "",
+                    t.revoked_at ? ("  revoked=" + core::FormatIso8601(*t.revoked_at)).c_str() : "");
+      }
+    }
+  } else {
+    core::Status s = service.RevokeToken(flags.tenant, "cli", flags.id);
+    if (!s.ok()) {
+      ReportError(s.error());
+      rc = 1;
+    } else {
+      std::printf("revoked API token %s in tenant %s\n", flags.id.c_str(), flags.tenant.c_str());
+    }
+  }
+  core::Status stopped = db->writer().Stop();
+  db->Close();
+  if (!stopped.ok()) {
+    ReportError(stopped.error());
+    return 1;
+  }
+  return rc;
 }
 
 int RunAuditVerify(const CommonFlags& common, const std::optional<std::string>& tenant) {

@@ -148,6 +148,17 @@ int RunOne(const std::string& url, int64_t want, const std::string& label, std::
     list("list_department_page_21", f);
   }
   list("list_text_and_department", {.department = "bauamt", .q = "Kaufvertrag Müller", .limit = 50});
+  {
+    // The text walk 20 pages deep (cursor: the newest-first walk's position).
+    cases::CaseFilter f{.department = "bauamt", .q = "Kaufvertrag Müller", .limit = 50};
+    for (int i = 0; i < 20; ++i) {
+      auto p = cs.List(kTenant, f);
+      if (!p.ok() || p->next_cursor.empty()) break;
+      f.cursor = p->next_cursor;
+    }
+    list("list_text_and_department_page_21", f);
+  }
+  list("list_text_common_word", {.status = "received", .q = "strasse", .limit = 50});
   // Full-text search: a rare name, a common word, a street with ß, two words.
   for (const char* q : {"Straßburger", "Zaun", "strasse", "Glasfaser Neuhof", "Öztürk Fährstraße"}) {
     std::string name = "search_" + std::string(q);
@@ -155,6 +166,30 @@ int RunOne(const std::string& url, int64_t want, const std::string& label, std::
       if (ch == ' ') ch = '_';
     }
     line(name, Measure(reps / 2, [&] { return cs.Search(kTenant, q, 20).value().hits.size(); }));
+  }
+  // Search pages: the second page of the ranked window, and the first page
+  // beyond it (the newest-first walk under the window), 100 hits a page.
+  {
+    auto first = cs.Search(kTenant, "strasse", 20);
+    if (first.ok() && !first->next_cursor.empty()) {
+      std::string c2 = first->next_cursor;
+      line("search_strasse_page_2",
+           Measure(reps / 2, [&] { return cs.Search(kTenant, "strasse", 20, c2).value().hits.size(); }));
+    }
+    std::string cursor;
+    for (int i = 0; i < 30; ++i) {
+      auto p = cs.Search(kTenant, "strasse", 100, cursor);
+      if (!p.ok() || p->next_cursor.empty()) {
+        cursor.clear();
+        break;
+      }
+      cursor = p->next_cursor;
+      if (!p->hits.empty() && p->hits.back().rank == 0) break;  // the walk has begun
+    }
+    if (!cursor.empty()) {
+      line("search_strasse_beyond_window",
+           Measure(reps / 2, [&] { return cs.Search(kTenant, "strasse", 100, cursor).value().hits.size(); }));
+    }
   }
   core::Status stopped = db.writer().Stop();
   db.Close();

@@ -70,6 +70,19 @@ struct UserAddFlags {
   bool platform_operator = false;  // --operator: an account of the tenant "platform" with the role operator
 };
 int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags);
+// `amtsweg token add|list|revoke`: API tokens from the command line — a
+// tenant's (--tenant T --role R…) or the platform operator's (--operator: tenant
+// "platform", role operator; such a token acts on platform-level routes only,
+// e.g. a state's provisioning system creating tenants). `add` prints the
+// secret once; `list` never does. Audit actor "cli".
+struct TokenFlags {
+  std::string action;  // add | list | revoke
+  std::string tenant, name, id;
+  std::vector<std::string> roles;
+  std::optional<std::string> expires_at;  // ISO 8601
+  bool platform_operator = false;
+};
+int RunToken(const CommonFlags& common, const TokenFlags& flags);
 // `amtsweg audit verify [--tenant T]`: checks the audit hash chains; exit 1
 // naming the first altered or removed entry.
 int RunAuditVerify(const CommonFlags& common, const std::optional<std::string>& tenant);

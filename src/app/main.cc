@@ -94,6 +94,23 @@ int main(int argc, char** argv) {
   user_add_cmd->add_flag("--password-stdin", user_add.password_stdin,
                          "Read the password from the first line of stdin (else one is generated and printed once)");
 
+  TokenFlags token;
+  auto* token_cmd = cli.add_subcommand("token", "API tokens (a tenant's, or with --operator the platform operator's)");
+  token_cmd->require_subcommand(1);
+  auto* token_add_cmd = token_cmd->add_subcommand("add", "Create an API token; its secret is printed once");
+  auto* token_list_cmd = token_cmd->add_subcommand("list", "List API tokens (never their secrets)");
+  auto* token_revoke_cmd = token_cmd->add_subcommand("revoke", "Revoke an API token");
+  for (auto* c : {token_add_cmd, token_list_cmd, token_revoke_cmd}) {
+    add_common(c);
+    c->add_option("--tenant", token.tenant, "Tenant id (required unless --operator)");
+    c->add_flag("--operator", token.platform_operator,
+                "The platform operator's tokens (tenant 'platform', role operator: platform-level routes only)");
+  }
+  token_add_cmd->add_option("--name", token.name, "What the token is for, e.g. Landesportal")->required();
+  token_add_cmd->add_option("--role", token.roles, "Role of the token (repeatable; required unless --operator)");
+  token_add_cmd->add_option("--expires-at", token.expires_at, "Expiry, ISO 8601 with offset (default: none)");
+  token_revoke_cmd->add_option("--id", token.id, "Token id (from token list)")->required();
+
   std::optional<std::string> audit_tenant;
   auto* audit_cmd = cli.add_subcommand("audit", "The audit trail");
   audit_cmd->require_subcommand(1);
@@ -196,6 +213,10 @@ int main(int argc, char** argv) {
   if (*tck_cmd) return RunDmnTck(tck_dir);
   if (*xdf_cmd) return RunFormsImportXdf(xdf_file, xdf_code_lists, xdf_report);
   if (*user_add_cmd) return RunUserAdd(common, user_add);
+  if (*token_add_cmd || *token_list_cmd || *token_revoke_cmd) {
+    token.action = *token_add_cmd ? "add" : *token_list_cmd ? "list" : "revoke";
+    return RunToken(common, token);
+  }
   if (*demo_seed_cmd) return RunDemoSeed(common, demo_dir, demo_history);
   if (*audit_verify_cmd) return RunAuditVerify(common, audit_tenant);
   if (*pkg_keygen_cmd) return RunPackageKeygen(keygen_out);

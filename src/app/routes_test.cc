@@ -181,6 +181,21 @@ TEST(Routes, EveryProtectedRouteRefusesStrangers) {
   sessions.push_back(sign_in(std::string(auth::kPlatformTenant), std::string(auth::kOperator)));
   Who stranger = sign_in("amt-b", std::string(auth::kAdministrator));
 
+  // API tokens: the platform operator's (provisioning) and an administrator token of amt-a.
+  auto op_token = service.CreateToken(std::string(auth::kPlatformTenant), "test", "provisioning",
+                                      {std::string(auth::kOperator)}, std::nullopt);
+  ASSERT_TRUE(op_token.ok()) << op_token.error().ToString();
+  auto admin_token = service.CreateToken("amt-a", "test", "integration", {std::string(auth::kAdministrator)},
+                                         std::nullopt);
+  ASSERT_TRUE(admin_token.ok()) << admin_token.error().ToString();
+  auto call_bearer = [&](const std::string& method, const std::string& target, const std::string& token,
+                         const std::string& body) {
+    std::string headers = "Authorization: Bearer " + token + "\r\n";
+    if (!body.empty()) headers += "Content-Type: application/json\r\n";
+    auto r = http::testutil::RoundTrip((*server)->port(), http::testutil::MakeRequest(method, target, headers, body));
+    return r ? r->status : 0;
+  };
+
   auto call = [&](const http::Route& route, const std::string& target, const Who* who) {
     std::string headers;
     if (who != nullptr) headers = "Cookie: amtsweg_session=" + who->cookie + "\r\nX-CSRF-Token: " + who->csrf + "\r\n";
@@ -205,6 +220,24 @@ TEST(Routes, EveryProtectedRouteRefusesStrangers) {
                       route->param_names.end();
     if (has_tenant) {
       EXPECT_EQ(call(*route, target, &stranger), 403) << name << " with another tenant's session";
+      // The operator is no tenant's member: its session and its token are refused on every tenant route.
+      EXPECT_EQ(call(*route, target, &sessions.back()), 403) << name << " as the operator";
+    }
+    {
+      // The operator's token acts on platform-level routes only (no {tenant}, operator named);
+      // there its request reaches the handler (the empty body is then refused or accepted, never 401/403).
+      bool body = route->method == "POST" || route->method == "PUT" || route->method == "PATCH";
+      const auto& rr = route->doc.roles;
+      bool platform_route = !has_tenant && std::find(rr.begin(), rr.end(), auth::kOperator) != rr.end();
+      int st = call_bearer(route->method, target, op_token->secret, body ? "{}" : "");
+      if (platform_route) {
+        EXPECT_NE(st, 401) << name << " with the operator's token";
+        EXPECT_NE(st, 403) << name << " with the operator's token";
+        // A tenant's administrator token never acts as operator.
+        EXPECT_EQ(call_bearer(route->method, target, admin_token->secret, body ? "{}" : ""), 403) << name;
+      } else {
+        EXPECT_EQ(st, 403) << name << " with the operator's token";
+      }
     }
     const auto& roles = route->doc.roles;
     if (std::find(roles.begin(), roles.end(), auth::kAnyRole) != roles.end()) continue;
@@ -246,6 +279,46 @@ TEST(Routes, EveryProtectedRouteRefusesStrangers) {
   EXPECT_TRUE(refused(std::string(auth::kPlatformTenant), std::string(auth::kAdministrator)));
   auto token = service.CreateToken("amt-a", "test", "t", {std::string(auth::kOperator)}, std::nullopt);
   EXPECT_FALSE(token.ok());
+
+  // Operator API tokens over HTTP: the operator (session) creates one under
+  // /tenants/platform, it creates a tenant, and once revoked it is refused.
+  auto op_http = [&](const std::string& method, const std::string& target, const std::string& body) {
+    std::string headers = "Cookie: amtsweg_session=" + op.cookie + "\r\nX-CSRF-Token: " + op.csrf + "\r\n";
+    if (!body.empty()) headers += "Content-Type: application/json\r\n";
+    return http::testutil::RoundTrip((*server)->port(), http::testutil::MakeRequest(method, target, headers, body));
+  };
+  const std::string platform_tokens = "/api/v1/tenants/platform/api-tokens";
+  auto wrong_role = op_http("POST", platform_tokens, R"({"name": "x", "roles": ["administrator"]})");
+  ASSERT_TRUE(wrong_role);
+  EXPECT_EQ(wrong_role->status, 422);
+  EXPECT_NE(wrong_role->body.find("/roles/0"), std::string::npos) << wrong_role->body;
+  auto made = op_http("POST", platform_tokens, R"({"name": "Landesportal", "roles": ["operator"]})");
+  ASSERT_TRUE(made);
+  ASSERT_EQ(made->status, 201) << made->body;
+  core::Json made_json = core::Json::parse(made->body);
+  std::string secret = made_json["token"].get<std::string>();
+  auto listed = op_http("GET", platform_tokens, "");
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->status, 200);
+  EXPECT_NE(listed->body.find("Landesportal"), std::string::npos);
+  EXPECT_EQ(listed->body.find(secret), std::string::npos);  // never the secret again
+  EXPECT_EQ(call_bearer("POST", "/api/v1/tenants", secret, catalog::testing::SampleTenant("amt-prov").dump()), 201);
+  EXPECT_TRUE(catalog.GetTenant("amt-prov").ok());
+  // The token cannot mint tokens or read the platform's accounts: a session (or the CLI) does that.
+  EXPECT_EQ(call_bearer("GET", platform_tokens, secret, ""), 403);
+  EXPECT_EQ(call_bearer("POST", platform_tokens, secret, R"({"name": "y", "roles": ["operator"]})"), 403);
+  EXPECT_EQ(call_bearer("GET", "/api/v1/tenants/platform/users", secret, ""), 403);
+  auto revoked = op_http("DELETE", platform_tokens + "/" + made_json["id"].get<std::string>(), "");
+  ASSERT_TRUE(revoked);
+  EXPECT_EQ(revoked->status, 204);
+  EXPECT_EQ(call_bearer("POST", "/api/v1/tenants", secret, catalog::testing::SampleTenant("amt-spaet").dump()), 401);
+  EXPECT_FALSE(catalog.GetTenant("amt-spaet").ok());
+  // An administrator of amt-a cannot reach the platform's tokens.
+  std::string admin_headers = "Cookie: amtsweg_session=" + admin.cookie + "\r\nX-CSRF-Token: " + admin.csrf + "\r\n";
+  auto peek = http::testutil::RoundTrip((*server)->port(),
+                                        http::testutil::MakeRequest("GET", platform_tokens, admin_headers, ""));
+  ASSERT_TRUE(peek);
+  EXPECT_EQ(peek->status, 403);
   (*server)->Stop(std::chrono::milliseconds(0));
   EXPECT_TRUE(db->writer().Stop().ok());
 }

@@ -58,6 +58,9 @@ struct CaseFilter {
   std::optional<core::Timestamp> submitted_from{}, submitted_to{}, due_from{}, due_to{};  // [from, to)
   std::string q{};                    // full-text words, all required (prefixes on SQLite)
   std::string sort = "submitted";     // submitted | due | number
+                                      // With q, sort submitted and descending the list is the
+                                      // newest-first walk over the matches (see README: newest
+                                      // matching text on SQLite, newest case on PostgreSQL).
   bool descending = true;
   std::string cursor{};               // from the previous page
   int limit = 50;                     // 1..200
@@ -105,10 +108,17 @@ struct SearchHit {
 // PostgreSQL the time-ordered case id). `all_ranked` says whether that window
 // held every match; when it did not, a hit older than the window is not
 // returned, and the API says so (ranked = "newestMatches").
+//
+// Paging (`next_cursor`, "" on the last page): the ranked window's order
+// first, then — when the window did not hold every match — the older matches
+// newest first (rank 0), each case once. The first page fixes the window's
+// upper end (texts indexed later are not in later pages) and the query form,
+// so pages do not overlap and together give every match once.
 struct SearchResult {
   std::vector<SearchHit> hits;
   bool all_ranked = true;
   int window = 0;
+  std::string next_cursor;
 };
 inline constexpr int kSearchWindow = 1000;
 
@@ -144,7 +154,11 @@ class Cases {
   core::Result<CaseSummary> ByInstance(std::string_view tenant, std::string_view instance_id);
   // Ranked full-text search over cases (and whatever else IndexTextInTx added). kInvalidArgument: no word.
   // Relevance order within the newest kSearchWindow matching texts (see SearchResult).
-  core::Result<SearchResult> Search(std::string_view tenant, std::string_view query, int limit = 20);
+  // `cursor`: next_cursor of the previous page ("" : the first page); kInvalidArgument /cursor.
+  core::Result<SearchResult> Search(std::string_view tenant, std::string_view query, int limit = 20,
+                                    std::string_view cursor = "");
+  // The ranked window's size (kSearchWindow); tests make it small to reach the walk beyond it.
+  void set_search_window(int window) { search_window_ = window; }
 
   core::Result<std::vector<Note>> Notes(std::string_view tenant, std::string_view case_id);
   // kInvalidArgument /text (empty, > 10,000 bytes); kNotFound.
@@ -194,6 +208,8 @@ class Cases {
   // Cursor helpers (also used by tests).
   static std::string EncodeCursor(const core::Json& key);
   static core::Result<core::Json> DecodeCursor(std::string_view cursor, std::string_view param);
+  // Cursors of the newest-first text walks (list with q, search): a JSON object.
+  static core::Result<core::Json> DecodeObjectCursor(std::string_view cursor, std::string_view param);
 
  private:
   core::Timestamp Now() const { return clock_->Now(); }
@@ -201,6 +217,7 @@ class Cases {
   engine::Engine& engine_;
   catalog::Catalog& catalog_;
   core::Clock* clock_;
+  int search_window_ = kSearchWindow;
 };
 
 core::Json ToJson(const CaseSummary& c);

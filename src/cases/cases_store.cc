@@ -16,10 +16,12 @@ using store::Value;
 
 namespace {
 
-constexpr std::string_view kCaseCols =
-    "SELECT c.case_id, c.case_number, c.tracking_code, c.service_id, c.department_id, c.instance_id, c.status, "
-    "c.applicant_name, c.applicant_email, c.assignee, c.submitted_at, c.updated_at, c.due_at, c.closed_at "
-    "FROM cases AS c ";
+#define AW_CASE_COLUMNS                                                                                       \
+  "c.case_id, c.case_number, c.tracking_code, c.service_id, c.department_id, c.instance_id, c.status, "     \
+  "c.applicant_name, c.applicant_email, c.assignee, c.submitted_at, c.updated_at, c.due_at, c.closed_at "
+constexpr std::string_view kCaseCols = "SELECT " AW_CASE_COLUMNS "FROM cases AS c ";
+constexpr std::string_view kCaseColumns = AW_CASE_COLUMNS;
+#undef AW_CASE_COLUMNS
 
 CaseSummary FromRow(const Row& r) {
   CaseSummary c;
@@ -46,6 +48,25 @@ Value OptInt(const std::optional<int64_t>& v) { return v ? Value(*v) : Value(); 
 // the primary key's tenant prefix (a scan of the tenant's cases per row).
 const char* CasesByInstance(store::Tx& tx) {
   return tx.dialect() == store::Dialect::kSqlite ? "cases AS c INDEXED BY cases_instance" : "cases AS c";
+}
+
+// The case filters other than the text (status, service, department, assignee, ranges).
+template <typename Param>
+std::string FilterSql(const CaseFilter& f, Param&& param) {
+  std::string where;
+  if (!f.status.empty()) where += " AND c.status = " + param(f.status);
+  if (!f.service.empty()) where += " AND c.service_id = " + param(f.service);
+  if (!f.department.empty()) where += " AND c.department_id = " + param(f.department);
+  if (!f.assignee.empty()) where += " AND c.assignee = " + param(f.assignee);
+  if (f.submitted_from) where += " AND c.submitted_at >= " + param(core::ToUnixMillis(*f.submitted_from));
+  if (f.submitted_to) where += " AND c.submitted_at < " + param(core::ToUnixMillis(*f.submitted_to));
+  if (f.due_from) where += " AND c.due_at >= " + param(core::ToUnixMillis(*f.due_from));
+  if (f.due_to) where += " AND c.due_at < " + param(core::ToUnixMillis(*f.due_to));
+  return where;
+}
+
+Value PosValue(const Json& pos) {
+  return pos.is_string() ? Value(pos.get<std::string>()) : Value(pos.get<int64_t>());
 }
 
 }  // namespace
@@ -87,10 +108,36 @@ core::Result<std::optional<CaseSummary>> SelectCase(store::Tx& tx, std::string_v
 
 core::Result<std::optional<CaseSummary>> SelectCaseByInstance(store::Tx& tx, std::string_view tenant,
                                                               std::string_view instance_id) {
-  AW_ASSIGN_OR_RETURN(auto r, tx.QueryOne(std::string(kCaseCols) + "WHERE c.tenant_id = $1 AND c.instance_id = $2",
+  // INDEXED BY on SQLite: without statistics the planner took the primary
+  // key's tenant prefix for these columns (not covered by cases_instance) and
+  // scanned the tenant's cases oldest first until the instance — the inbox
+  // read one case per task that way: 50 ms for page 21 at 1,000,000 cases.
+  AW_ASSIGN_OR_RETURN(auto r, tx.QueryOne("SELECT " + std::string(kCaseColumns) + "FROM " + CasesByInstance(tx) +
+                                              " WHERE c.tenant_id = $1 AND c.instance_id = $2",
                                           {tenant, instance_id}));
   if (!r) return std::optional<CaseSummary>();
   return std::optional<CaseSummary>(FromRow(*r));
+}
+
+core::Result<std::map<std::string, CaseSummary>> SelectCasesByInstances(store::Tx& tx, std::string_view tenant,
+                                                                        const std::vector<std::string>& instance_ids) {
+  std::map<std::string, CaseSummary> out;
+  if (instance_ids.empty()) return out;
+  std::string in;
+  std::vector<Value> q{Value(tenant)};
+  for (const std::string& id : instance_ids) {
+    q.emplace_back(id);
+    in += fmt::format("{}${}", in.empty() ? "" : ", ", q.size());
+  }
+  AW_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT " + std::string(kCaseColumns) + "FROM " + CasesByInstance(tx) +
+                                              " WHERE c.tenant_id = $1 AND c.instance_id IN (" + in + ")",
+                                          q));
+  for (const Row& r : rows) {
+    CaseSummary c = FromRow(r);
+    std::string id = c.instance_id;
+    out.emplace(std::move(id), std::move(c));
+  }
+  return out;
 }
 
 core::Result<std::vector<CaseSummary>> SelectCases(store::Tx& tx, std::string_view tenant, const CaseFilter& f,
@@ -116,14 +163,7 @@ core::Result<std::vector<CaseSummary>> SelectCases(store::Tx& tx, std::string_vi
     }
   }
   if (!f.q.empty() && !sqlite) AW_TRY(tx.Exec("SET LOCAL plan_cache_mode = force_custom_plan"));  // see SearchCases
-  if (!f.status.empty()) where += " AND c.status = " + param(f.status);
-  if (!f.service.empty()) where += " AND c.service_id = " + param(f.service);
-  if (!f.department.empty()) where += " AND c.department_id = " + param(f.department);
-  if (!f.assignee.empty()) where += " AND c.assignee = " + param(f.assignee);
-  if (f.submitted_from) where += " AND c.submitted_at >= " + param(core::ToUnixMillis(*f.submitted_from));
-  if (f.submitted_to) where += " AND c.submitted_at < " + param(core::ToUnixMillis(*f.submitted_to));
-  if (f.due_from) where += " AND c.due_at >= " + param(core::ToUnixMillis(*f.due_from));
-  if (f.due_to) where += " AND c.due_at < " + param(core::ToUnixMillis(*f.due_to));
+  where += FilterSql(f, param);
   std::string col = f.sort == "due" ? "c.due_at" : f.sort == "number" ? "c.case_number" : "c.submitted_at";
   if (f.sort == "due") where += " AND c.due_at IS NOT NULL";
   const char* cmp = f.descending ? "<" : ">";
@@ -142,8 +182,8 @@ core::Result<std::vector<CaseSummary>> SelectCases(store::Tx& tx, std::string_vi
   return out;
 }
 
-core::Result<SearchResult> SearchCases(store::Tx& tx, std::string_view tenant, std::string_view query, int limit,
-                                       int window) {
+core::Result<RankedWindow> RankWindow(store::Tx& tx, std::string_view tenant, std::string_view query, int window,
+                                      const Json& bound) {
   // 1. The window: the newest `window` matching texts of the tenant with their
   //    rank. Walking the matches newest first and stopping at the window keeps
   //    a common word (most cases match) as cheap as a rare one: bm25/ts_rank
@@ -161,14 +201,27 @@ core::Result<SearchResult> SearchCases(store::Tx& tx, std::string_view tenant, s
   //    only when that fills less than the window (a rare or half-typed word)
   //    does the prefix form run, whose match set is then small or the price of
   //    a half-typed common word.
+  //    `bound` (a later page of the same search) keeps texts added since the
+  //    first page out, so the window and its order stay what page 1 saw.
+  RankedWindow out;
   std::vector<store::Row> rows;
-  if (tx.dialect() == store::Dialect::kSqlite) {
-    const std::string sql =
-        "SELECT t.case_id, f.rank FROM cases_fts AS f CROSS JOIN case_texts AS t ON t.id = f.rowid "
-        "WHERE cases_fts MATCH $2 AND t.tenant_id = $1 ORDER BY f.rowid DESC LIMIT $3";
-    AW_ASSIGN_OR_RETURN(rows, tx.Query(sql, {tenant, Fts5Query(query, false), int64_t{window}}));
+  bool sqlite = tx.dialect() == store::Dialect::kSqlite;
+  if (sqlite) {
+    std::string sql =
+        "SELECT t.case_id, f.rank, f.rowid FROM cases_fts AS f CROSS JOIN case_texts AS t ON t.id = f.rowid "
+        "WHERE cases_fts MATCH $2 AND t.tenant_id = $1 ";
+    if (!bound.is_null()) sql += "AND f.rowid <= $4 ";
+    sql += "ORDER BY f.rowid DESC LIMIT $3";
+    auto run = [&](bool prefix) {
+      std::vector<Value> p{Value(tenant), Value(Fts5Query(query, prefix)), Value(int64_t{window})};
+      if (!bound.is_null()) p.push_back(PosValue(bound));
+      return tx.Query(sql, p);
+    };
+    out.prefix = false;
+    AW_ASSIGN_OR_RETURN(rows, run(false));
     if (static_cast<int64_t>(rows.size()) < window) {
-      AW_ASSIGN_OR_RETURN(rows, tx.Query(sql, {tenant, Fts5Query(query, true), int64_t{window}}));
+      out.prefix = true;
+      AW_ASSIGN_OR_RETURN(rows, run(true));
     }
   } else {
     // A custom plan per query: the prepared statement's generic plan (from the
@@ -176,14 +229,18 @@ core::Result<SearchResult> SearchCases(store::Tx& tx, std::string_view tenant, s
     // plus a sort of every match even for a common word (5 ms custom → 130 ms
     // generic for "Zaun" at 93,000 cases). SET LOCAL ends with the read.
     AW_TRY(tx.Exec("SET LOCAL plan_cache_mode = force_custom_plan"));
-    AW_ASSIGN_OR_RETURN(rows, tx.Query("SELECT w.case_id, -ts_rank(w.tsv, websearch_to_tsquery('german', $2)) FROM ("
-                                       "SELECT t.case_id, t.tsv FROM case_texts AS t WHERE t.tenant_id = $1 "
-                                       "AND t.tsv @@ websearch_to_tsquery('german', $2) ORDER BY t.case_id DESC "
-                                       "LIMIT $3) AS w",
-                                       {tenant, query, int64_t{window}}));
+    std::vector<Value> p{Value(tenant), Value(query), Value(int64_t{window})};
+    std::string bound_sql;
+    if (!bound.is_null()) {
+      p.push_back(PosValue(bound));
+      bound_sql = "AND t.case_id <= $4 ";
+    }
+    AW_ASSIGN_OR_RETURN(rows, tx.Query("SELECT w.case_id, -ts_rank(w.tsv, websearch_to_tsquery('german', $2)), "
+                                       "w.case_id FROM (SELECT t.case_id, t.tsv FROM case_texts AS t "
+                                       "WHERE t.tenant_id = $1 AND t.tsv @@ websearch_to_tsquery('german', $2) " +
+                                           bound_sql + "ORDER BY t.case_id DESC LIMIT $3) AS w",
+                                       p));
   }
-  SearchResult out;
-  out.window = window;
   out.all_ranked = static_cast<int64_t>(rows.size()) < window;
   // 2. Best rank per case (a case matches with several sources), lower is
   //    better (bm25 and the negated ts_rank); ties: newer case first.
@@ -196,6 +253,9 @@ core::Result<SearchResult> SearchCases(store::Tx& tx, std::string_view tenant, s
   for (const Row& r : rows) {
     std::string id = r.Text(0);
     double rank = r.Real(1);
+    Json pos = sqlite ? Json(r.Int(2)) : Json(r.Text(2));
+    if (out.newest.is_null() || out.newest < pos) out.newest = pos;
+    if (out.oldest.is_null() || pos < out.oldest) out.oldest = pos;
     auto [it, fresh] = at.emplace(id, best.size());
     if (fresh) {
       best.push_back({std::move(id), rank});
@@ -206,29 +266,109 @@ core::Result<SearchResult> SearchCases(store::Tx& tx, std::string_view tenant, s
   std::stable_sort(best.begin(), best.end(), [](const Cand& a, const Cand& b) {
     return a.rank < b.rank || (a.rank == b.rank && a.case_id > b.case_id);
   });
-  if (static_cast<int>(best.size()) > limit) best.resize(static_cast<size_t>(limit));
-  if (best.empty()) return out;
-  // 3. The cases of the hits, by primary key.
+  out.case_ids.reserve(best.size());
+  for (Cand& c : best) out.case_ids.push_back(std::move(c.case_id));
+  return out;
+}
+
+core::Result<std::vector<CaseSummary>> SelectCasesByIds(store::Tx& tx, std::string_view tenant,
+                                                        const std::vector<std::string>& ids) {
+  std::vector<CaseSummary> out;
+  if (ids.empty()) return out;
   std::string in;
   std::vector<Value> q{Value(tenant)};
-  for (const Cand& c : best) {
-    q.emplace_back(c.case_id);
+  for (const std::string& id : ids) {
+    q.emplace_back(id);
     in += fmt::format("{}${}", in.empty() ? "" : ", ", q.size());
   }
-  AW_ASSIGN_OR_RETURN(auto cases, tx.Query(std::string(kCaseCols) + "WHERE c.tenant_id = $1 AND c.case_id IN (" + in + ")", q));
+  AW_ASSIGN_OR_RETURN(auto cases,
+                      tx.Query(std::string(kCaseCols) + "WHERE c.tenant_id = $1 AND c.case_id IN (" + in + ")", q));
   std::map<std::string, CaseSummary> by_id;
   for (const Row& r : cases) {
     CaseSummary c = FromRow(r);
     std::string id = c.case_id;
     by_id.emplace(std::move(id), std::move(c));
   }
-  double n = static_cast<double>(best.size());
-  for (const Cand& c : best) {
-    auto it = by_id.find(c.case_id);
-    if (it == by_id.end()) continue;  // a text without its case (not expected; skipped)
-    out.hits.push_back({std::move(it->second), 0});
+  for (const std::string& id : ids) {
+    auto it = by_id.find(id);
+    if (it != by_id.end()) out.push_back(std::move(it->second));  // a text without its case: skipped
   }
-  for (size_t i = 0; i < out.hits.size(); ++i) out.hits[i].rank = (n - static_cast<double>(i)) / n;
+  return out;
+}
+
+core::Result<SearchResult> SearchCases(store::Tx& tx, std::string_view tenant, std::string_view query, int limit,
+                                       int window) {
+  AW_ASSIGN_OR_RETURN(RankedWindow w, RankWindow(tx, tenant, query, window, Json()));
+  SearchResult out;
+  out.window = window;
+  out.all_ranked = w.all_ranked;
+  if (static_cast<int>(w.case_ids.size()) > limit) w.case_ids.resize(static_cast<size_t>(limit));
+  AW_ASSIGN_OR_RETURN(auto cases, SelectCasesByIds(tx, tenant, w.case_ids));
+  double n = static_cast<double>(w.case_ids.size());
+  for (size_t i = 0; i < cases.size(); ++i) out.hits.push_back({std::move(cases[i]), (n - static_cast<double>(i)) / n});
+  return out;
+}
+
+core::Result<std::vector<WalkRow>> WalkMatches(store::Tx& tx, std::string_view tenant, std::string_view query,
+                                               bool prefix, const CaseFilter& f, const Json& after,
+                                               const Json& bound, int limit) {
+  std::vector<Value> p{Value(tenant)};
+  auto param = [&](Value v) {
+    p.push_back(std::move(v));
+    return fmt::format("${}", p.size());
+  };
+  std::string sql;
+  if (tx.dialect() == store::Dialect::kSqlite) {
+    // The matches newest first (FTS5 serves rowid order from its doclists and
+    // takes the rowid bounds), each joined to its text row and its case by
+    // primary key, the case filters checked per row, stopped by the LIMIT.
+    // One row per case: a text is skipped when a newer text of the same case
+    // (within the bound) matches too — the case was listed there. Most cases
+    // have one text, so the check is one index probe that finds nothing; the
+    // FTS5 probe (MATCH with rowid =) runs only for a newer text.
+    std::string q = param(Fts5Query(query, prefix));
+    sql = "SELECT " + std::string(kCaseColumns) +
+          ", f.rowid FROM cases_fts AS f CROSS JOIN case_texts AS t ON t.id = f.rowid "
+          "CROSS JOIN cases AS c ON c.tenant_id = t.tenant_id AND c.case_id = t.case_id "
+          "WHERE cases_fts MATCH " + q + " AND t.tenant_id = $1";
+    std::string b;
+    if (!after.is_null()) sql += " AND f.rowid < " + param(PosValue(after));
+    if (!bound.is_null()) {
+      b = param(PosValue(bound));
+      sql += " AND f.rowid <= " + b;
+    }
+    sql += FilterSql(f, param);
+    sql += " AND NOT EXISTS (SELECT 1 FROM case_texts AS t2 WHERE t2.tenant_id = t.tenant_id AND t2.case_id = "
+           "t.case_id AND t2.id > t.id" + (b.empty() ? std::string() : " AND t2.id <= " + b) +
+           " AND EXISTS (SELECT 1 FROM cases_fts AS f2 WHERE f2.cases_fts MATCH " + q + " AND f2.rowid = t2.id))";
+    sql += " ORDER BY f.rowid DESC LIMIT " + param(int64_t{limit});
+  } else {
+    // Cases newest first by id (UUIDv7), those with a matching text; a custom
+    // plan (see RankWindow) lets the planner walk the primary key backwards
+    // for a common word or take the GIN index for a rare one.
+    AW_TRY(tx.Exec("SET LOCAL plan_cache_mode = force_custom_plan"));
+    std::string q = param(std::string(query));
+    // The position range on both sides, so either can drive the plan.
+    std::string a, b;
+    if (!after.is_null()) a = param(PosValue(after));
+    if (!bound.is_null()) b = param(PosValue(bound));
+    auto range = [&](std::string_view alias) {
+      std::string r;
+      if (!a.empty()) r += fmt::format(" AND {}.case_id < {}", alias, a);
+      if (!b.empty()) r += fmt::format(" AND {}.case_id <= {}", alias, b);
+      return r;
+    };
+    sql = "SELECT " + std::string(kCaseColumns) +
+          ", c.case_id FROM cases AS c WHERE c.tenant_id = $1 AND c.case_id IN (SELECT t.case_id FROM case_texts AS t "
+          "WHERE t.tenant_id = $1 AND t.tsv @@ websearch_to_tsquery('german', " + q + ")" + range("t") + ")" +
+          range("c");
+    sql += FilterSql(f, param) + " ORDER BY c.case_id DESC LIMIT " + param(int64_t{limit});
+  }
+  AW_ASSIGN_OR_RETURN(auto rows, tx.Query(sql, p));
+  std::vector<WalkRow> out;
+  out.reserve(rows.size());
+  bool sqlite = tx.dialect() == store::Dialect::kSqlite;
+  for (const Row& r : rows) out.push_back({FromRow(r), sqlite ? Json(r.Int(14)) : Json(r.Text(14))});
   return out;
 }
 

@@ -4,6 +4,7 @@
 // (timeline, by the index 0010 adds); it never writes other layers' tables.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,42 @@ core::Result<std::vector<CaseSummary>> SelectCases(store::Tx& tx, std::string_vi
 // The `limit` best of the newest `window` matching texts, one hit per case.
 core::Result<SearchResult> SearchCases(store::Tx& tx, std::string_view tenant, std::string_view query, int limit,
                                        int window);
+
+// A position in the newest-first walk over matching texts: SQLite the text's
+// rowid (integer), PostgreSQL the case id (string, UUIDv7: time ordered).
+// Null: before the newest.
+//
+// The ranked window of a search: every case of the newest `window` matching
+// texts at or below `bound` (null: no bound), best first (rank, then newer
+// case), with the window's newest and oldest positions and the query form it
+// used (SQLite: exact words when they fill the window, else prefixes).
+struct RankedWindow {
+  std::vector<std::string> case_ids;  // best first, one per case
+  bool all_ranked = true;
+  bool prefix = true;
+  core::Json newest, oldest;          // null when nothing matched
+};
+core::Result<RankedWindow> RankWindow(store::Tx& tx, std::string_view tenant, std::string_view query, int window,
+                                      const core::Json& bound);
+
+// The matching texts walked newest first, below `after` (exclusive, null: from
+// the newest) and at or below `bound` (null: none), with the case filters of
+// `f` (status, service, department, assignee, ranges; f.q is not read) applied
+// inside the walk; one row per case, at its newest matching text within the
+// bound. Stops after `limit` cases: the cost is the walk to them, not the match set.
+struct WalkRow {
+  CaseSummary c;
+  core::Json pos;
+};
+core::Result<std::vector<WalkRow>> WalkMatches(store::Tx& tx, std::string_view tenant, std::string_view query,
+                                               bool prefix, const CaseFilter& f, const core::Json& after,
+                                               const core::Json& bound, int limit);
+// The cases of these process instances, by instance id (one query; instances without a case are absent).
+core::Result<std::map<std::string, CaseSummary>> SelectCasesByInstances(store::Tx& tx, std::string_view tenant,
+                                                                        const std::vector<std::string>& instance_ids);
+// Cases by id, in the given order (ids without a case are left out).
+core::Result<std::vector<CaseSummary>> SelectCasesByIds(store::Tx& tx, std::string_view tenant,
+                                                        const std::vector<std::string>& ids);
 
 core::Status UpdateCaseWork(store::Tx& tx, std::string_view tenant, std::string_view case_id,
                             const std::optional<std::string>& assignee, std::string_view status, int64_t now,

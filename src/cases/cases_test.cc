@@ -451,6 +451,130 @@ TEST_P(CasesTest, SearchRanksOnlyTheNewestWindowAndSaysSo) {
   EXPECT_EQ(viaCases->hits.front().case_summary.case_id, oldest);
 }
 
+TEST_P(CasesTest, ListWithTextWalksMatchesNewestFirstWithFiltersAndPages) {
+  std::vector<std::string> bau;  // matching bauamt cases, oldest first
+  std::string ordnung;
+  for (int i = 0; i < 7; ++i) {
+    if (i == 3) ordnung = Submit("amt-a-ordnungsamt", "Kaufmann " + std::to_string(i), "Kaufvertrag Grundstück");
+    bau.push_back(Submit("amt-a-bauamt", "Kaufmann " + std::to_string(i), "Kaufvertrag Grundstück"));
+    Submit("amt-a-bauamt", "Andere " + std::to_string(i), "Zaun");  // no match
+  }
+  Submit("amt-b-bauamt", "Kaufmann B", "Kaufvertrag Grundstück");  // other tenant
+  // A second matching text of an older case (a document): listed once — on
+  // SQLite at its newest matching text (the walk follows the text index), on
+  // PostgreSQL at the case's place (the walk follows the time-ordered case id).
+  ASSERT_TRUE(db_->writer().Run([&](store::Tx& tx) {
+    return IndexTextInTx(tx, "amt-a", bau[1], "document:1", "Kaufvertrag Entwurf");
+  }).ok());
+  std::vector<std::string> expected{bau[1], bau[6], bau[5], bau[4], bau[3], bau[2], bau[0]};
+  if (GetParam() == store::Dialect::kPostgres) expected = {bau[6], bau[5], bau[4], bau[3], bau[2], bau[1], bau[0]};
+  std::vector<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto p = cases_->List("amt-a", {.department = "bauamt", .q = "Kaufvertrag", .cursor = cursor, .limit = 3});
+    ASSERT_TRUE(p.ok()) << p.error().ToString();
+    EXPECT_LE(p->items.size(), 3u);
+    for (auto& id : Ids(*p)) seen.push_back(id);
+    cursor = p->next_cursor;
+    if (pages++ == 0) Submit("amt-a-bauamt", "Kaufmann spät", "Kaufvertrag");  // newer than the walk: not in it
+  } while (!cursor.empty() && pages < 10);
+  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(pages, 3);
+  // Without the department filter the other department's match is in the walk too.
+  auto all = cases_->List("amt-a", {.q = "Kaufvertrag Grundstück", .limit = 200});
+  ASSERT_TRUE(all.ok());
+  std::vector<std::string> all_ids = Ids(*all);
+  std::set<std::string> got(all_ids.begin(), all_ids.end());
+  std::set<std::string> want(bau.begin(), bau.end());
+  want.insert(ordnung);
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(all_ids.size(), want.size());
+  // Cursors do not cross: a plain list's cursor in a text walk and back are refused naming /cursor.
+  auto plain = cases_->List("amt-a", {.limit = 1});
+  ASSERT_TRUE(plain.ok());
+  auto wrong = cases_->List("amt-a", {.q = "Kaufvertrag", .cursor = plain->next_cursor, .limit = 1});
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code(), core::ErrorCode::kInvalidArgument);
+  EXPECT_NE(wrong.error().ToString().find("/cursor"), std::string::npos);
+  auto walk = cases_->List("amt-a", {.q = "Kaufvertrag", .limit = 1});
+  ASSERT_TRUE(walk.ok());
+  ASSERT_FALSE(walk->next_cursor.empty());
+  EXPECT_FALSE(cases_->List("amt-a", {.cursor = walk->next_cursor, .limit = 1}).ok());
+  if (GetParam() == store::Dialect::kSqlite) {
+    // A half-typed word: no exact match, so the walk takes the words as prefixes.
+    auto half = cases_->List("amt-a", {.department = "bauamt", .q = "Kaufver", .limit = 200});
+    ASSERT_TRUE(half.ok());
+    EXPECT_EQ(half->items.size(), bau.size() + 1);  // + the late arrival
+  }
+  // Other sort orders with q still filter by every match.
+  auto by_number = cases_->List("amt-a", {.department = "bauamt", .q = "Kaufvertrag", .sort = "number",
+                                          .descending = false, .limit = 200});
+  ASSERT_TRUE(by_number.ok());
+  EXPECT_EQ(Ids(*by_number).size(), bau.size() + 1);  // + the late arrival
+}
+
+TEST_P(CasesTest, SearchPagesThroughTheWindowThenTheOlderMatchesOnce) {
+  std::vector<std::string> zaun;
+  for (int i = 0; i < 9; ++i) {
+    zaun.push_back(Submit(i % 2 == 0 ? "amt-a-bauamt" : "amt-a-ordnungsamt", "Person " + std::to_string(i),
+                          i == 0 ? "Zaun Zaun Zaun Zaun" : "Zaun am Weg"));
+    Submit("amt-a-bauamt", "Niemand " + std::to_string(i), "Garage");
+  }
+  Submit("amt-b-bauamt", "Andere Kommune", "Zaun");
+  // The oldest case gets a newer matching text too: it must still come once.
+  ASSERT_TRUE(db_->writer().Run([&](store::Tx& tx) {
+    return IndexTextInTx(tx, "amt-a", zaun[0], "note:1", "Zaun neu gesetzt");
+  }).ok());
+  for (int window : {3, 4, 1000}) {
+    cases_->set_search_window(window);
+    for (int limit : {1, 2, 4}) {
+      std::vector<std::string> seen;
+      std::vector<double> ranks;
+      std::string cursor;
+      int pages = 0;
+      bool ranked = true;
+      do {
+        auto r = cases_->Search("amt-a", "Zaun", limit, cursor);
+        ASSERT_TRUE(r.ok()) << r.error().ToString();
+        EXPECT_LE(static_cast<int>(r->hits.size()), limit);
+        if (pages == 0) ranked = r->all_ranked;
+        for (auto& h : r->hits) {
+          seen.push_back(h.case_summary.case_id);
+          ranks.push_back(h.rank);
+        }
+        cursor = r->next_cursor;
+        if (pages++ == 0) Submit("amt-a-bauamt", "Spät", "Zaun");  // after page 1: not in later pages
+      } while (!cursor.empty() && pages < 40);
+      SCOPED_TRACE("window " + std::to_string(window) + " limit " + std::to_string(limit));
+      EXPECT_EQ(ranked, window >= 11);
+      std::set<std::string> unique(seen.begin(), seen.end());
+      EXPECT_EQ(unique.size(), seen.size());  // no case twice
+      EXPECT_EQ(unique, std::set<std::string>(zaun.begin(), zaun.end()));
+      // Ranked hits (rank > 0) come before the walk (rank 0), best first.
+      for (size_t i = 1; i < ranks.size(); ++i) EXPECT_LE(ranks[i], ranks[i - 1]);
+      if (window >= 11) {
+        EXPECT_EQ(seen.front(), zaun[0]);  // four times the word and a note
+      }
+      // Remove the late case again so every round sees the same data.
+      auto late = cases_->Search("amt-a", "Spät", 5);
+      ASSERT_TRUE(late.ok());
+      for (auto& h : late->hits) {
+        ASSERT_TRUE(db_->writer().Run([&](store::Tx& tx) {
+          return IndexTextInTx(tx, "amt-a", h.case_summary.case_id, "case", "");
+        }).ok());
+      }
+    }
+  }
+  cases_->set_search_window(kSearchWindow);
+  EXPECT_FALSE(cases_->Search("amt-a", "Zaun", 2, "bm90LWEtY3Vyc29y").ok());
+  auto list_cursor = cases_->List("amt-a", {.limit = 1});
+  ASSERT_TRUE(list_cursor.ok());
+  auto bad = cases_->Search("amt-a", "Zaun", 2, list_cursor->next_cursor);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().ToString().find("/cursor"), std::string::npos);
+}
+
 TEST_P(CasesTest, TimelineMergesHistoryAuditAndNotesInTimeOrder) {
   std::string id = Submit("amt-a-bauamt", "Timeline");
   std::string task = Tasks("amt-a", id).at(0).task_id;
