@@ -7,13 +7,29 @@
 //   format): about 100 ms of main thread on the form page of the Plakatierung
 //   (three date fields) under a 4x slower CPU. Its answer depends only on the
 //   locale, so it is computed once per locale.
+// - FEEL (feelin with lezer's parser and luxon, feelers) is loaded only for
+//   forms that need more than src/lib/formFeel.ts evaluates itself: form-js
+//   imports FEEL from there; the form editor registers the full FEEL (and
+//   DOMPurify, below) first (src/lib/formFull.ts).
+// - Date fields are the browser's own `<input type="date">` instead of
+//   flatpickr (14 KB gzip, and three pickers built at every form's start):
+//   accessible, in the browser's language (flatpickr showed English month
+//   names on German pages), the phone's native picker. The value stays
+//   form-js's: a Date for the field, 'YYYY-MM-DD' in the data.
+// - luxon (22 KB gzip) only with the full FEEL: form-js's own two date
+//   conversions come from src/lib/formDates.ts.
+// - DOMPurify (12 KB gzip; only form-js's `html` field uses it) is loaded only
+//   for forms with such a field (src/lib/formPurify.ts).
 import type { Plugin } from 'vite';
+
+const viewer = /@bpmn-io\/form-js-viewer\/dist\/index\.es\.js$/;
+const editor = /@bpmn-io\/form-js-editor\/dist\/index\.es\.js$/;
 
 interface Patch { file: RegExp; find: string; replace: string; why: string }
 
 export const formJsPatches: Patch[] = [
   {
-    file: /@bpmn-io\/form-js-viewer\/dist\/index\.es\.js$/,
+    file: viewer,
     find: "function getLocaleDateFormat(locale = 'default') {",
     replace: [
       'const awLocaleDateFormats = new Map();',
@@ -28,6 +44,74 @@ export const formJsPatches: Patch[] = [
       'function awComputeLocaleDateFormat(locale) {',
     ].join('\n'),
     why: 'one Intl.DateTimeFormat per locale instead of one per date field render',
+  },
+  {
+    file: viewer,
+    find: "import { parseExpression, parseUnaryTests, evaluate, unaryTest } from '@bpmn-io/feelin';",
+    replace: "import { parseExpression, parseUnaryTests, evaluate, unaryTest } from '/src/lib/formFeel.ts';",
+    why: 'FEEL expressions through the lazy FEEL of src/lib/formFeel.ts',
+  },
+  {
+    file: viewer,
+    find: "import { evaluate as evaluate$1, parseToSimpleTree } from 'feelers';",
+    replace: "import { evaluateTemplate as evaluate$1, parseToSimpleTree } from '/src/lib/formFeel.ts';",
+    why: 'FEEL templates through the lazy FEEL of src/lib/formFeel.ts',
+  },
+  {
+    file: editor,
+    find: "import { FeelersEditor } from '@bpmn-io/feelers-editor';",
+    replace: "import { FeelersEditor } from '@bpmn-io/feelers-editor';\nimport '/src/lib/formFull.ts';",
+    why: 'the form editor has the full FEEL from the start',
+  },
+  {
+    file: viewer,
+    find: "import flatpickr from 'flatpickr';\n",
+    replace: '',
+    why: 'no flatpickr: date fields are native date inputs',
+  },
+  {
+    file: viewer,
+    find: 'function Datepicker(props) {',
+    replace: [
+      'function awDateOf(value) {',
+      '  const m = /^(\\d{4})-(\\d{2})-(\\d{2})$/.exec(value);',
+      '  if (!m) return new Date(NaN);',
+      '  const date = new Date(0);',
+      '  date.setFullYear(+m[1], +m[2] - 1, +m[3]);',
+      '  date.setHours(0, 0, 0, 0);',
+      '  return date;',
+      '}',
+      'function Datepicker(props) {',
+      '  const { label, domId, collapseLabelOnEmpty, onDateTimeBlur, onDateTimeFocus, required, disabled,',
+      '    disallowPassedDates, date, readonly, setDate } = props;',
+      "  const onChange = useCallback(e => setDate(awDateOf(e.target.value)), [setDate]);",
+      '  return jsxs("div", {',
+      '    class: "fjs-datetime-subsection",',
+      '    children: [jsx(Label, { htmlFor: domId, label: label, collapseOnEmpty: collapseLabelOnEmpty, required: required }),',
+      '      jsx(InputAdorner, { disabled: disabled, readonly: readonly, children: jsx("input", {',
+      '        type: "date", id: domId, class: "fjs-input", disabled: disabled, readOnly: readonly,',
+      "        min: disallowPassedDates ? serializeDate(new Date()) : '1900-01-01', max: '9999-12-31',",
+      "        value: isValidDate(date) ? serializeDate(date) : '',",
+      '        onChange: onChange, onFocus: onDateTimeFocus, onBlur: onDateTimeBlur,',
+      "        'aria-describedby': props['aria-describedby']",
+      '      }) })]',
+      '  });',
+      '}',
+      'function awFlatpickrDatepicker(props) {',
+    ].join('\n'),
+    why: 'date fields as native date inputs',
+  },
+  {
+    file: viewer,
+    find: "import { DateTime } from 'luxon';",
+    replace: "import { DateTime } from '/src/lib/formDates.ts';",
+    why: "form-js's two date conversions without luxon",
+  },
+  {
+    file: viewer,
+    find: "import DOMPurify from 'dompurify';",
+    replace: "import DOMPurify from '/src/lib/formPurify.ts';",
+    why: 'DOMPurify only for forms with an HTML field',
   },
 ];
 
