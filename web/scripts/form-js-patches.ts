@@ -2,15 +2,10 @@
 // bundled (version 1.23; the build fails if a fix no longer applies, so an
 // upgrade looks at them again instead of silently losing them).
 //
-// - getLocaleDateFormat builds a new Intl.DateTimeFormat on every call, and
-//   every date field calls it on every render (placeholder, flatpickr
-//   format): about 100 ms of main thread on the form page of the Plakatierung
-//   (three date fields) under a 4x slower CPU. Its answer depends only on the
-//   locale, so it is computed once per locale.
 // - FEEL (feelin with lezer's parser and luxon, feelers) is loaded only for
 //   forms that need more than src/lib/formFeel.ts evaluates itself: form-js
 //   imports FEEL from there; the form editor registers the full FEEL (and
-//   DOMPurify, below) first (src/lib/formFull.ts).
+//   DOMPurify and marked, below) first (src/lib/formFull.ts).
 // - Date fields are the browser's own `<input type="date">` instead of
 //   flatpickr (14 KB gzip, and three pickers built at every form's start):
 //   accessible, in the browser's language (flatpickr showed English month
@@ -20,6 +15,9 @@
 //   conversions come from src/lib/formDates.ts.
 // - DOMPurify (12 KB gzip; only form-js's `html` field uses it) is loaded only
 //   for forms with such a field (src/lib/formPurify.ts).
+// - marked (15 KB gzip, ~200 ms of a phone's main thread for its first text)
+//   only for text fields that are more than plain sentences
+//   (src/lib/formMarkdown.ts).
 import type { Plugin } from 'vite';
 
 const viewer = /@bpmn-io\/form-js-viewer\/dist\/index\.es\.js$/;
@@ -28,23 +26,6 @@ const editor = /@bpmn-io\/form-js-editor\/dist\/index\.es\.js$/;
 interface Patch { file: RegExp; find: string; replace: string; why: string }
 
 export const formJsPatches: Patch[] = [
-  {
-    file: viewer,
-    find: "function getLocaleDateFormat(locale = 'default') {",
-    replace: [
-      'const awLocaleDateFormats = new Map();',
-      "function getLocaleDateFormat(locale = 'default') {",
-      '  let format = awLocaleDateFormats.get(locale);',
-      '  if (format === undefined) {',
-      '    format = awComputeLocaleDateFormat(locale);',
-      '    awLocaleDateFormats.set(locale, format);',
-      '  }',
-      '  return format;',
-      '}',
-      'function awComputeLocaleDateFormat(locale) {',
-    ].join('\n'),
-    why: 'one Intl.DateTimeFormat per locale instead of one per date field render',
-  },
   {
     file: viewer,
     find: "import { parseExpression, parseUnaryTests, evaluate, unaryTest } from '@bpmn-io/feelin';",
@@ -112,6 +93,12 @@ export const formJsPatches: Patch[] = [
     find: "import DOMPurify from 'dompurify';",
     replace: "import DOMPurify from '/src/lib/formPurify.ts';",
     why: 'DOMPurify only for forms with an HTML field',
+  },
+  {
+    file: viewer,
+    find: "import { marked } from 'marked';",
+    replace: "import { marked } from '/src/lib/formMarkdown.ts';",
+    why: 'marked only for text fields with markdown',
   },
 ];
 

@@ -4,6 +4,7 @@ import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import { Form } from '@bpmn-io/form-js-viewer';
 import { useEffect, useRef } from 'preact/hooks';
 import { onFullFeel, prepareFeel } from '../lib/formFeel';
+import { onMarked, prepareMarkdown } from '../lib/formMarkdown';
 import { onPurify, preparePurify } from '../lib/formPurify';
 import type { FieldInstance } from '../lib/formSchema';
 import { localizeValidator } from '../lib/formValidation';
@@ -37,15 +38,20 @@ export function FormView({ schema, data, onReady, onChange }: {
     localizeValidator(form.get('validator'));  // form-js's own messages in the page's language
     let alive = true;
     // The full FEEL only for a schema whose expressions need it (lib/formFeel.ts),
-    // DOMPurify only for one with an HTML field (lib/formPurify.ts); if the form
-    // needs one later, it renders again once it is here.
+    // DOMPurify only for one with an HTML field (lib/formPurify.ts), marked only
+    // for texts with markdown (lib/formMarkdown.ts); if the form needs one
+    // later, it renders again once it is here.
+    // (Imported again with the answers so far: form-js memoizes what it rendered.)
+    let imported = false;
     const rerender = () => {
-      if (alive) form._setState({});
+      if (alive && imported) void form.importSchema(schema, form._getState().data);
     };
     const stopFeel = onFullFeel(rerender);
     const stopPurify = onPurify(rerender);
-    Promise.all([prepareFeel(schema), preparePurify(schema)]).then(() => (alive ? form.importSchema(schema, data) : undefined)).then(() => {
+    const stopMarked = onMarked(rerender);
+    Promise.all([prepareFeel(schema), preparePurify(schema), prepareMarkdown(schema)]).then(() => (alive ? form.importSchema(schema, data) : undefined)).then(() => {
       if (!alive) return;
+      imported = true;
       const fields = form.get('formFieldRegistry') as Registry<{ label?: string; dateLabel?: string; timeLabel?: string }>;
       const handle: FormHandle = {
         submit: () => form.submit() as ReturnType<FormHandle['submit']>,
@@ -64,6 +70,7 @@ export function FormView({ schema, data, onReady, onChange }: {
       alive = false;
       stopFeel();
       stopPurify();
+      stopMarked();
       form.destroy();
     };
   }, [schema]);
