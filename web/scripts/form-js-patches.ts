@@ -18,6 +18,9 @@
 // - marked (15 KB gzip, ~200 ms of a phone's main thread for its first text)
 //   only for text fields that are more than plain sentences
 //   (src/lib/formMarkdown.ts).
+// - form-js.css without flatpickr's rules (124 rules, 20 of its 87 KB), which
+//   nothing renders any more: less CSS to fetch and to match at every style
+//   recalculation of the form page.
 import type { Plugin } from 'vite';
 
 const viewer = /@bpmn-io\/form-js-viewer\/dist\/index\.es\.js$/;
@@ -116,11 +119,38 @@ export function applyPatches(code: string, id: string, patches: Patch[]): string
   return out;
 }
 
+const formJsCss = /@bpmn-io\/form-js-viewer\/dist\/assets\/form-js\.css$/;
+
+// Drops the top-level rules (and @keyframes) whose selector names flatpickr.
+// Fails when there are none (form-js changed its CSS) or when a nested block
+// mentions flatpickr (then this simple cut would not be enough).
+export function withoutFlatpickrCss(css: string): string {
+  const kept: string[] = [];
+  let depth = 0;
+  let start = 0;
+  let dropped = 0;
+  for (let i = 0; i < css.length; i++) {
+    if (css[i] === '{') depth++;
+    else if (css[i] === '}' && --depth === 0) {
+      const block = css.slice(start, i + 1);
+      const selector = block.slice(0, block.indexOf('{'));
+      if (/flatpickr|@keyframes fp/.test(selector)) dropped++;
+      else if (block.includes('flatpickr')) throw new Error('form-js.css: a nested block mentions flatpickr; look at the CSS patch again');
+      else kept.push(block);
+      start = i + 1;
+    }
+  }
+  if (dropped === 0) throw new Error('form-js.css: no flatpickr rules found; look at the CSS patch again');
+  kept.push(css.slice(start));
+  return kept.join('');
+}
+
 export function formJsPatchesPlugin(patches: Patch[] = formJsPatches): Plugin {
   return {
     name: 'amtsweg-form-js-patches',
     enforce: 'pre',
     transform(code, id) {
+      if (formJsCss.test(id.replaceAll('\\', '/').split('?')[0] ?? '')) return { code: withoutFlatpickrCss(code), map: null };
       const patched = applyPatches(code, id, patches);
       return patched === null ? null : { code: patched, map: null };
     },
