@@ -18,6 +18,11 @@
 // - marked (15 KB gzip, ~200 ms of a phone's main thread for its first text)
 //   only for text fields that are more than plain sentences
 //   (src/lib/formMarkdown.ts).
+// - A field's validation at start (form-js validates every field with an
+//   initial value, e.g. a dynamic list's first row) set the form's state even
+//   when the errors stayed the same, and each such update rendered the whole
+//   form a second time (~60-80 ms at 4x CPU on the Plakatierung form): now
+//   only a change of the errors updates the state.
 // - form-js.css without flatpickr's rules (124 rules, 20 of its 87 KB), which
 //   nothing renders any more: less CSS to fetch and to match at every style
 //   recalculation of the form page.
@@ -102,6 +107,20 @@ export const formJsPatches: Patch[] = [
     find: "import { marked } from 'marked';",
     replace: "import { marked } from '/src/lib/formMarkdown.ts';",
     why: 'marked only for text fields with markdown',
+  },
+  {
+    file: viewer,
+    find: '    this._form._setState({\n      errors: nextErrors\n    });\n  }\n  revert(context) {',
+    replace: [
+      '    if (!isEqual(context.oldErrors, nextErrors)) {',
+      '      this._form._setState({',
+      '        errors: nextErrors',
+      '      });',
+      '    }',
+      '  }',
+      '  revert(context) {',
+    ].join('\n'),
+    why: 'no state update (and no second render of the whole form) when a validation leaves the errors as they were',
   },
 ];
 
