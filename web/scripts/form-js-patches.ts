@@ -18,6 +18,7 @@
 // - marked (15 KB gzip, ~200 ms of a phone's main thread for its first text)
 //   only for text fields that are more than plain sentences
 //   (src/lib/formMarkdown.ts).
+// - lodash's isEqual (5 KB gzip) as src/lib/formEqual.ts.
 // - A field's validation at start (form-js validates every field with an
 //   initial value, e.g. a dynamic list's first row) set the form's state even
 //   when the errors stayed the same, and each such update rendered the whole
@@ -121,6 +122,12 @@ export const formJsPatches: Patch[] = [
       '  revert(context) {',
     ].join('\n'),
     why: 'no state update (and no second render of the whole form) when a validation leaves the errors as they were',
+  },
+  {
+    file: viewer,
+    find: "import isEqual from 'lodash/isEqual';",
+    replace: "import isEqual from '/src/lib/formEqual.ts';",
+    why: "deep equality without lodash",
   },
 ];
 
