@@ -1,10 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
 
-// The portal's JavaScript budget (issue 8: < 150 KB gzip): what the browser
-// really fetches for a citizen's pages, counted from the resource timing
-// (bytes on the wire; the server sends the build's precompressed .gz twins).
-// Only sizes are checked here; load times are figures of `make bench`.
-const budgetBytes = 150 * 1024;
+// The portal's JavaScript budget (issue 8: < 150 KB gzip): the scripts the
+// browser really fetches for a citizen's pages (resource timing), each counted
+// as the server sends it gzip-compressed (the build's .gz twin; chromium
+// itself gets the smaller brotli twin). Only sizes are checked here; load
+// times are figures of `make bench`.
+const budgetBytes = 150_000;
 
 async function jsOnTheWire(page: Page, path: string, ready: string) {
   await page.goto(path);
@@ -17,19 +18,33 @@ async function jsOnTheWire(page: Page, path: string, ready: string) {
         decoded: (r as PerformanceResourceTiming).decodedBodySize })));
 }
 
+// The bytes of a script as gzip on the wire (Content-Length of the gzip
+// answer; a file under 1 KB has no compressed twin and is sent as it is).
+async function gzipBytes(page: Page, path: string): Promise<number> {
+  const answer = await page.request.get(path, { headers: { 'Accept-Encoding': 'gzip' } });
+  expect(answer.status(), path).toBe(200);
+  const coding = answer.headers()['content-encoding'];
+  if (coding !== undefined) expect(coding, path).toBe('gzip');
+  const bytes = Number(answer.headers()['content-length']);
+  expect(bytes, path).toBeGreaterThan(0);
+  return bytes;
+}
+
 for (const { name, path, ready } of [
   { name: 'municipality start page', path: '/amt-musterland', ready: 'main h1' },
   { name: 'service page', path: '/amt-musterland/leistungen/musterland-plakatierung', ready: 'main h1' },
   { name: 'form page', path: '/amt-musterland/leistungen/musterland-plakatierung/antrag', ready: '.fjs-form input' },
 ]) {
-  test(`the ${name} ships less than 150 KB of JavaScript, compressed`, async ({ page }) => {
+  test(`the ${name} ships less than 150 KB of JavaScript, gzip`, async ({ page }) => {
     const scripts = await jsOnTheWire(page, path, ready);
     expect(scripts.length).toBeGreaterThan(0);
-    const wire = scripts.reduce((n, s) => n + s.wire, 0);
-    const decoded = scripts.reduce((n, s) => n + s.decoded, 0);
-    // Compressed: the wire bytes are well below the decoded ones.
-    expect(wire).toBeLessThan(decoded * 0.6);
-    expect(wire, scripts.map((s) => `${s.name}: ${s.wire} B`).join('\n')).toBeLessThan(budgetBytes);
+    const sizes = await Promise.all(scripts.map(async (s) => ({ ...s, gzip: await gzipBytes(page, s.name) })));
+    const gzip = sizes.reduce((n, s) => n + s.gzip, 0);
+    const decoded = sizes.reduce((n, s) => n + s.decoded, 0);
+    // Compressed: the bytes on the wire and the gzip ones are well below the decoded ones.
+    expect(sizes.reduce((n, s) => n + s.wire, 0)).toBeLessThan(decoded * 0.6);
+    expect(gzip).toBeLessThan(decoded * 0.6);
+    expect(gzip, sizes.map((s) => `${s.name}: ${s.gzip} B gzip`).join('\n')).toBeLessThan(budgetBytes);
   });
 }
 

@@ -57,6 +57,33 @@ test('in English the form shows its English labels', async ({ page }) => {
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 });
 
+// The election day is asked only for election advertising: a FEEL condition
+// (`=zweck != "wahlwerbung"`) that the form renderer evaluates without
+// loading the full FEEL (src/lib/formFeel.ts). The date is the browser's own
+// date field, labelled, taking an ISO date.
+test('the form asks for the election day only for election advertising', async ({ page }) => {
+  await page.goto('/amt-musterland/leistungen/musterland-plakatierung/antrag');
+  await expect(page.getByLabel('Veranstaltung oder Wahl')).toBeVisible();
+  const scripts = () => page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.js')).length);
+  await page.waitForLoadState('networkidle');
+  const before = await scripts();
+  const electionDay = page.getByLabel('Wahltag');
+  const purpose = page.locator('.fjs-form-field-select').filter({ hasText: 'Zweck der Plakatierung' }).locator('.fjs-input-group');
+  await expect(electionDay).toHaveCount(0);
+  await purpose.click();
+  await page.locator('.fjs-dropdownlist-item', { hasText: 'Wahlwerbung' }).click();
+  await expect(electionDay).toBeVisible();
+  await expect(electionDay).toHaveAttribute('type', 'date');
+  await electionDay.fill('2027-09-26');
+  await expect(electionDay).toHaveValue('2027-09-26');
+  await noAxeViolations(page);
+  await purpose.click();
+  await page.locator('.fjs-dropdownlist-item', { hasText: 'Gewerbliche Veranstaltung' }).click();
+  await expect(electionDay).toHaveCount(0);
+  // No further script was needed for the condition.
+  expect(await scripts()).toBe(before);
+});
+
 test('a submission shows its status by tracking code, without personal data', async ({ page, request }) => {
   const r = await request.post('/api/v1/services/musterland-plakatierung/submissions', { data: plakatierung });
   expect(r.status()).toBe(201);

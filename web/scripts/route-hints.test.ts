@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyPatches } from './form-js-patches';
+import { applyPatches, formJsPatches, withoutFlatpickrCss } from './form-js-patches';
 import { routeHints } from './route-hints';
 
 // A bundle as Rollup hands it to generateBundle: the entry, a lazy page that
@@ -50,5 +53,29 @@ describe('form-js patches', () => {
   it('fails when the code it patches changed', () => {
     expect(() => applyPatches('function g() {}', '/n/lib.js', [patch])).toThrow(/does not apply/);
     expect(() => applyPatches('function f(a) {} function f(a) {}', '/n/lib.js', [patch])).toThrow(/exactly once/);
+  });
+  it('apply to the installed form-js: no FEEL, luxon, DOMPurify, marked or flatpickr imported', () => {
+    const require = createRequire(import.meta.url);
+    for (const [pkg, file] of [['@bpmn-io/form-js-viewer', 'dist/index.es.js'], ['@bpmn-io/form-js-editor', 'dist/index.es.js']] as const) {
+      const path = join(dirname(require.resolve(`${pkg}/package.json`)), file);
+      const patched = applyPatches(readFileSync(path, 'utf8'), path, formJsPatches);
+      expect(patched, pkg).not.toBeNull();
+      if (pkg === '@bpmn-io/form-js-viewer') {
+        expect(patched).not.toMatch(/from '(@bpmn-io\/feelin|feelers|luxon|dompurify|marked|flatpickr|lodash\/isEqual)'/);
+        expect(patched).toContain('type: "date"');
+      }
+    }
+  });
+  it('take flatpickr out of form-js.css and keep the rest', () => {
+    const css = '.a { color: red; }\n.fjs-container .flatpickr-day { x: 1; }\n@keyframes fpFadeInDown { from { opacity: 0; } }\n@media (min-width: 1px) { .b { y: 2; } }\n';
+    expect(withoutFlatpickrCss(css)).toBe('.a { color: red; }\n@media (min-width: 1px) { .b { y: 2; } }\n');
+    expect(() => withoutFlatpickrCss('.a { b: c; }')).toThrow(/no flatpickr rules/);
+    expect(() => withoutFlatpickrCss('.x { }\n@media print { .flatpickr-a { b: c; } }')).toThrow(/nested/);
+    const require = createRequire(import.meta.url);
+    const real = readFileSync(join(dirname(require.resolve('@bpmn-io/form-js-viewer/package.json')), 'dist/assets/form-js.css'), 'utf8');
+    const cut = withoutFlatpickrCss(real);
+    expect(cut).not.toContain('flatpickr');
+    expect(cut).toContain('.fjs-container');
+    expect(cut.length).toBeLessThan(real.length * 0.85);
   });
 });

@@ -22,19 +22,6 @@ import { themeOf, useTenant } from './TenantPage';
 const formViewModule = import('./FormView');
 const FormView = lazy(() => formViewModule.then((m) => m.FormView));
 
-// The first Intl.DateTimeFormat of a page loads the locale's data: 15-35 ms
-// of main thread in chromium, four times that on a slow phone. form-js's date
-// fields create one (for the locale 'default') when the form renders; made
-// here, right after this page's first render, it happens while the form
-// renderer is still on the wire instead of in the long task that shows the form.
-setTimeout(() => {
-  try {
-    new Intl.DateTimeFormat('default').formatToParts(new Date(0));
-  } catch {
-    /* no Intl: nothing to prepare */
-  }
-}, 0);
-
 type Step = 'fill' | 'review' | 'sending';
 
 function newKey(): string {

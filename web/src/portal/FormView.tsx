@@ -3,6 +3,9 @@
 import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import { Form } from '@bpmn-io/form-js-viewer';
 import { useEffect, useRef } from 'preact/hooks';
+import { onFullFeel, prepareFeel } from '../lib/formFeel';
+import { onMarked, prepareMarkdown } from '../lib/formMarkdown';
+import { onPurify, preparePurify } from '../lib/formPurify';
 import type { FieldInstance } from '../lib/formSchema';
 import { localizeValidator } from '../lib/formValidation';
 
@@ -23,25 +26,6 @@ function labelOfField(f: { label?: string; dateLabel?: string; timeLabel?: strin
 }
 interface InstanceRegistry { getAllKeyed(): { id: string; valuePath: (string | number)[]; indexes?: Record<string, number>; hidden?: boolean }[] }
 
-// On touch devices flatpickr (form-js's date picker) hides the labelled text
-// input and shows a native date input of its own, which has no label: screen
-// readers announce an unnamed field (WCAG 1.3.1, 4.1.2), and it jumps the tab
-// order. Name it by the label of the input it stands in for, keep its place.
-export function labelMobileDateInputs(root: HTMLElement) {
-  root.querySelectorAll<HTMLInputElement>('input.flatpickr-mobile:not([aria-labelledby])').forEach((mobile) => {
-    const original = mobile.previousElementSibling as HTMLInputElement | null;
-    if (!original?.id) return;
-    const label = root.querySelector<HTMLLabelElement>(`label[for="${CSS.escape(original.id)}"]`);
-    if (!label) return;
-    if (!label.id) label.id = `${original.id}-label`;
-    mobile.setAttribute('aria-labelledby', label.id);
-    // flatpickr gives it tabindex="1", which moves it to the front of the tab order (WCAG 2.4.3).
-    mobile.removeAttribute('tabindex');
-    const described = original.getAttribute('aria-describedby');
-    if (described) mobile.setAttribute('aria-describedby', described);
-  });
-}
-
 export function FormView({ schema, data, onReady, onChange }: {
   schema: Record<string, unknown>; data: Record<string, unknown>;
   onReady: (h: FormHandle) => void; onChange?: (data: Record<string, unknown>) => void;
@@ -53,10 +37,21 @@ export function FormView({ schema, data, onReady, onChange }: {
     const form = new Form({ container: host });
     localizeValidator(form.get('validator'));  // form-js's own messages in the page's language
     let alive = true;
-    const observer = new MutationObserver(() => labelMobileDateInputs(host));
-    observer.observe(host, { childList: true, subtree: true });
-    form.importSchema(schema, data).then(() => {
+    // The full FEEL only for a schema whose expressions need it (lib/formFeel.ts),
+    // DOMPurify only for one with an HTML field (lib/formPurify.ts), marked only
+    // for texts with markdown (lib/formMarkdown.ts); if the form needs one
+    // later, it renders again once it is here.
+    // (Imported again with the answers so far: form-js memoizes what it rendered.)
+    let imported = false;
+    const rerender = () => {
+      if (alive && imported) void form.importSchema(schema, form._getState().data);
+    };
+    const stopFeel = onFullFeel(rerender);
+    const stopPurify = onPurify(rerender);
+    const stopMarked = onMarked(rerender);
+    Promise.all([prepareFeel(schema), preparePurify(schema), prepareMarkdown(schema)]).then(() => (alive ? form.importSchema(schema, data) : undefined)).then(() => {
       if (!alive) return;
+      imported = true;
       const fields = form.get('formFieldRegistry') as Registry<{ label?: string; dateLabel?: string; timeLabel?: string }>;
       const handle: FormHandle = {
         submit: () => form.submit() as ReturnType<FormHandle['submit']>,
@@ -73,7 +68,9 @@ export function FormView({ schema, data, onReady, onChange }: {
     if (onChange) form.on('changed', (e: { data: Record<string, unknown> }) => onChange(e.data));
     return () => {
       alive = false;
-      observer.disconnect();
+      stopFeel();
+      stopPurify();
+      stopMarked();
       form.destroy();
     };
   }, [schema]);
