@@ -415,7 +415,10 @@ core::Result<std::vector<ActivatedJob>> Engine::ActivateJobs(std::string_view te
       AW_ASSIGN_OR_RETURN(Json chain, ParseStoredJson(r.Text(6)));
       auto it = vars_by_instance.find(j.instance_id);
       if (it == vars_by_instance.end()) {
+        // Scope 0 is the instance row's own column (migration 0005).
         AW_ASSIGN_OR_RETURN(auto vrows, tx.Query("SELECT scope_key, vars FROM engine_variables "
+                                                 "WHERE tenant_id = $1 AND instance_id = $2 "
+                                                 "UNION ALL SELECT 0, vars FROM engine_instances "
                                                  "WHERE tenant_id = $1 AND instance_id = $2",
                                                  {tenant, j.instance_id}));
         std::map<int64_t, Json> scopes;
@@ -855,7 +858,7 @@ core::Status Engine::ResolveIncident(std::string_view tenant_view, std::string_v
 
 core::Result<InstanceInfo> Engine::GetInstance(std::string_view tenant, std::string_view instance_id) {
   return db_.Read([&](Tx& tx) -> core::Result<InstanceInfo> {
-    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT process_id, version, state FROM engine_instances "
+    AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT process_id, version, state, vars FROM engine_instances "
                                               "WHERE tenant_id = $1 AND instance_id = $2",
                                               {tenant, instance_id}));
     if (!row) return core::NotFound(fmt::format("no process instance {}", instance_id));
@@ -864,13 +867,7 @@ core::Result<InstanceInfo> Engine::GetInstance(std::string_view tenant, std::str
     info.process_id = row->Text(0);
     info.version = static_cast<int>(row->Int(1));
     info.state = row->Text(2);
-    info.variables = Json::object();
-    AW_ASSIGN_OR_RETURN(auto vars, tx.QueryOne("SELECT vars FROM engine_variables WHERE tenant_id = $1 AND "
-                                               "instance_id = $2 AND scope_key = 0",
-                                               {tenant, instance_id}));
-    if (vars) {
-      AW_ASSIGN_OR_RETURN(info.variables, ParseStoredJson(vars->Text(0)));
-    }
+    AW_ASSIGN_OR_RETURN(info.variables, ParseStoredJson(row->Text(3)));
     AW_ASSIGN_OR_RETURN(auto elements, tx.Query("SELECT element_id FROM engine_elements WHERE tenant_id = $1 AND "
                                                 "instance_id = $2 ORDER BY element_key",
                                                 {tenant, instance_id}));

@@ -91,6 +91,53 @@ TEST_P(EngineDurability, AJobActivatedBeforeReopenIsCompletedAfterwards) {
   EXPECT_EQ(Instance(id).variables, (Json{{"x", 1}, {"y", 2}}));
 }
 
+// Migration 0005 moved the process scope's variables from a row of
+// engine_variables (scope 0) into the instance row. The database is put back
+// into the layout before it (the column dropped, the scope-0 rows and the
+// schema_migrations entry as 0004 left them) with instances the engine wrote,
+// then reopened: Migrate converts it and the instances go on.
+TEST_P(EngineDurability, InstancesFromBeforeTheInstanceVariablesMigrationContinue) {
+  Deploy(Model("upg", R"(<bpmn:startEvent id="s"/>)" +
+                          ServiceTask("w", "w", R"(<zeebe:ioMapping><zeebe:input source="=a + 1" target="b"/></zeebe:ioMapping>)") +
+                          R"(<bpmn:endEvent id="e"/>)" + Flow("f1", "s", "w") + Flow("f2", "w", "e")));
+  std::string waiting = Start("upg", {{"a", 1}, {"name", "Grüße"}});
+  std::string done = Start("upg", {{"a", 5}});
+  CompleteOne("w", {{"c", 3}});  // the older job first: `waiting` now... whichever it was, one instance completed
+  auto down = db_->writer().Write([](store::Tx& tx) -> core::Status {
+    AW_TRY(tx.Exec("INSERT INTO engine_variables (tenant_id, instance_id, scope_key, vars) "
+                   "SELECT tenant_id, instance_id, 0, vars FROM engine_instances"));
+    AW_TRY(tx.Exec("ALTER TABLE engine_instances DROP COLUMN vars"));
+    AW_TRY(tx.Exec("DELETE FROM schema_migrations WHERE version = 5"));
+    return core::OkStatus();
+  });
+  ASSERT_TRUE(down.ok()) << down.error().ToString();
+  EXPECT_EQ(ReadInt(*db_, "SELECT COUNT(*) FROM engine_variables WHERE scope_key = 0"), 2);
+  Reopen();  // migrates: 0005 runs again on the old layout
+  EXPECT_EQ(ReadInt(*db_, "SELECT COUNT(*) FROM engine_variables WHERE scope_key = 0"), 0);
+  EXPECT_EQ(ReadInt(*db_, "SELECT COUNT(*) FROM engine_variables"), 1) << "the input mapping's scope stays a row";
+  InstanceInfo a = Instance(waiting);
+  InstanceInfo b = Instance(done);
+  InstanceInfo& open = a.state == "active" ? a : b;
+  InstanceInfo& closed = a.state == "active" ? b : a;
+  ASSERT_EQ(open.state, "active");
+  ASSERT_EQ(closed.state, "completed");
+  EXPECT_EQ(closed.variables["c"], 3);
+  const int a_value = open.variables["a"].get<int>();
+  // The waiting job sees the process scope and its local input mapping.
+  auto jobs = Activate("w");
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].instance_id, open.instance_id);
+  EXPECT_EQ(jobs[0].variables["a"], a_value);
+  EXPECT_EQ(jobs[0].variables["b"], a_value + 1);
+  ASSERT_TRUE(engine_->CompleteJob("t1", jobs[0].job_id, {{"c", 4}}).ok());
+  InstanceInfo after = Instance(open.instance_id);
+  EXPECT_EQ(after.state, "completed");
+  Json expected{{"a", a_value}, {"c", 4}};
+  if (open.instance_id == waiting) expected["name"] = "Grüße";
+  EXPECT_EQ(after.variables, expected);
+  EXPECT_EQ(ReadInt(*db_, "SELECT COUNT(*) FROM engine_variables"), 0);
+}
+
 AW_STORE_INSTANTIATE(EngineDurability);
 
 // Several nodes on one PostgreSQL database: two Database objects (two writer

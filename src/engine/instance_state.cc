@@ -113,10 +113,10 @@ core::Result<std::unique_ptr<InstanceState>> InstanceState::Load(store::Tx& tx, 
   // PostgreSQL: the row lock serialises commands of several nodes on one instance.
   std::string_view sql = tx.dialect() == store::Dialect::kPostgres
       ? "SELECT i.definition_key, i.process_id, i.version, i.state, i.next_key, i.next_seq, i.joins, i.started_at, "
-        "i.ended_at, i.parent_instance_id, i.parent_element_key FROM engine_instances i "
+        "i.ended_at, i.parent_instance_id, i.parent_element_key, i.vars FROM engine_instances i "
         "WHERE i.tenant_id = $1 AND i.instance_id = $2 FOR UPDATE"
       : "SELECT i.definition_key, i.process_id, i.version, i.state, i.next_key, i.next_seq, i.joins, i.started_at, "
-        "i.ended_at, i.parent_instance_id, i.parent_element_key FROM engine_instances i "
+        "i.ended_at, i.parent_instance_id, i.parent_element_key, i.vars FROM engine_instances i "
         "WHERE i.tenant_id = $1 AND i.instance_id = $2";
   AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne(sql, {tenant, instance_id}));
   if (!row) return core::NotFound("no process instance " + instance_id);
@@ -141,6 +141,15 @@ core::Result<std::unique_ptr<InstanceState>> InstanceState::LoadFromRow(store::T
   if (!row.IsNull(c + 8)) s->ended_at_ = row.Int(c + 8);
   if (!row.IsNull(c + 9)) s->parent_instance_id_ = row.Text(c + 9);
   if (!row.IsNull(c + 10)) s->parent_element_key_ = row.Int(c + 10);
+  {
+    VarScope root;
+    const std::string& text = row.Text(c + 11);
+    if (text != "{}") {
+      AW_ASSIGN_OR_RETURN(root.vars, ParseStored(text));
+    }
+    root.in_db = true;
+    s->vars_.emplace(0, std::move(root));
+  }
   if (s->state_ != "active") return s;
   // Element instances and variable scopes in one statement (one round trip on PostgreSQL).
   AW_ASSIGN_OR_RETURN(auto rows,
@@ -183,20 +192,33 @@ std::unique_ptr<InstanceState> InstanceState::Create(std::string tenant, std::st
 }
 
 core::Status InstanceState::Flush(store::Tx& tx) {
+  // The process scope (0) is a column of the instance row: no row of its own.
+  auto root = vars_.find(0);
+  const bool root_dirty = root != vars_.end() && root->second.dirty;
   if (is_new_) {
     AW_TRY(tx.Exec("INSERT INTO engine_instances (tenant_id, instance_id, definition_key, process_id, version, state, "
-                   "next_key, next_seq, joins, started_at, ended_at, parent_instance_id, parent_element_key) "
-                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                   "next_key, next_seq, joins, started_at, ended_at, parent_instance_id, parent_element_key, vars) "
+                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
                    {tenant_, instance_id_, definition_key_, process_id_, version_, state_, next_key_, next_seq_,
                     core::DumpJson(joins_), started_at_,
                     ended_at_ ? store::Value(*ended_at_) : store::Value(),
                     parent_instance_id_.empty() ? store::Value() : store::Value(parent_instance_id_),
-                    parent_instance_id_.empty() ? store::Value() : store::Value(parent_element_key_)}));
+                    parent_instance_id_.empty() ? store::Value() : store::Value(parent_element_key_),
+                    root == vars_.end() ? store::Value("{}") : store::Value(core::DumpJson(root->second.vars))}));
+  } else if (root_dirty) {
+    AW_TRY(tx.Exec("UPDATE engine_instances SET state = $3, next_key = $4, next_seq = $5, joins = $6, ended_at = $7, "
+                   "vars = $8 WHERE tenant_id = $1 AND instance_id = $2",
+                   {tenant_, instance_id_, state_, next_key_, next_seq_, core::DumpJson(joins_),
+                    ended_at_ ? store::Value(*ended_at_) : store::Value(), core::DumpJson(root->second.vars)}));
   } else if (row_dirty_ || joins_dirty_ || !history_.empty()) {
     AW_TRY(tx.Exec("UPDATE engine_instances SET state = $3, next_key = $4, next_seq = $5, joins = $6, ended_at = $7 "
                    "WHERE tenant_id = $1 AND instance_id = $2",
                    {tenant_, instance_id_, state_, next_key_, next_seq_, core::DumpJson(joins_),
                     ended_at_ ? store::Value(*ended_at_) : store::Value()}));
+  }
+  if (root != vars_.end()) {
+    root->second.in_db = true;
+    root->second.dirty = false;
   }
   // New element instances and variable scopes go in multi-row INSERTs (a
   // multi-instance activity creates many in one command).
@@ -227,6 +249,7 @@ core::Status InstanceState::Flush(store::Tx& tx) {
                        6, tenant_, instance_id_, new_elements));
   std::erase_if(elements_, [](const auto& kv) { return kv.second.deleted; });
   for (auto& [scope, v] : vars_) {
+    if (scope == 0) continue;  // written with the instance row above
     if (v.deleted) {
       if (v.in_db) {
         AW_TRY(tx.Exec("DELETE FROM engine_variables WHERE tenant_id = $1 AND instance_id = $2 AND scope_key = $3",

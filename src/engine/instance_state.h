@@ -41,6 +41,9 @@ struct ElementInstance {
   bool deleted = false;
 };
 
+// The process instance's own scope (key 0) is stored in the instance row
+// (column vars, migration 0005), the scopes of element instances as rows of
+// engine_variables.
 struct VarScope {
   core::Json vars = core::Json::object();
   bool in_db = false;
@@ -60,7 +63,7 @@ class InstanceState {
   // row as Load does.
   static constexpr std::string_view kInstanceColumns =
       "i.definition_key, i.process_id, i.version, i.state, i.next_key, i.next_seq, i.joins, i.started_at, "
-      "i.ended_at, i.parent_instance_id, i.parent_element_key";
+      "i.ended_at, i.parent_instance_id, i.parent_element_key, i.vars";
   static core::Result<std::unique_ptr<InstanceState>> LoadFromRow(store::Tx& tx, std::string tenant,
                                                                   std::string instance_id, const store::Row& row,
                                                                   size_t first);

@@ -292,6 +292,7 @@ TEST_P(IntakeTest, HiddenFieldIsNotStored) {
   ASSERT_TRUE(data.ok());
   EXPECT_EQ(data->find("geheim"), std::string::npos) << *data;
   EXPECT_EQ(ReadInt(*db_, "SELECT COUNT(*) FROM engine_variables WHERE vars LIKE '%geheim%'"), 0);
+  EXPECT_EQ(ReadInt(*db_, "SELECT COUNT(*) FROM engine_instances WHERE vars LIKE '%geheim%'"), 0);
 }
 
 TEST_P(IntakeTest, UnpublishedOrUnknownServiceIsNotFound) {

@@ -169,6 +169,11 @@ core::Result<Removed> AnonymiseCase(store::Tx& tx, std::string_view tenant, cons
   AW_ASSIGN_OR_RETURN(r.variables, tx.Exec("UPDATE engine_variables SET vars = '{}' WHERE tenant_id = $1 AND "
                                            "instance_id = $2 AND vars <> '{}'",
                                            {tenant, c.instance_id}));
+  // The process scope is a column of the instance row (engine migration 0005).
+  AW_ASSIGN_OR_RETURN(int64_t process_scope, tx.Exec("UPDATE engine_instances SET vars = '{}' WHERE tenant_id = $1 AND "
+                                                     "instance_id = $2 AND vars <> '{}'",
+                                                     {tenant, c.instance_id}));
+  r.variables += process_scope;
   AW_ASSIGN_OR_RETURN(r.history_data, tx.Exec("UPDATE engine_history SET data = NULL WHERE tenant_id = $1 AND "
                                               "instance_id = $2 AND data IS NOT NULL",
                                               {tenant, c.instance_id}));

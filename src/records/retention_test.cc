@@ -68,6 +68,9 @@ TEST_P(RetentionTest, RemovesPersonalDataOfExpiredCasesAndKeepsASkeleton) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM engine_variables v JOIN cases c ON c.tenant_id = v.tenant_id AND "
                   "c.instance_id = v.instance_id WHERE c.case_id = '" + ended + "' AND v.vars <> '{}'"),
             0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM engine_instances i JOIN cases c ON c.tenant_id = i.tenant_id AND "
+                  "c.instance_id = i.instance_id WHERE c.case_id = '" + ended + "' AND i.vars <> '{}'"),
+            0);
   EXPECT_GT(Count("SELECT COUNT(*) FROM engine_history h JOIN cases c ON c.tenant_id = h.tenant_id AND "
                   "c.instance_id = h.instance_id WHERE c.case_id = '" + ended + "'"),
             0);

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/metrics.h"
 #include "core/result.h"
 #include "store/value.h"
 
@@ -72,6 +73,29 @@ core::Result<std::unique_ptr<Connection>> OpenSqliteConnection(const SqliteConne
 core::Status SqliteBackup(Connection& source, const std::string& dest_path);
 
 core::Result<std::unique_ptr<Connection>> OpenPostgresConnection(const std::string& url);
+
+// Checkpoints the WAL of a SQLite database on a thread of its own, with a
+// connection of its own, so the writer's COMMIT never waits for a checkpoint
+// (copying pages into the database file and its fsync). Installed as the
+// writer connection's WAL hook in place of SQLite's auto-checkpoint: after a
+// commit that leaves `threshold_pages` or more in the WAL the thread runs a
+// PASSIVE checkpoint; the next write transaction then starts the WAL from its
+// beginning again if the checkpoint copied everything. Should the thread fall
+// behind (readers holding old snapshots), a commit that leaves
+// `inline_pages` or more checkpoints on the writer itself, as SQLite would.
+class WalCheckpointer {
+ public:
+  // `writer` must be idle (Writer::RunExclusive); `path` is its database file.
+  // `on_thread` / `on_writer` count the checkpoints run (they outlive this object).
+  static core::Result<std::unique_ptr<WalCheckpointer>> Start(Connection& writer, const std::string& path,
+                                                              int threshold_pages, int inline_pages,
+                                                              core::metrics::Counter& on_thread,
+                                                              core::metrics::Counter& on_writer);
+  // Removes the hook from `writer` (idle), restores SQLite's auto-checkpoint
+  // at `threshold_pages`, stops and joins the thread. Idempotent.
+  virtual void Detach(Connection& writer) = 0;
+  virtual ~WalCheckpointer() = default;
+};
 
 // At most this many prepared statements are cached per connection; statements
 // beyond it are prepared for one use. Generous: the SQL texts of a process are few.

@@ -88,6 +88,19 @@ core::Result<std::unique_ptr<Database>> Database::Open(const Options& options) {
     }
   }
   db->writer_ = std::make_unique<Writer>(std::move(writer_conn), options.max_batch_size, *metrics);
+  if (url.dialect == Dialect::kSqlite && options.wal_checkpoint_pages > 0) {
+    const int pages = options.wal_checkpoint_pages;
+    auto& on_thread = metrics->Counter("amtsweg_store_wal_checkpoints_total",
+                                       "SQLite WAL checkpoints by where they ran.", {{"on", "thread"}});
+    auto& on_writer = metrics->Counter("amtsweg_store_wal_checkpoints_total",
+                                       "SQLite WAL checkpoints by where they ran.", {{"on", "writer"}});
+    AW_TRY(db->writer_->RunExclusive([&](internal::Connection& c) -> core::Status {
+      // Inline only when the thread is far behind: 16x the threshold.
+      AW_ASSIGN_OR_RETURN(db->checkpointer_,
+                          internal::WalCheckpointer::Start(c, url.target, pages, pages * 16, on_thread, on_writer));
+      return core::OkStatus();
+    }));
+  }
   db->pool_ = std::make_unique<internal::ConnectionPool>(std::move(readers), "read", *metrics);
   return db;
 }
@@ -100,6 +113,15 @@ void Database::Close() {
     if (!s.ok()) core::LogError("store: stopping the writer failed", {{"error", s.error().ToString()}});
   }
   if (pool_ != nullptr) pool_->Close();
+  if (checkpointer_ != nullptr && writer_ != nullptr) {
+    // The writer is stopped: its connection is idle. Without the hook again
+    // before it closes, so the last close checkpoints as SQLite does.
+    (void)writer_->RunExclusive([&](internal::Connection& c) -> core::Status {
+      checkpointer_->Detach(c);
+      return core::OkStatus();
+    });
+    checkpointer_.reset();
+  }
   // The writer connection closes last: in SQLite the last connection
   // checkpoints and removes the WAL.
   if (writer_ != nullptr) writer_->CloseConnection();

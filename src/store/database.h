@@ -23,6 +23,7 @@ namespace amtsweg::store {
 
 namespace internal {
 class ConnectionPool;
+class WalCheckpointer;
 }
 
 struct Options {
@@ -37,6 +38,10 @@ struct Options {
   core::metrics::Registry* metrics = nullptr;    // borrowed, may be null (then metrics stay private)
   // Replaces the embedded migrations (tests). File names as NNNN_name.sql.
   std::optional<std::vector<Migration>> migrations;
+  // SQLite: WAL checkpoints on a thread of their own (internal::WalCheckpointer)
+  // once the WAL holds this many pages; 0 leaves them to SQLite's
+  // auto-checkpoint inside the writer's commits (1,000 pages).
+  int wal_checkpoint_pages = 1000;
 };
 
 // One database, SQLite or PostgreSQL, behind one interface.
@@ -104,6 +109,7 @@ class Database {
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<internal::ConnectionPool> pool_;
   std::vector<Migration> migrations_;
+  std::unique_ptr<internal::WalCheckpointer> checkpointer_;  // SQLite, when wal_checkpoint_pages > 0
 };
 
 template <class F>

@@ -6,11 +6,14 @@
 
 #include <array>
 #include <charconv>
+#include <condition_variable>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "core/log.h"
@@ -468,6 +471,126 @@ core::Status SqliteBackup(Connection& source, const std::string& dest_path) {
   std::filesystem::rename(tmp, dest_path, ec);
   if (ec) return core::Unavailable("renaming " + tmp + " to " + dest_path + ": " + ec.message());
   return core::OkStatus();
+}
+
+
+namespace {
+
+class WalCheckpointerImpl final : public WalCheckpointer {
+ public:
+  WalCheckpointerImpl(sqlite3* own, int threshold_pages, int inline_pages, core::metrics::Counter& on_thread,
+                      core::metrics::Counter& on_writer)
+      : own_(own),
+        threshold_pages_(threshold_pages),
+        inline_pages_(inline_pages),
+        on_thread_(on_thread),
+        on_writer_(on_writer) {}
+  ~WalCheckpointerImpl() override {
+    StopThread();
+    sqlite3_close_v2(own_);
+  }
+
+  void Run() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return pending_ || stopping_; });
+      if (stopping_) return;
+      pending_ = false;
+      lock.unlock();
+      // PASSIVE: copies what no reader still needs, never waits for the
+      // writer or readers; the writer goes on appending meanwhile.
+      int rc = sqlite3_wal_checkpoint_v2(own_, "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        core::LogWarn("store: WAL checkpoint failed", {{"error", sqlite3_errmsg(own_)}});
+      }
+      on_thread_.Inc();
+      lock.lock();
+    }
+  }
+
+  // sqlite3_wal_hook: runs on the writer thread after each commit.
+  static int Hook(void* arg, sqlite3* db, const char* name, int pages) {
+    auto* self = static_cast<WalCheckpointerImpl*>(arg);
+    if (pages >= self->inline_pages_) {
+      (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      self->on_writer_.Inc();
+    } else if (pages >= self->threshold_pages_) {
+      std::lock_guard lock(self->mu_);
+      self->pending_ = true;
+      self->cv_.notify_one();
+    }
+    return SQLITE_OK;
+  }
+
+  void Detach(Connection& writer) override {
+    if (attached_ != nullptr) {
+      auto* w = dynamic_cast<SqliteConnection*>(&writer);
+      AW_ASSERT(w != nullptr && w->db() == attached_, "WalCheckpointer::Detach with another connection");
+      sqlite3_wal_hook(attached_, nullptr, nullptr);
+      sqlite3_wal_autocheckpoint(attached_, threshold_pages_);
+      attached_ = nullptr;
+    }
+    StopThread();
+  }
+
+  sqlite3* own_;
+  sqlite3* attached_ = nullptr;
+  std::thread thread_;
+
+ private:
+  void StopThread() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_one();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  const int threshold_pages_;
+  const int inline_pages_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool pending_ = false;   // GUARDED_BY(mu_)
+  bool stopping_ = false;  // GUARDED_BY(mu_)
+  core::metrics::Counter& on_thread_;
+  core::metrics::Counter& on_writer_;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(Connection& writer, const std::string& path,
+                                                                      int threshold_pages, int inline_pages,
+                                                                      core::metrics::Counter& on_thread,
+                                                                      core::metrics::Counter& on_writer) {
+  auto* w = dynamic_cast<SqliteConnection*>(&writer);
+  AW_ASSERT(w != nullptr, "WalCheckpointer needs a SQLite connection");
+  sqlite3* own = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &own, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    core::Error e = SqliteError(own, rc, {});
+    sqlite3_close_v2(own);
+    return e.WithContext("opening the checkpoint connection to " + path);
+  }
+  // FULL: the checkpoint syncs the database file before the WAL may be
+  // reused, so a power loss never loses a page that was copied out of it.
+  rc = sqlite3_exec(own, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) {
+    core::Error e = SqliteError(own, rc, "PRAGMA synchronous=FULL");
+    sqlite3_close_v2(own);
+    return e;
+  }
+  auto impl = std::make_unique<WalCheckpointerImpl>(own, threshold_pages, inline_pages, on_thread, on_writer);
+  try {
+    impl->thread_ = std::thread([p = impl.get()] { p->Run(); });
+  } catch (const std::system_error& e) {
+    return core::Unavailable(std::string("starting the WAL checkpoint thread: ") + e.what());
+  }
+  // Replaces SQLite's auto-checkpoint hook (sqlite3_wal_autocheckpoint is one).
+  sqlite3_wal_hook(w->db(), &WalCheckpointerImpl::Hook, impl.get());
+  impl->attached_ = w->db();
+  return std::unique_ptr<WalCheckpointer>(std::move(impl));
 }
 
 }  // namespace amtsweg::store::internal
