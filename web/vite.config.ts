@@ -7,6 +7,10 @@ import { routeHintsPlugin } from './scripts/route-hints';
 // under /assets/ get long-lived immutable caching there.
 export default defineConfig({
   plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false }), routeHintsPlugin(), formJsPatchesPlugin()],
+  // form-js-editor ships its own nested preact (10.15) while the properties
+  // panel it renders uses ours: two copies break hooks ("Cannot read
+  // properties of null (reading 'context')", a blank form editor). One copy.
+  resolve: { dedupe: ['preact'] },
   build: {
     outDir: 'dist', emptyOutDir: true, sourcemap: true, target: 'es2022',
     // terser with two compress passes ships about 4% less than esbuild's

@@ -454,6 +454,51 @@ void RegisterDeploymentRoutes(http::Router& router, engine::Engine& engine) {
        .response_schema = S("string"),
        .success_content_type = "application/xml",
        .roles = roles::Anyone()});
+
+  // Every kind deployed (BPMN, DMN, forms): the designer's lists and editors.
+  router.Get(
+      Path("/definitions"),
+      [&engine](http::Request& req) -> core::Result<http::Response> {
+        AW_ASSIGN_OR_RETURN(std::string tenant, Tenant(req));
+        engine::DefinitionFilter f;
+        f.kind = QueryString(req, "kind");
+        if (!f.kind.empty() && f.kind != "process" && f.kind != "decision" && f.kind != "form") {
+          return core::InvalidArgument("invalid query", {{"/kind", "process, decision or form"}});
+        }
+        f.id = QueryString(req, "id");
+        AW_ASSIGN_OR_RETURN(f.latest_only, QueryBool(req, "latest"));
+        AW_ASSIGN_OR_RETURN(auto defs, engine.ListDefinitions(tenant, f));
+        Json items = Json::array();
+        for (const auto& d : defs) items.push_back(DefinitionJson(d));
+        return http::Response::Json({{"items", items}});
+      },
+      {.summary = "List deployed definitions of every kind",
+       .description = "Processes (BPMN), decisions (DMN) and forms (form-js), ordered by kind, id and version.",
+       .tag = "process-definitions",
+       .operation_id = "listDefinitions",
+       .path_params = {TenantParam()},
+       .query_params = {{.name = "kind", .description = "process, decision or form (default: all)"},
+                        {.name = "id", .description = "only this process, decision or form id"},
+                        {.name = "latest", .description = "only the latest version of each id", .type = "boolean"}},
+       .response_schema = Obj({{"items", ArrayOf(DefinitionSchema())}}, {"items"}),
+       .roles = roles::Anyone()});
+  router.Get(
+      Path("/definitions/{key}/resource"),
+      [&engine](http::Request& req) -> core::Result<http::Response> {
+        AW_ASSIGN_OR_RETURN(std::string tenant, Tenant(req));
+        std::string key(req.PathParam("key"));
+        AW_ASSIGN_OR_RETURN(auto d, engine.GetDefinition(tenant, key));
+        AW_ASSIGN_OR_RETURN(std::string file, engine.DefinitionResource(tenant, d.definition_key));
+        return http::Response::Bytes(std::move(file), d.kind == "form" ? "application/json" : "application/xml");
+      },
+      {.summary = "Download the deployed file of a definition",
+       .description = "The BPMN, DMN or form file as deployed, byte for byte.",
+       .tag = "process-definitions",
+       .operation_id = "getDefinitionResource",
+       .path_params = {TenantParam(), IdParam("key", "definition key")},
+       .response_schema = S("string"),
+       .success_content_type = "application/octet-stream",
+       .roles = roles::Anyone()});
 }
 
 // --- Process instances -------------------------------------------------------------

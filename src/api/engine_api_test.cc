@@ -147,6 +147,38 @@ TEST_P(EngineApiTest, DeploysListsAndReturnsTheXmlByteForByte) {
   EXPECT_EQ(Call("GET", T("/process-definitions", "t2")).json["items"].size(), 0u);
 }
 
+// The designer lists and opens every kind: processes, decisions and forms.
+TEST_P(EngineApiTest, DefinitionsOfEveryKindAreListedAndTheirFilesReturned) {
+  ASSERT_EQ(DeployJson("approve.bpmn", kApproval).status, 201);
+  const std::string form = R"({"type": "default", "id": "antrag", "schemaVersion": 16, "components": [
+    {"type": "textfield", "key": "name", "label": "Name"}]})";
+  Reply f = DeployJson("antrag.form", form);
+  ASSERT_EQ(f.status, 201) << f.body;
+  std::string form_key = f.json["definitions"][0]["key"];
+
+  Reply all = Call("GET", T("/definitions"));
+  ASSERT_EQ(all.status, 200) << all.body;
+  std::set<std::string> kinds;
+  for (const Json& d : all.json["items"]) kinds.insert(d["kind"].get<std::string>() + ":" + d["id"].get<std::string>());
+  EXPECT_EQ(kinds, (std::set<std::string>{"form:antrag", "process:approve"}));
+  Reply forms = Call("GET", T("/definitions?kind=form"));
+  ASSERT_EQ(forms.json["items"].size(), 1u);
+  EXPECT_EQ(forms.json["items"][0]["key"], form_key);
+  EXPECT_EQ(Call("GET", T("/definitions?kind=form&id=approve")).json["items"].size(), 0u);
+  Reply bad = Call("GET", T("/definitions?kind=plugin"));
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_NE(bad.body.find("/kind"), std::string::npos);
+  // The process list stays what it was: processes only.
+  EXPECT_EQ(Call("GET", T("/process-definitions")).json["items"].size(), 1u);
+
+  Reply file = Call("GET", T("/definitions/" + form_key + "/resource"));
+  ASSERT_EQ(file.status, 200);
+  EXPECT_EQ(file.content_type, "application/json");
+  EXPECT_EQ(file.body, form);
+  EXPECT_EQ(Call("GET", T("/definitions/" + form_key + "/resource", "t2")).status, 404);
+  EXPECT_EQ(Call("GET", T("/definitions", "t2")).json["items"].size(), 0u);
+}
+
 TEST_P(EngineApiTest, RefusedModelsAre422WithTheElementIds) {
   // A compensation throw event is not executed: refused at deployment, naming the element.
   Reply r = DeployJson("bad.bpmn", Model("bad", R"(

@@ -977,14 +977,14 @@ core::Result<std::vector<DefinitionInfo>> Engine::ListDefinitions(std::string_vi
                                                                   const DefinitionFilter& filter) {
   return db_.Read([&](Tx& tx) -> core::Result<std::vector<DefinitionInfo>> {
     AW_ASSIGN_OR_RETURN(auto rows, tx.Query(std::string(kDefinitionCols) +
-                                                "WHERE tenant_id = $1 AND kind = $2 AND ($3 = '' OR definition_id = $3) "
-                                                "ORDER BY definition_id, version",
+                                                "WHERE tenant_id = $1 AND ($2 = '' OR kind = $2) AND ($3 = '' OR definition_id = $3) "
+                                                "ORDER BY kind, definition_id, version",
                                             {tenant, filter.kind, filter.id}));
     std::vector<DefinitionInfo> out;
     for (const Row& r : rows) {
       DefinitionInfo d = DefinitionFromRow(r);
       // Rows come ordered by id and version: a later row of the same id replaces the earlier one.
-      if (filter.latest_only && !out.empty() && out.back().id == d.id) {
+      if (filter.latest_only && !out.empty() && out.back().id == d.id && out.back().kind == d.kind) {
         out.back() = std::move(d);
       } else {
         out.push_back(std::move(d));

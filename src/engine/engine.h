@@ -159,7 +159,7 @@ struct DefinitionInfo {
 };
 
 struct DefinitionFilter {
-  std::string kind = "process";
+  std::string kind = "process";  // "" : every kind
   std::string id;            // "" : every id
   bool latest_only = false;  // only the highest version of each id
 };

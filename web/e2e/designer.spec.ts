@@ -120,3 +120,49 @@ test('a designer renames a task and deploys; the next submission follows the new
   await renameAndDeploy(designer, original, before + 2);
   await designer.context().close();
 });
+
+// The form editor (form-js editor) of a new form, with its palette and
+// properties panel, takes the fields of an XDatenfelder file (FIM) and deploys
+// the form. Any script error on the page fails the test: two copies of preact
+// once left the editor blank.
+test('a designer imports an XDatenfelder file into a new form in the form editor and deploys it', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const conformance = process.env['AMTSWEG_CONFORMANCE'] ?? new URL('../../../shared/conformance', import.meta.url).pathname;
+  const xdf = `${conformance}/xdatenfelder/v2/S00000094V1.0_xdf2.xml`;
+  const { existsSync } = await import('node:fs');
+  test.skip(!existsSync(xdf), `no conformance data at ${xdf}`);
+  const designer = await staffPage(browser);
+  const errors: string[] = [];
+  designer.on('pageerror', (e) => errors.push(e.message));
+  await signIn(designer, 'design', process.env['AMTSWEG_E2E_DESIGN_PASSWORD'] ?? '');
+  await designer.goto('/designer/amt-musterland');
+  await designer.getByLabel('Art').selectOption('form');
+  await designer.getByLabel('Name').fill('Import Test');
+  await designer.getByRole('button', { name: 'Anlegen' }).click();
+  const canvas = designer.locator('.form-canvas');
+  await expect(canvas.locator('.fjs-palette-container')).toBeVisible({ timeout: 20_000 });
+  await expect(canvas.locator('.fjs-properties-container')).toBeVisible();
+  const fields = canvas.locator('.fjs-editor-container .fjs-form-field');
+  const empty = await fields.count();
+
+  await designer.getByLabel('XDatenfelder-Datei importieren').setInputFiles(xdf);
+  const outcome = designer.locator('.model-toolbar [role="status"]');
+  await expect(outcome).toContainText(/importiert|Importiert/, { timeout: 15_000 });
+  await expect.poll(() => fields.count()).toBeGreaterThan(empty + 5);
+  await designer.screenshot({ path: 'test-results/designer/03-form-imported.png', fullPage: true });
+
+  await designer.getByRole('button', { name: 'Bereitstellen' }).click();
+  await expect(outcome).toContainText('als Version 1 bereitgestellt', { timeout: 15_000 });
+  await expect(designer.locator('#model-versions tbody tr').first()).toHaveAttribute('data-version', '1');
+  const imported = await fields.count();
+
+  // Listed among the forms, and opened again from the deployed file.
+  await designer.goto('/designer/amt-musterland');
+  const forms = designer.locator('section', { has: designer.getByRole('heading', { name: 'Formulare' }) });
+  await forms.getByRole('link', { name: 'import_test', exact: true }).click();
+  await expect(canvas.locator('.fjs-palette-container')).toBeVisible({ timeout: 20_000 });
+  await expect.poll(() => fields.count()).toBe(imported);
+  await expect(designer.locator('#model-versions tbody tr').first()).toContainText('geöffnet');
+  expect(errors).toEqual([]);
+  await designer.context().close();
+});

@@ -43,7 +43,11 @@ export function FormEditor({ tenant, schema, fileName, onDeployed }: {
     try {
       const r = await api<XdfImport>('/api/v1/forms/import-xdf', { method: 'POST', body: { name: file.name, content: await file.text() }, lang });
       const notes = Array.isArray(r.report) ? r.report : [...(r.report.notConverted ?? []), ...(r.report.messages ?? [])];
-      setCurrent(r.schema);
+      // The fields come from the file; the form keeps its own id (the one its
+      // versions are listed and deployed under), unless it has none yet.
+      const own = editorRef.current?.saveSchema() as Record<string, unknown> | undefined;
+      const id = (own?.['id'] as string | undefined) || (current['id'] as string | undefined);
+      setCurrent(id ? { ...r.schema, id } : r.schema);
       setOutcome(notes.length ? { kind: 'error', text: t('designerImportedWithNotes'), details: notes } : { kind: 'ok', text: t('designerImported') });
     } catch (e) {
       setOutcome(errorOutcome(e, t('designerImportFailedPlain')));

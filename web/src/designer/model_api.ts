@@ -32,7 +32,7 @@ export async function listDefinitions(tenant: string): Promise<Definition[]> {
   do {
     const q: string = cursor ? `?limit=200&cursor=${encodeURIComponent(cursor)}` : '?limit=200';
     const page: { items: Definition[]; nextCursor?: string | null } =
-      await api(`${base(tenant)}/process-definitions${q}`);
+      await api(`${base(tenant)}/definitions${q}`);
     out.push(...page.items);
     cursor = page.nextCursor ?? null;
   } while (cursor);
@@ -59,7 +59,7 @@ export function versionsOf(defs: Definition[], key: string): Definition[] {
 }
 
 export async function definitionXml(tenant: string, key: string): Promise<string> {
-  const res = await fetch(`${base(tenant)}/process-definitions/${encodeURIComponent(key)}/xml`,
+  const res = await fetch(`${base(tenant)}/definitions/${encodeURIComponent(key)}/resource`,
     { credentials: 'same-origin' });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   return res.text();
