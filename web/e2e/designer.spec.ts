@@ -150,6 +150,7 @@ test('a designer imports an XDatenfelder file into a new form in the form editor
   await expect(outcome).toContainText(/importiert|Importiert/, { timeout: 15_000 });
   await expect.poll(() => fields.count()).toBeGreaterThan(empty + 5);
   await designer.screenshot({ path: 'test-results/designer/03-form-imported.png', fullPage: true });
+  await noAxeViolations(designer);
 
   await designer.getByRole('button', { name: 'Bereitstellen' }).click();
   await expect(outcome).toContainText('als Version 1 bereitgestellt', { timeout: 15_000 });
