@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "app/commands.h"
 #include "app/database.h"
@@ -11,19 +12,31 @@
 
 namespace amtsweg::app {
 
+namespace {
+
+// --operator: the account or token (`what`) belongs to the tenant 'platform'
+// with the role operator; false (reported) when --tenant or --role say otherwise.
+bool AsOperator(std::string& tenant, std::vector<std::string>& roles, const char* what) {
+  if (!tenant.empty() && tenant != auth::kPlatformTenant) {
+    ReportError(core::InvalidArgument(std::string("--operator: the ") + what +
+                                      " belongs to the tenant 'platform'; leave out --tenant"));
+    return false;
+  }
+  if (!roles.empty()) {
+    ReportError(core::InvalidArgument("--operator: the role is operator; leave out --role"));
+    return false;
+  }
+  tenant = std::string(auth::kPlatformTenant);
+  roles = {std::string(auth::kOperator)};
+  return true;
+}
+
+}  // namespace
+
 int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags_in) {
   UserAddFlags flags = flags_in;
   if (flags.platform_operator) {
-    if (!flags.tenant.empty() && flags.tenant != auth::kPlatformTenant) {
-      ReportError(core::InvalidArgument("--operator: the account belongs to the tenant 'platform'; leave out --tenant"));
-      return 1;
-    }
-    if (!flags.roles.empty()) {
-      ReportError(core::InvalidArgument("--operator: the role is operator; leave out --role"));
-      return 1;
-    }
-    flags.tenant = std::string(auth::kPlatformTenant);
-    flags.roles = {std::string(auth::kOperator)};
+    if (!AsOperator(flags.tenant, flags.roles, "account")) return 1;
   } else if (flags.tenant.empty() || flags.roles.empty()) {
     ReportError(core::InvalidArgument("--tenant and --role are required (or --operator for a platform operator)"));
     return 1;
@@ -46,16 +59,8 @@ int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags_in) {
     password = auth::RandomSecret(18);  // 144 bits, 24 characters
     generated = true;
   }
-  auto opened = OpenAndMigrate(cfg->database, nullptr);
-  if (!opened.ok()) {
-    ReportError(opened.error());
-    return 1;
-  }
-  auto& db = opened->db;
-  if (auto s = db->writer().Start(); !s.ok()) {
-    ReportError(s.error());
-    return 1;
-  }
+  auto db = OpenForWriting(cfg->database);
+  if (!db) return 1;
   auth::Service service(*db, cfg->auth, core::SystemClock::Instance());
   auto user = service.CreateUser(flags.tenant, "cli",
                                  {.login = flags.login,
@@ -85,16 +90,7 @@ int RunUserAdd(const CommonFlags& common, const UserAddFlags& flags_in) {
 int RunToken(const CommonFlags& common, const TokenFlags& flags_in) {
   TokenFlags flags = flags_in;
   if (flags.platform_operator) {
-    if (!flags.tenant.empty() && flags.tenant != auth::kPlatformTenant) {
-      ReportError(core::InvalidArgument("--operator: the token belongs to the tenant 'platform'; leave out --tenant"));
-      return 1;
-    }
-    if (!flags.roles.empty()) {
-      ReportError(core::InvalidArgument("--operator: the role is operator; leave out --role"));
-      return 1;
-    }
-    flags.tenant = std::string(auth::kPlatformTenant);
-    flags.roles = {std::string(auth::kOperator)};
+    if (!AsOperator(flags.tenant, flags.roles, "token")) return 1;
   } else if (flags.tenant.empty() || (flags.action == "add" && flags.roles.empty())) {
     ReportError(core::InvalidArgument(flags.action == "add"
                                           ? "--tenant and --role are required (or --operator for the platform operator)"
@@ -115,16 +111,8 @@ int RunToken(const CommonFlags& common, const TokenFlags& flags_in) {
   }
   auto cfg = LoadConfigOrReport(common);
   if (!cfg) return 1;
-  auto opened = OpenAndMigrate(cfg->database, nullptr);
-  if (!opened.ok()) {
-    ReportError(opened.error());
-    return 1;
-  }
-  auto& db = opened->db;
-  if (auto s = db->writer().Start(); !s.ok()) {
-    ReportError(s.error());
-    return 1;
-  }
+  auto db = OpenForWriting(cfg->database);
+  if (!db) return 1;
   auth::Service service(*db, cfg->auth, core::SystemClock::Instance());
   int rc = 0;
   if (flags.action == "add") {

@@ -1,5 +1,7 @@
 #include "app/database.h"
 
+#include "app/commands.h"
+
 namespace amtsweg::app {
 
 core::Result<std::unique_ptr<store::Database>> OpenDatabase(const core::DatabaseConfig& cfg,
@@ -25,6 +27,19 @@ core::Result<MigratedDatabase> OpenAndMigrate(const core::DatabaseConfig& cfg, c
   auto applied = db->Migrate();
   if (!applied.ok()) return std::move(applied).error();
   return MigratedDatabase{std::move(db), std::move(*applied)};
+}
+
+std::unique_ptr<store::Database> OpenForWriting(const core::DatabaseConfig& cfg) {
+  auto opened = OpenAndMigrate(cfg, nullptr);
+  if (!opened.ok()) {
+    ReportError(opened.error());
+    return nullptr;
+  }
+  if (auto s = opened->db->writer().Start(); !s.ok()) {
+    ReportError(s.error());
+    return nullptr;
+  }
+  return std::move(opened->db);
 }
 
 }  // namespace amtsweg::app

@@ -22,4 +22,8 @@ struct MigratedDatabase {
 // OpenDatabase, then apply pending migrations (serve and migrate both start so).
 core::Result<MigratedDatabase> OpenAndMigrate(const core::DatabaseConfig& cfg, core::metrics::Registry* metrics);
 
+// OpenAndMigrate with the writer started, for a command that writes; on
+// failure the error is reported on stderr ("amtsweg: ...") and null returned.
+std::unique_ptr<store::Database> OpenForWriting(const core::DatabaseConfig& cfg);
+
 }  // namespace amtsweg::app

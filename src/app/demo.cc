@@ -333,16 +333,8 @@ int RunDemoSeed(const CommonFlags& common, const std::string& dir, int history) 
     ReportError(core::NotFound(dir + ": no demo services here (expected demo/services/<service>/)"));
     return 1;
   }
-  auto opened = OpenAndMigrate(cfg->database, nullptr);
-  if (!opened.ok()) {
-    ReportError(opened.error());
-    return 1;
-  }
-  auto& db = opened->db;
-  if (auto s = db->writer().Start(); !s.ok()) {
-    ReportError(s.error());
-    return 1;
-  }
+  auto db = OpenForWriting(cfg->database);
+  if (!db) return 1;
   core::Status seeded = SeedDemoTenants(*db, *cfg, dir);
   if (seeded.ok() && history > 0) {
     auto began = std::chrono::steady_clock::now();

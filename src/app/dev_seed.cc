@@ -253,16 +253,8 @@ int RunDevSeed(const CommonFlags& common, const DevSeedFlags& flags) {
   }
   auto cfg = LoadConfigOrReport(common);
   if (!cfg) return 1;
-  auto opened = OpenAndMigrate(cfg->database, nullptr);
-  if (!opened.ok()) {
-    ReportError(opened.error());
-    return 1;
-  }
-  auto& db = opened->db;
-  if (auto s = db->writer().Start(); !s.ok()) {
-    ReportError(s.error());
-    return 1;
-  }
+  auto db = OpenForWriting(cfg->database);
+  if (!db) return 1;
   std::printf("seeding %lld cases into %s through the intake path (%d in flight)\n",
               static_cast<long long>(flags.cases), flags.tenant.c_str(), flags.in_flight);
   auto rep = SeedCases(*db, flags.tenant, flags.cases, cfg->storage.files_dir, flags.in_flight, stdout);

@@ -65,16 +65,8 @@ core::Status WriteNew(const std::string& path, const std::string& data, int mode
 int WithDatabase(const CommonFlags& common, const std::function<core::Status(store::Database&)>& fn) {
   auto cfg = LoadConfigOrReport(common);
   if (!cfg) return 1;
-  auto opened = OpenAndMigrate(cfg->database, nullptr);
-  if (!opened.ok()) {
-    ReportError(opened.error());
-    return 1;
-  }
-  auto& db = opened->db;
-  if (auto s = db->writer().Start(); !s.ok()) {
-    ReportError(s.error());
-    return 1;
-  }
+  auto db = OpenForWriting(cfg->database);
+  if (!db) return 1;
   core::Status result = fn(*db);
   core::Status stopped = db->writer().Stop();
   db->Close();

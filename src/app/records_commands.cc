@@ -13,16 +13,8 @@ namespace amtsweg::app {
 int RunCasesRetention(const CommonFlags& common, bool dry_run, const std::optional<std::string>& tenant) {
   auto cfg = LoadConfigOrReport(common);
   if (!cfg) return 1;
-  auto opened = OpenAndMigrate(cfg->database, nullptr);
-  if (!opened.ok()) {
-    ReportError(opened.error());
-    return 1;
-  }
-  auto& db = opened->db;
-  if (auto s = db->writer().Start(); !s.ok()) {
-    ReportError(s.error());
-    return 1;
-  }
+  auto db = OpenForWriting(cfg->database);
+  if (!db) return 1;
   core::Result<core::Json> reports = core::Json::array();
   {
     catalog::Catalog catalog(*db);
