@@ -74,6 +74,14 @@ core::Result<records::NewDocument> ReadUpload(const Request& req) {
   return doc;
 }
 
+// A rendered preview: inline, never cached or sniffed.
+Response PreviewPdf(records::BescheidPreview p) {
+  return Response::Bytes(std::move(p.pdf), "application/pdf")
+      .WithHeader("Content-Disposition", ContentDisposition("inline", "vorschau-" + p.filename))
+      .WithHeader("Cache-Control", "private, no-store")
+      .WithHeader("X-Content-Type-Options", "nosniff");
+}
+
 // Headers of a response the case view shows in a frame of its own page.
 Response Frameable(Response r) {
   return std::move(r)
@@ -202,10 +210,7 @@ void RegisterRecordsRoutes(http::Router& router, records::Records& rec) {
       "/api/v1/tenants/{tenant}/cases/{caseId}/bescheid-preview",
       [&rec](Request& req) -> core::Result<Response> {
         AW_ASSIGN_OR_RETURN(records::BescheidPreview p, RenderPreview(rec, req));
-        return Response::Bytes(std::move(p.pdf), "application/pdf")
-            .WithHeader("Content-Disposition", ContentDisposition("inline", "vorschau-" + p.filename))
-            .WithHeader("Cache-Control", "private, no-store")
-            .WithHeader("X-Content-Type-Options", "nosniff");
+        return PreviewPdf(std::move(p));
       },
       {.summary = "Preview a Bescheid (PDF) without storing it",
        .description = "JSON {template, data}: renders the template of the case's service with the case's process "
@@ -285,10 +290,7 @@ void RegisterRecordsRoutes(http::Router& router, records::Records& rec) {
         AW_ASSIGN_OR_RETURN(records::BescheidPreview p, records::OpenPreviewLink(rec, req.PathParam("tenant"),
                                                                                  req.PathParam("caseId"),
                                                                                  req.PathParam("token")));
-        return Frameable(Response::Bytes(std::move(p.pdf), "application/pdf")
-                             .WithHeader("Content-Disposition", ContentDisposition("inline", "vorschau-" + p.filename))
-                             .WithHeader("Cache-Control", "private, no-store")
-                             .WithHeader("X-Content-Type-Options", "nosniff"));
+        return Frameable(PreviewPdf(std::move(p)));
       },
       {.summary = "A rendered Bescheid preview (PDF, inline)", .tag = tag,
        .path_params = {tenant, case_id, {.name = "token", .description = "from POST …/bescheid-preview/links"}},

@@ -43,10 +43,10 @@ LookAhead WalkFrom(const CompiledProcess& cp, Index from, const Json& start_vars
   LookAhead out;
   Json vars = start_vars.is_object() ? start_vars : Json::object();
   // Tokens: nodes to enter. A node is entered once (loops end the walk there).
-  std::deque<Index> todo;
+  std::deque<Index> frontier;
   std::set<Index> seen;
   auto follow_all = [&](const bpmn::FlowNode& n) {
-    for (Index f : n.outgoing) todo.push_back(cp.flow(f).target);
+    for (Index f : n.outgoing) frontier.push_back(cp.flow(f).target);
   };
   auto take_gateway = [&](const bpmn::FlowNode& n) {
     bool exclusive = n.kind == NodeKind::kExclusiveGateway;
@@ -78,16 +78,16 @@ LookAhead WalkFrom(const CompiledProcess& cp, Index from, const Json& start_vars
       Note(out, fmt::format("no outgoing flow of {} is taken", n.id));
       return;
     }
-    for (Index f : taken) todo.push_back(cp.flow(f).target);
+    for (Index f : taken) frontier.push_back(cp.flow(f).target);
   };
 
   // The task itself is done: its outgoing flows are where the token goes.
   follow_all(cp.node(from));
   seen.insert(from);
   int visited = 0;
-  while (!todo.empty()) {
-    Index i = todo.front();
-    todo.pop_front();
+  while (!frontier.empty()) {
+    Index i = frontier.front();
+    frontier.pop_front();
     if (!seen.insert(i).second) continue;
     if (++visited > max_nodes) {
       Note(out, fmt::format("stopped after {} elements", max_nodes));
@@ -134,7 +134,7 @@ LookAhead WalkFrom(const CompiledProcess& cp, Index from, const Json& start_vars
         break;
       case NodeKind::kIntermediateThrowEvent:
         if (info.trigger == Trigger::kLink && info.link_target != bpmn::kNoIndex) {
-          todo.push_back(info.link_target);
+          frontier.push_back(info.link_target);
         } else {
           follow_all(n);
         }
@@ -192,6 +192,11 @@ core::Result<Json> VariablesAfterCompletion(const CompiledProcess& cp, Index tas
 core::Result<LookAhead> LookAheadFromUserTask(Engine& engine, store::Database& db, std::string_view tenant,
                                               std::string_view task_id, const Json& completion) {
   AW_ASSIGN_OR_RETURN(UserTask task, engine.GetUserTask(tenant, task_id));
+  return LookAheadFromUserTask(engine, db, tenant, task, completion);
+}
+
+core::Result<LookAhead> LookAheadFromUserTask(Engine& engine, store::Database& db, std::string_view tenant,
+                                              const UserTask& task, const Json& completion) {
   AW_ASSIGN_OR_RETURN(InstanceInfo instance, engine.GetInstance(tenant, task.instance_id));
   AW_ASSIGN_OR_RETURN(auto defs, engine.ListDefinitions(tenant, DefinitionFilter{.kind = "process",
                                                                                  .id = instance.process_id}));

@@ -69,5 +69,9 @@ core::Result<core::Json> VariablesAfterCompletion(const CompiledProcess& cp, bpm
 // kNotFound: no such task (of this tenant) or its process definition.
 core::Result<LookAhead> LookAheadFromUserTask(Engine& engine, store::Database& db, std::string_view tenant,
                                               std::string_view task_id, const core::Json& completion);
+// The same for a task already read (Engine::GetUserTask of `tenant`).
+struct UserTask;
+core::Result<LookAhead> LookAheadFromUserTask(Engine& engine, store::Database& db, std::string_view tenant,
+                                              const UserTask& task, const core::Json& completion);
 
 }  // namespace amtsweg::engine

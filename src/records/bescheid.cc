@@ -587,7 +587,7 @@ core::Result<ExpectedBescheid> ExpectBescheid(Records& r, std::string_view tenan
   if (!task.ok() || task->instance_id != row.instance_id) {
     return core::NotFound(fmt::format("no open task {} in case {}", task_id, case_id));
   }
-  AW_ASSIGN_OR_RETURN(engine::LookAhead la, engine::LookAheadFromUserTask(r.engine(), r.db(), t, task_id,
+  AW_ASSIGN_OR_RETURN(engine::LookAhead la, engine::LookAheadFromUserTask(r.engine(), r.db(), t, *task,
                                                                             data.is_object() ? data : Json::object()));
   ExpectedBescheid out;
   out.waits = la.waits;

@@ -19,32 +19,27 @@
 // - The form editor (designer) registers the full FEEL eagerly (formFull.ts).
 import type * as Feelin from '@bpmn-io/feelin';
 import type * as Feelers from 'feelers';
+import { lazyLibrary } from './lazyLibrary';
 
 interface Full { feelin: typeof Feelin; feelers: typeof Feelers }
-let full: Full | null = null;
-let loading: Promise<void> | null = null;
-const listeners = new Set<() => void>();
+const fullFeel = lazyLibrary<Full>(() => Promise.all([import('@bpmn-io/feelin'), import('feelers')])
+  .then(([feelin, feelers]) => ({ feelin, feelers })));
 
 export function registerFullFeel(feelin: typeof Feelin, feelers: typeof Feelers) {
-  full = { feelin, feelers };
-  loading = Promise.resolve();
-  for (const l of [...listeners]) l();
+  fullFeel.register({ feelin, feelers });
 }
 
 export function fullFeelLoaded(): boolean {
-  return full !== null;
+  return fullFeel.value !== null;
 }
 
 export function loadFullFeel(): Promise<void> {
-  loading ??= Promise.all([import('@bpmn-io/feelin'), import('feelers')])
-    .then(([feelin, feelers]) => registerFullFeel(feelin, feelers));
-  return loading;
+  return fullFeel.load();
 }
 
 // Called once the full FEEL has arrived after a form was rendered without it.
 export function onFullFeel(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  return fullFeel.on(listener);
 }
 
 // ---------------------------------------------------------------- the subset
@@ -264,6 +259,7 @@ function evaluateSubset(expression: string, context: Record<string, unknown>): u
 // ------------------------------------------- feelin's and feelers' API for form-js
 
 export function evaluate(expression: string, context: Record<string, unknown> = {}) {
+  const full = fullFeel.value;
   if (full) return full.feelin.evaluate(expression, context);
   return { value: evaluateSubset(expression, context), warnings: [] };
 }
@@ -273,6 +269,7 @@ export function evaluate(expression: string, context: Record<string, unknown> = 
 // true/false is compared with `?` when there is one; `not(…)` around the
 // whole test negates the test (not the value).
 export function unaryTest(expression: string, context: Record<string, unknown> = {}) {
+  const full = fullFeel.value;
   if (full) return full.feelin.unaryTest(expression, context);
   evaluateSubset(expression, context);  // refuses what the subset cannot do
   const node = subset(expression) as Node;
@@ -289,6 +286,7 @@ export function unaryTest(expression: string, context: Record<string, unknown> =
 }
 
 function needFull(what: string): Full {
+  const full = fullFeel.value;
   if (!full) {
     void loadFullFeel();
     throw new Error(`FEEL is still loading (${what} needs it)`);
@@ -319,5 +317,5 @@ export function needsFullFeel(schema: unknown): boolean {
 
 // Resolves when the form can be imported: at once, or once the full FEEL is here.
 export function prepareFeel(schema: unknown): Promise<void> | null {
-  return !full && needsFullFeel(schema) ? loadFullFeel() : null;
+  return !fullFeel.value && needsFullFeel(schema) ? loadFullFeel() : null;
 }

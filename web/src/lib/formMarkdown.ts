@@ -17,26 +17,25 @@
 //   that needs it later shows escaped until it has arrived and the form
 //   renders again (`onMarked`). The form editor registers marked eagerly.
 import type { marked as Marked } from 'marked';
+import { lazyLibrary } from './lazyLibrary';
 
 type Parse = (markdown: string, options?: { gfm?: boolean; breaks?: boolean }) => string;
-let full: Parse | null = null;
-let loading: Promise<void> | null = null;
-const listeners = new Set<() => void>();
+const markedLib = lazyLibrary<Parse>(() => import('marked').then((m) => toParse(m.marked)));
+
+function toParse(m: typeof Marked): Parse {
+  return (md, options) => m.parse(md, { ...options, async: false }) as string;
+}
 
 export function registerMarked(m: typeof Marked) {
-  full = (md, options) => m.parse(md, { ...options, async: false }) as string;
-  loading = Promise.resolve();
-  for (const l of [...listeners]) l();
+  markedLib.register(toParse(m));
 }
 
 export function loadMarked(): Promise<void> {
-  loading ??= import('marked').then((m) => registerMarked(m.marked));
-  return loading;
+  return markedLib.load();
 }
 
 export function onMarked(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  return markedLib.on(listener);
 }
 
 // Characters that cannot begin any markdown construct anywhere in a line:
@@ -69,6 +68,7 @@ export function plainMarkdown(markdown: string, breaks: boolean): string | null 
 
 export const marked = {
   parse(markdown: string, options: { gfm?: boolean; breaks?: boolean } = {}): string {
+    const full = markedLib.value;
     if (full) return full(markdown, options);
     const plain = options.gfm !== false ? plainMarkdown(markdown, options.breaks === true) : null;
     if (plain !== null) return plain;
@@ -93,5 +93,5 @@ export function needsMarked(schema: unknown): boolean {
 }
 
 export function prepareMarkdown(schema: unknown): Promise<void> | null {
-  return !full && needsMarked(schema) ? loadMarked() : null;
+  return !markedLib.value && needsMarked(schema) ? loadMarked() : null;
 }

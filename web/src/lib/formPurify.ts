@@ -7,32 +7,28 @@
 // `preparePurify(schema)` loads it before a form with an HTML field is
 // imported, and the form editor registers it eagerly (formFull.ts).
 import type { Config } from 'dompurify';
+import { lazyLibrary } from './lazyLibrary';
 
 interface Purifier { sanitize(html: string, config: Config): unknown }
-let purifier: Purifier | null = null;
-let loading: Promise<void> | null = null;
-const listeners = new Set<() => void>();
+const purifyLib = lazyLibrary<Purifier>(() => import('dompurify').then((m) => m.default));
 
 export function registerPurify(p: Purifier) {
-  purifier = p;
-  loading = Promise.resolve();
-  for (const l of [...listeners]) l();
+  purifyLib.register(p);
 }
 
 export function loadPurify(): Promise<void> {
-  loading ??= import('dompurify').then((m) => registerPurify(m.default));
-  return loading;
+  return purifyLib.load();
 }
 
 export function onPurify(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+  return purifyLib.on(listener);
 }
 
 // Until DOMPurify is here, nothing unsanitized is shown: an empty string, and
 // the form renders again once it has arrived.
 const DOMPurify = {
   sanitize(html: string, config: Config): string {
+    const purifier = purifyLib.value;
     if (!purifier) {
       void loadPurify();
       return '';
@@ -53,5 +49,5 @@ export function needsPurify(schema: unknown): boolean {
 }
 
 export function preparePurify(schema: unknown): Promise<void> | null {
-  return !purifier && needsPurify(schema) ? loadPurify() : null;
+  return !purifyLib.value && needsPurify(schema) ? loadPurify() : null;
 }
