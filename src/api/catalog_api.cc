@@ -126,6 +126,12 @@ void RegisterCatalogRoutes(http::Router& router, catalog::Catalog& cat) {
              [&cat](Request& req) { return Ok(cat.ListForms(req.PathParam("tenant"))); },
              {.summary = "List forms with their latest version", .tag = tag, .path_params = {tenant},
        .roles = roles::Anyone()});
+  router.Get("/api/v1/tenants/{tenant}/forms/{form}/versions",
+             [&cat](Request& req) { return Ok(cat.ListFormVersions(req.PathParam("tenant"), req.PathParam("form"))); },
+             {.summary = "List every version of a form, newest first",
+              .description = "Answer: [{version, createdAt}]. 404 when the form has no version.",
+              .tag = tag, .path_params = {tenant, P("form", "form id")},
+       .roles = roles::Anyone()});
   router.Get("/api/v1/tenants/{tenant}/forms/{form}/versions/{version}",
              [&cat](Request& req) -> core::Result<Response> {
                std::string_view v = req.PathParam("version");

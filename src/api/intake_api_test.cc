@@ -216,6 +216,11 @@ TEST_P(IntakeApiTest, CatalogueErrorsAreProblemJsonPerField) {
   ASSERT_EQ(form.status, 200);
   EXPECT_EQ(Json::parse(form.body)["id"], "aufgrabung");
   ExpectProblem(Send("GET", "/api/v1/tenants/amt-a/forms/aufgrabung/versions/x"), 404);
+  auto versions = Send("GET", "/api/v1/tenants/amt-a/forms/aufgrabung/versions");
+  ASSERT_EQ(versions.status, 200);
+  ASSERT_EQ(Json::parse(versions.body).size(), 1u);
+  EXPECT_EQ(Json::parse(versions.body)[0]["version"], 1);
+  ExpectProblem(Send("GET", "/api/v1/tenants/amt-a/forms/nope/versions"), 404);
 }
 
 TEST_P(IntakeApiTest, DraftsSaveAndResume) {

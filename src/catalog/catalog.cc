@@ -612,6 +612,19 @@ core::Result<Json> Catalog::ListForms(std::string_view tenant) {
   return out;
 }
 
+core::Result<Json> Catalog::ListFormVersions(std::string_view tenant, std::string_view form_id) {
+  AW_ASSIGN_OR_RETURN(auto rows, db_.Read([&](store::Tx& tx) -> core::Result<std::vector<internal::FormSummary>> {
+    AW_TRY(TenantMustExist(tx, tenant));
+    return internal::SelectFormVersions(tx, tenant, form_id);
+  }));
+  if (rows.empty()) return core::NotFound(fmt::format("no form '{}'", form_id));
+  Json out = Json::array();
+  for (const auto& r : rows) {
+    out.push_back({{"version", r.version}, {"createdAt", core::FormatIso8601(core::FromUnixMillis(r.created_at))}});
+  }
+  return out;
+}
+
 core::Result<std::shared_ptr<const forms::Form>> Catalog::CompiledForm(std::string_view tenant,
                                                                        std::string_view form_id, int version) {
   std::string key = fmt::format("{}/{}/{}", tenant, form_id, version);

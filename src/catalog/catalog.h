@@ -99,6 +99,9 @@ class Catalog {
   core::Result<FormVersion> GetForm(std::string_view tenant, std::string_view form_id, int version);
   // Latest version of every form: [{id, version, createdAt}].
   core::Result<core::Json> ListForms(std::string_view tenant);
+  // Every version of one form, newest first: [{version, createdAt}]. kNotFound
+  // when the form has no version (or the tenant does not exist).
+  core::Result<core::Json> ListFormVersions(std::string_view tenant, std::string_view form_id);
   // The compiled form (cached; versions are immutable). kNotFound.
   core::Result<std::shared_ptr<const forms::Form>> CompiledForm(std::string_view tenant, std::string_view form_id,
                                                                 int version);

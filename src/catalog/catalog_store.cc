@@ -149,4 +149,14 @@ core::Result<std::vector<FormSummary>> SelectForms(store::Tx& tx, std::string_vi
   return out;
 }
 
+core::Result<std::vector<FormSummary>> SelectFormVersions(store::Tx& tx, std::string_view tenant,
+                                                          std::string_view form_id) {
+  AW_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT form_id, version, created_at FROM catalog_forms "
+                                          "WHERE tenant_id = $1 AND form_id = $2 ORDER BY version DESC",
+                                          {tenant, form_id}));
+  std::vector<FormSummary> out;
+  for (const auto& r : rows) out.push_back({r.Text(0), static_cast<int>(r.Int(1)), r.Int(2)});
+  return out;
+}
+
 }  // namespace amtsweg::catalog::internal

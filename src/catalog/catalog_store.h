@@ -63,5 +63,8 @@ struct FormSummary {
   int64_t created_at = 0;
 };
 core::Result<std::vector<FormSummary>> SelectForms(store::Tx& tx, std::string_view tenant);
+// Every version of one form (form_id, version, created_at), newest first.
+core::Result<std::vector<FormSummary>> SelectFormVersions(store::Tx& tx, std::string_view tenant,
+                                                          std::string_view form_id);
 
 }  // namespace amtsweg::catalog::internal

@@ -140,6 +140,17 @@ TEST_P(CatalogTest, FormVersionsCountUpAndAnUnchangedSchemaKeepsItsVersion) {
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 1u);
   EXPECT_EQ((*list)[0]["latestVersion"], 2);
+  // Every version, newest first, for the designer's version list.
+  auto versions = catalog_->ListFormVersions("amt-musterland", "aufgrabung");
+  ASSERT_TRUE(versions.ok()) << versions.error().ToString();
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[0]["version"], 2);
+  EXPECT_EQ((*versions)[1]["version"], 1);
+  EXPECT_TRUE((*versions)[0]["createdAt"].is_string());
+  auto none = catalog_->ListFormVersions("amt-musterland", "nope");
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code(), core::ErrorCode::kNotFound);
+  EXPECT_FALSE(catalog_->ListFormVersions("amt-other", "aufgrabung").ok());
 }
 
 TEST_P(CatalogTest, FormThatDoesNotCompileIsRefused) {

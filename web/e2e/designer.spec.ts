@@ -122,10 +122,10 @@ test('a designer renames a task and deploys; the next submission follows the new
 });
 
 // The form editor (form-js editor) of a new form, with its palette and
-// properties panel, takes the fields of an XDatenfelder file (FIM) and deploys
-// the form. Any script error on the page fails the test: two copies of preact
-// once left the editor blank.
-test('a designer imports an XDatenfelder file into a new form in the form editor and deploys it', async ({ browser }) => {
+// properties panel, takes the fields of an XDatenfelder file (FIM) and saves
+// the form into the catalogue. Any script error on the page fails the test:
+// two copies of preact once left the editor blank.
+test('a designer imports an XDatenfelder file into a new form in the form editor and saves it', async ({ browser }) => {
   test.setTimeout(120_000);
   const conformance = process.env['AMTSWEG_CONFORMANCE'] ?? new URL('../../../shared/conformance', import.meta.url).pathname;
   const xdf = `${conformance}/xdatenfelder/v2/S00000094V1.0_xdf2.xml`;
@@ -152,18 +152,100 @@ test('a designer imports an XDatenfelder file into a new form in the form editor
   await designer.screenshot({ path: 'test-results/designer/03-form-imported.png', fullPage: true });
   await noAxeViolations(designer);
 
-  await designer.getByRole('button', { name: 'Bereitstellen' }).click();
-  await expect(outcome).toContainText('als Version 1 bereitgestellt', { timeout: 15_000 });
+  await designer.getByRole('button', { name: 'Als neue Version speichern' }).click();
+  await expect(designer.getByRole('status').filter({ hasText: 'import_test ist als Version 1 gespeichert' })).toBeVisible({ timeout: 15_000 });
+  await expect(designer).toHaveURL(/\/designer\/amt-musterland\/form\/import_test\?version=1$/);
   await expect(designer.locator('#model-versions tbody tr').first()).toHaveAttribute('data-version', '1');
+  await expect.poll(() => fields.count()).toBeGreaterThan(empty + 5);
   const imported = await fields.count();
 
-  // Listed among the forms, and opened again from the deployed file.
+  // Listed among the forms of the catalogue, and opened again from there.
   await designer.goto('/designer/amt-musterland');
   const forms = designer.locator('section', { has: designer.getByRole('heading', { name: 'Formulare' }) });
   await forms.getByRole('link', { name: 'import_test', exact: true }).click();
   await expect(canvas.locator('.fjs-palette-container')).toBeVisible({ timeout: 20_000 });
   await expect.poll(() => fields.count()).toBe(imported);
   await expect(designer.locator('#model-versions tbody tr').first()).toContainText('geöffnet');
+  await expect(designer.getByText('Kein Dienst verwendet dieses Formular als Antragsformular.')).toBeVisible();
+
+  // Creating it again as new is refused: it would overwrite the saved form.
+  await designer.goto('/designer/amt-musterland');
+  await designer.getByLabel('Art').selectOption('form');
+  await designer.getByLabel('Name').fill('Import Test');
+  await designer.getByRole('button', { name: 'Anlegen' }).click();
+  await expect(canvas.locator('.fjs-palette-container')).toBeVisible({ timeout: 20_000 });
+  await designer.getByRole('button', { name: 'Als neue Version speichern' }).click();
+  await expect(outcome).toContainText('gibt es schon');
   expect(errors).toEqual([]);
+  await designer.context().close();
+});
+
+// The application form of a demo service, edited in the designer: a label is
+// changed and saved as the next version of the catalogue form; the service
+// still shows the version it names until the designer switches it; then the
+// citizen's form shows the new label. Switched back at the end (the other
+// specs expect the seeded form) by opening the old version and using it.
+test('a designer changes a service\'s application form; after switching the service, citizens get it', async ({ browser }) => {
+  test.setTimeout(150_000);
+  const designer = await staffPage(browser);
+  const errors: string[] = [];
+  designer.on('pageerror', (e) => errors.push(e.message));
+  await signIn(designer, 'design', process.env['AMTSWEG_E2E_DESIGN_PASSWORD'] ?? '');
+  await designer.goto('/designer/amt-musterland');
+  const forms = designer.locator('section', { has: designer.getByRole('heading', { name: 'Formulare' }) });
+  await forms.getByRole('link', { name: 'plakatierung', exact: true }).click();
+  const canvas = designer.locator('.form-canvas');
+  const field = canvas.locator('.fjs-editor-container .fjs-form-field', { hasText: 'Veranstaltung oder Wahl' }).last();
+  await expect(field).toBeVisible({ timeout: 20_000 });
+  const before = Number(await designer.locator('#model-versions tbody tr').first().getAttribute('data-version'));
+  const service = designer.locator('#form-services tbody tr[data-service="musterland-plakatierung"]');
+  await expect(service).toHaveAttribute('data-version', String(before));
+
+  // The label in the properties panel (a FEEL-templating entry of form-js).
+  await field.click();
+  const label = designer.locator('.fjs-properties-container #bio-properties-panel-label');
+  // The panel may open with its groups closed: open "General".
+  if (!(await label.isVisible())) await designer.locator('.fjs-properties-container .bio-properties-panel-group-header', { hasText: 'General' }).click();
+  await expect(label).toBeVisible();
+  await label.click();
+  await designer.keyboard.press('Control+A');
+  await designer.keyboard.type('Anlass der Plakatierung');
+  // The canvas shows the new label once the panel has written it into the form.
+  await expect(canvas.locator('.fjs-form-field-label', { hasText: 'Anlass der Plakatierung' })).toBeVisible();
+  await designer.getByRole('button', { name: 'Als neue Version speichern' }).click();
+  await expect(designer.getByRole('status').filter({ hasText: `plakatierung ist als Version ${before + 1} gespeichert` })).toBeVisible({ timeout: 15_000 });
+  await expect(designer.locator('#model-versions tbody tr').first()).toHaveAttribute('data-version', String(before + 1));
+  await expect(canvas.locator('.fjs-form-field-label', { hasText: 'Anlass der Plakatierung' })).toBeVisible({ timeout: 20_000 });
+  // Saving again without a change keeps the version.
+  await designer.getByRole('button', { name: 'Als neue Version speichern' }).click();
+  await expect(designer.locator('.model-toolbar [role="status"]')).toContainText(`Unverändert: Formular plakatierung bleibt Version ${before + 1}.`);
+
+  // Until it is switched, the service keeps its version and citizens the old label.
+  const citizen = await browser.newPage({ baseURL, locale: 'de-DE', viewport: { width: 375, height: 740 } });
+  await citizen.goto('/amt-musterland/leistungen/musterland-plakatierung/antrag');
+  await expect(citizen.getByLabel('Veranstaltung oder Wahl')).toBeVisible({ timeout: 20_000 });
+
+  await service.getByRole('button', { name: `Version ${before + 1} für Plakatierung (Sondernutzung) verwenden` }).click();
+  await expect(designer.getByRole('status').filter({ hasText: `verwendet jetzt Version ${before + 1}` })).toBeVisible({ timeout: 15_000 });
+  await expect(service).toHaveAttribute('data-version', String(before + 1));
+  await noAxeViolations(designer);
+  // The editor stays inside the page: no horizontal scrolling.
+  expect(await designer.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+  await designer.screenshot({ path: 'test-results/designer/04-form-switched.png', fullPage: true });
+
+  await citizen.reload();
+  await expect(citizen.getByLabel('Anlass der Plakatierung')).toBeVisible({ timeout: 20_000 });
+  await expect(citizen.getByLabel('Veranstaltung oder Wahl')).toHaveCount(0);
+  await citizen.screenshot({ path: 'test-results/designer/05-citizen-new-label.png', fullPage: true });
+
+  // Back: open the old version from the list and use it again.
+  await designer.getByRole('link', { name: `Version ${before} öffnen` }).click();
+  await expect(designer.locator(`#model-versions tbody tr[data-version="${before}"]`)).toContainText('geöffnet', { timeout: 20_000 });
+  await service.getByRole('button', { name: `Version ${before} für Plakatierung (Sondernutzung) verwenden` }).click();
+  await expect(service).toHaveAttribute('data-version', String(before), { timeout: 15_000 });
+  await citizen.reload();
+  await expect(citizen.getByLabel('Veranstaltung oder Wahl')).toBeVisible({ timeout: 20_000 });
+  expect(errors).toEqual([]);
+  await citizen.close();
   await designer.context().close();
 });

@@ -11,6 +11,7 @@ import { LoadError, Loading } from '../components/Loading';
 import { api, ApiError } from '../lib/api';
 import { usePack, type MessageKey } from '../lib/i18n';
 import { adminPack } from './messages';
+import { serviceDocument } from '../lib/serviceDoc';
 import { useApi } from '../lib/useApi';
 import { LoginPage, useMe, type StaffUser } from '../workspace/Workspace';
 
@@ -240,10 +241,8 @@ function Services({ tenant }: { tenant: string }) {
   const [status, setStatus] = useState('');
   const save = async (s: Service) => {
     setStatus('');
-    // The listing adds what the server keeps itself; a replacement sends the service's own fields.
-    const { createdAt: _c, updatedAt: _u, tenant: _t, ...doc } = s;
     try {
-      await api(`${base(tenant)}/services/${encodeURIComponent(s.id)}`, { method: 'PUT', body: doc, lang });
+      await api(`${base(tenant)}/services/${encodeURIComponent(s.id)}`, { method: 'PUT', body: serviceDocument(s), lang });
       setErrors({ byField: {}, summary: [] });
       setEditing(null);
       setStatus(t('adminSaved'));

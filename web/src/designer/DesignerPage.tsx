@@ -1,6 +1,7 @@
-// The designer of one administration: its deployed processes, decisions and
-// forms (latest versions), and an editor for each kind. Loaded on demand:
-// bpmn-js, dmn-js and form-js never reach citizens' phones.
+// The designer of one administration: its deployed processes and decisions
+// (latest versions), the forms of its service catalogue, and an editor for
+// each kind. Loaded on demand: bpmn-js, dmn-js and form-js never reach
+// citizens' phones.
 import { lazy, useLocation, useRoute } from 'preact-iso';
 import { useEffect, useState } from 'preact/hooks';
 import { Layout } from '../components/Layout';
@@ -8,14 +9,14 @@ import { LoadError, Loading } from '../components/Loading';
 import { ApiError } from '../lib/api';
 import { usePack } from '../lib/i18n';
 import { designerPack } from './messages';
-import { definitionXml, latest, listDefinitions, versionsOf, type Definition } from './model_api';
+import { FormPage } from './FormPage';
+import { definitionXml, latest, listDefinitions, listForms, versionsOf, type CatalogueForm, type Definition } from './model_api';
 
 const BpmnEditor = lazy(() => import('./BpmnEditor').then((m) => m.BpmnEditor));
 const DmnEditor = lazy(() => import('./DmnEditor').then((m) => m.DmnEditor));
-const FormEditor = lazy(() => import('./FormEditor').then((m) => m.FormEditor));
 
 type Kind = 'process' | 'decision' | 'form';
-const extension: Record<Kind, string> = { process: 'bpmn', decision: 'dmn', form: 'form' };
+const extension: Record<Exclude<Kind, 'form'>, string> = { process: 'bpmn', decision: 'dmn' };
 
 function slug(s: string): string {
   const base = s.toLowerCase().replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/ß/g, 'ss')
@@ -28,20 +29,40 @@ export function DesignerPage() {
   const tenant = params['tenant'] ?? '';
   const kind = params['kind'] as Kind | undefined;
   const key = params['key'];
-  return kind && key ? <EditorPage tenant={tenant} kind={kind} defKey={key} /> : <DesignerHome tenant={tenant} />;
+  if (kind === 'form' && key) return <FormEditorPage tenant={tenant} formKey={key} />;
+  return kind && kind !== 'form' && key ? <EditorPage tenant={tenant} kind={kind} defKey={key} /> : <DesignerHome tenant={tenant} />;
+}
+
+// A form of the catalogue: `key` is its id, or "new:" and the name of a new one.
+function FormEditorPage({ tenant, formKey }: { tenant: string; formKey: string }) {
+  const { t } = usePack(designerPack);
+  const isNew = formKey.startsWith('new:');
+  const name = isNew ? decodeURIComponent(formKey.slice(4)) : formKey;
+  const id = isNew ? slug(name) : formKey;
+  return (
+    <Layout title={`${t('designerTitle')}: ${name}`} home={`/designer/${tenant}`}>
+      <p><a href={`/designer/${tenant}`}>{t('designerBack')}</a></p>
+      <h1>{name}</h1>
+      <FormPage tenant={tenant} formId={id} isNew={isNew} />
+    </Layout>
+  );
 }
 
 function DesignerHome({ tenant }: { tenant: string }) {
   const { t } = usePack(designerPack);
   const { route } = useLocation();
   const [defs, setDefs] = useState<Definition[] | null>(null);
+  const [forms, setForms] = useState<CatalogueForm[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [signedOut, setSignedOut] = useState(false);
   const [newName, setNewName] = useState('');
   const [newKind, setNewKind] = useState<Kind>('process');
   const load = () => {
     setError(null);
-    listDefinitions(tenant).then((d) => setDefs(latest(d)), (e: unknown) => {
+    Promise.all([listDefinitions(tenant), listForms(tenant)]).then(([d, f]) => {
+      setDefs(latest(d).filter((x) => x.kind !== 'form'));
+      setForms(f);
+    }, (e: unknown) => {
       // The designer shares the staff session of the workspace.
       if (e instanceof ApiError && (e.problem.status === 401 || e.problem.status === 403)) setSignedOut(true);
       else setError(String(e));
@@ -57,8 +78,8 @@ function DesignerHome({ tenant }: { tenant: string }) {
           <p>{t('designerSignIn')}</p>
           <p><a href={`/arbeitsplatz/${tenant}`}>{t('loginTitle')}</a></p>
         </div>
-      ) : error ? <LoadError message={t('designerLoadFailed')} retry={load} /> : defs === null ? <Loading /> : (
-        groups.map(([k, label]) => (
+      ) : error ? <LoadError message={t('designerLoadFailed')} retry={load} /> : defs === null || forms === null ? <Loading /> : (<>
+        {groups.filter(([k]) => k !== 'form').map(([k, label]) => (
           <section key={k} aria-labelledby={`h-${k}`}>
             <h2 id={`h-${k}`}>{label}</h2>
             {defs.filter((d) => d.kind === k).length === 0 ? <p class="muted">{t('designerNone')}</p> : (
@@ -72,8 +93,22 @@ function DesignerHome({ tenant }: { tenant: string }) {
               </ul>
             )}
           </section>
-        ))
-      )}
+        ))}
+        <section aria-labelledby="h-form">
+          <h2 id="h-form">{t('designerForms')}</h2>
+          <p class="muted">{t('designerFormsHint')}</p>
+          {forms.length === 0 ? <p class="muted">{t('designerNone')}</p> : (
+            <ul class="card-list">
+              {forms.map((f) => (
+                <li key={f.id} class="card">
+                  <a href={`/designer/${tenant}/form/${encodeURIComponent(f.id)}`}>{f.id}</a>
+                  <span class="muted"> · {t('designerVersion', { version: f.latestVersion })}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </>)}
       <section aria-labelledby="h-new">
         <h2 id="h-new">{t('designerNew')}</h2>
         <form class="inline-form" onSubmit={(e) => {
@@ -94,7 +129,7 @@ function DesignerHome({ tenant }: { tenant: string }) {
   );
 }
 
-function EditorPage({ tenant, kind, defKey }: { tenant: string; kind: Kind; defKey: string }) {
+function EditorPage({ tenant, kind, defKey }: { tenant: string; kind: Exclude<Kind, 'form'>; defKey: string }) {
   const { t, lang } = usePack(designerPack);
   const isNew = defKey.startsWith('new:');
   const name = isNew ? decodeURIComponent(defKey.slice(4)) : '';
@@ -104,8 +139,7 @@ function EditorPage({ tenant, kind, defKey }: { tenant: string; kind: Kind; defK
   useEffect(() => {
     if (isNew) {
       if (kind === 'process') import('./BpmnEditor').then((m) => setContent(m.newProcessXml(id, name)));
-      else if (kind === 'decision') import('./DmnEditor').then((m) => setContent(m.newDecisionXml(id, name)));
-      else import('./FormEditor').then((m) => setContent(JSON.stringify(m.newFormSchema(id))));
+      else import('./DmnEditor').then((m) => setContent(m.newDecisionXml(id, name)));
       return;
     }
     definitionXml(tenant, defKey).then(setContent, (e: unknown) => setError(String(e)));
@@ -131,8 +165,7 @@ function EditorPage({ tenant, kind, defKey }: { tenant: string; kind: Kind; defK
       <h1>{title}</h1>
       {error ? <LoadError message={t('designerLoadFailed')} /> : content === null ? <Loading /> :
         kind === 'process' ? <BpmnEditor tenant={tenant} xml={content} fileName={fileName} onDeployed={loadVersions} /> :
-        kind === 'decision' ? <DmnEditor tenant={tenant} xml={content} fileName={fileName} onDeployed={loadVersions} /> :
-        <FormEditor tenant={tenant} schema={JSON.parse(content) as Record<string, unknown>} fileName={fileName} onDeployed={loadVersions} />}
+        <DmnEditor tenant={tenant} xml={content} fileName={fileName} onDeployed={loadVersions} />}
       <section aria-labelledby="h-versions">
         <h2 id="h-versions">{t('designerVersions')}</h2>
         {versions === null ? <Loading /> : versions.length === 0 ? <p class="muted">{t('designerNone')}</p> : (

@@ -1,5 +1,6 @@
 // Form editor (form-js editor, the format the intake validates on the
-// server) with import of FIM XDatenfelder files.
+// server) with import of FIM XDatenfelder files. Saving is the page's: a form
+// of the catalogue becomes its next version (FormPage).
 import '@bpmn-io/form-js-editor/dist/assets/form-js-editor.css';
 import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import { FormEditor as FormJsEditor } from '@bpmn-io/form-js-editor';
@@ -7,7 +8,6 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api';
 import { usePack } from '../lib/i18n';
 import { designerPack } from './messages';
-import { deploy } from './model_api';
 import { download, errorOutcome, ModelToolbar, type Outcome } from './ModelToolbar';
 
 export function newFormSchema(id: string): Record<string, unknown> {
@@ -16,24 +16,32 @@ export function newFormSchema(id: string): Record<string, unknown> {
 
 interface XdfImport { schema: Record<string, unknown>; report: { messages?: string[]; notConverted?: string[] } | string[] }
 
-export function FormEditor({ tenant, schema, fileName, onDeployed }: {
-  tenant: string; schema: Record<string, unknown>; fileName: string; onDeployed?: () => void;
+export function FormEditor({ schema, fileName, onSave }: {
+  schema: Record<string, unknown>; fileName: string;
+  // Stores the edited schema (`changed`: edited since it was opened; the
+  // editor's own normalisation on import does not count); the outcome to announce.
+  onSave: (schema: Record<string, unknown>, changed: boolean) => Promise<Outcome>;
 }) {
   const { t, lang } = usePack(designerPack);
   const ref = useRef<HTMLDivElement>(null);
   const editorRef = useRef<FormJsEditor | null>(null);
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'idle' });
   const [current, setCurrent] = useState(schema);
+  // The schema as the editor exports it right after opening: what "unchanged" means.
+  const baseline = useRef<string | null>(null);
 
   useEffect(() => {
     if (!ref.current) return;
     const ed = new FormJsEditor({ container: ref.current });
     editorRef.current = ed;
-    ed.importSchema(current).catch((e: unknown) => setOutcome({ kind: 'error', text: t('designerImportFailed', { reason: String(e) }) }));
+    ed.importSchema(current).then(() => {
+      if (current === schema) baseline.current = JSON.stringify(ed.saveSchema());
+    }, (e: unknown) => setOutcome({ kind: 'error', text: t('designerImportFailed', { reason: String(e) }) }));
     return () => ed.destroy();
   }, [current]);
 
-  const text = () => JSON.stringify(editorRef.current?.saveSchema() ?? current, null, 2);
+  const edited = () => (editorRef.current?.saveSchema() ?? current) as Record<string, unknown>;
+  const text = () => JSON.stringify(edited(), null, 2);
 
   const importXdf = async (ev: Event) => {
     const input = ev.target as HTMLInputElement;
@@ -57,17 +65,12 @@ export function FormEditor({ tenant, schema, fileName, onDeployed }: {
 
   return (
     <div class="editor">
-      <ModelToolbar outcome={outcome} onDownload={() => download(fileName, text(), 'application/json')}
+      <ModelToolbar outcome={outcome} deployLabel={t('designerSaveForm')}
+        onDownload={() => download(fileName, text(), 'application/json')}
         onDeploy={async () => {
-          setOutcome({ kind: 'busy', text: t('designerDeploying') });
-          try {
-            const r = await deploy(tenant, [{ name: fileName, content: text() }], lang);
-            const d = r.definitions?.[0];
-            setOutcome({ kind: 'ok', text: d ? t('designerDeployed', { id: d.id, version: d.version }) : t('designerDeployedPlain') });
-            onDeployed?.();
-          } catch (e) {
-            setOutcome(errorOutcome(e, t('designerDeployFailed')));
-          }
+          setOutcome({ kind: 'busy', text: t('designerSaving') });
+          const now = edited();
+          setOutcome(await onSave(now, JSON.stringify(now) !== baseline.current));
         }} />
       <p>
         <label for="xdf-file">{t('designerImportXdf')}</label>{' '}

@@ -12,9 +12,9 @@ export type Outcome =
   | { kind: 'findings'; text: string; findings: LintFinding[] }
   | { kind: 'error'; text: string; details?: string[] };
 
-export function ModelToolbar({ onLint, onDeploy, onDownload, outcome, onSelect }: {
+export function ModelToolbar({ onLint, onDeploy, onDownload, outcome, onSelect, deployLabel }: {
   onLint?: () => void; onDeploy: () => void; onDownload: () => void; outcome: Outcome;
-  onSelect?: (elementId: string) => void;
+  onSelect?: (elementId: string) => void; deployLabel?: string;
 }) {
   const { t } = usePack(designerPack);
   const busy = outcome.kind === 'busy';
@@ -22,7 +22,7 @@ export function ModelToolbar({ onLint, onDeploy, onDownload, outcome, onSelect }
     <div class="model-toolbar">
       <div class="toolbar-buttons">
         {onLint ? <button type="button" class="button button-secondary" disabled={busy} onClick={onLint}>{t('designerLint')}</button> : null}
-        <button type="button" class="button" disabled={busy} onClick={onDeploy}>{t('designerDeploy')}</button>
+        <button type="button" class="button" disabled={busy} onClick={onDeploy}>{deployLabel ?? t('designerDeploy')}</button>
         <button type="button" class="button button-secondary" onClick={onDownload}>{t('designerDownload')}</button>
       </div>
       <div role="status" aria-live="polite" class={`outcome outcome-${outcome.kind}`}>

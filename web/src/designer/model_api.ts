@@ -1,5 +1,6 @@
 // Designer calls to the engine API of one tenant.
 import { api } from '../lib/api';
+import { serviceDocument } from '../lib/serviceDoc';
 
 export interface Definition {
   key: string;
@@ -74,3 +75,40 @@ export function deploy(tenant: string, files: { name: string; content: string }[
 export function lint(name: string, content: string, lang: string): Promise<{ findings: LintFinding[] }> {
   return api(`/api/v1/models/lint`, { method: 'POST', body: { name, content }, lang });
 }
+
+// --- Forms of the service catalogue (what services and tasks use) ---------
+
+export interface CatalogueForm { id: string; latestVersion: number; updatedAt?: string }
+export interface FormVersionInfo { version: number; createdAt: string }
+export interface CatalogueService {
+  id: string;
+  name: { de: string; en?: string };
+  form?: { id: string; version: number };
+  [k: string]: unknown;
+}
+
+const formBase = (tenant: string, id: string) => `${base(tenant)}/forms/${encodeURIComponent(id)}`;
+
+export const listForms = (tenant: string) => api<CatalogueForm[]>(`${base(tenant)}/forms`);
+export const formVersions = (tenant: string, id: string) => api<FormVersionInfo[]>(`${formBase(tenant, id)}/versions`);
+export const formSchema = (tenant: string, id: string, version: number) =>
+  api<Record<string, unknown>>(`${formBase(tenant, id)}/versions/${version}`);
+// Stores the schema as the next version of its form (an unchanged schema keeps its version).
+export const saveForm = (tenant: string, schema: Record<string, unknown>, lang: string) =>
+  api<{ id: string; version: number }>(`${base(tenant)}/forms`, { method: 'POST', body: schema, lang });
+export const listServices = (tenant: string) => api<CatalogueService[]>(`${base(tenant)}/services`);
+
+// The services whose application form is `formId`.
+export function servicesOfForm(services: CatalogueService[], formId: string): CatalogueService[] {
+  return services.filter((s) => s.form?.id === formId);
+}
+
+// The service's document with its application form pinned to `version`, as a
+// replacement (PUT) sends it: without the fields the server keeps itself.
+export function withFormVersion(s: CatalogueService, version: number): Record<string, unknown> {
+  return { ...serviceDocument(s), form: { ...(s.form ?? { id: '' }), version } };
+}
+
+export const putService = (tenant: string, s: CatalogueService, version: number, lang: string) =>
+  api<CatalogueService>(`${base(tenant)}/services/${encodeURIComponent(s.id)}`,
+    { method: 'PUT', body: withFormVersion(s, version), lang });
