@@ -63,6 +63,14 @@ http::Options HttpOptions(const core::ServerConfig& s, const core::LogConfig& lo
   o.idle_timeout = std::chrono::milliseconds(s.idle_timeout_ms);
   o.max_connections = s.max_connections;
   o.static_dir = s.static_dir;
+  // The designer's editors (bpmn-js properties panel, dmn-js, form-js editor)
+  // write style attributes through innerHTML and use data: images (drag
+  // previews); everywhere else, citizens' pages included, the strict default
+  // stays. Scripts stay 'self' only. The web app loads /designer/ pages with a
+  // full page load (its router's scope), so this header is the one in force.
+  o.static_options.csp_by_prefix = {
+      {"/designer/", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+                     "frame-ancestors 'none'; base-uri 'self'; object-src 'none'"}};
   o.access_log = log.access_log;
   return o;
 }

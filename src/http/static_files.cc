@@ -390,11 +390,17 @@ std::optional<Response> StaticFiles::Serve(std::string_view path, std::string_vi
   std::string_view api = options_.api_prefix;
   bool is_api = !api.empty() && (path.starts_with(api) || (api.back() == '/' && path == api.substr(0, api.size() - 1)));
   if (is_api || under_assets || last.find('.') != std::string_view::npos) return std::nullopt;
-  if (auto e = Load(options_.index)) {
-    if (auto hinted = HintedIndex(*e, path, if_none_match)) return hinted;
-    return Answer(*e, options_.index, false, if_none_match, accept_encoding);
+  auto e = Load(options_.index);
+  if (!e) return std::nullopt;
+  std::optional<Response> r = HintedIndex(*e, path, if_none_match);
+  if (!r) r = Answer(*e, options_.index, false, if_none_match, accept_encoding);
+  for (const auto& [prefix, csp] : options_.csp_by_prefix) {
+    if (path.starts_with(prefix)) {
+      r->headers.Add("Content-Security-Policy", csp);
+      break;
+    }
   }
-  return std::nullopt;
+  return r;
 }
 
 std::optional<Response> StaticFiles::HintedIndex(const Entry& index, std::string_view path,

@@ -27,6 +27,10 @@
 //   fetches them beside the entry bundle instead of one round trip after
 //   another. Such an answer is not compressed (index.html is small) and has an
 //   ETag of its own (`"…-h<hash>"`).
+// - A CSP per area: the index.html answered for a path under a prefix of
+//   `csp_by_prefix` carries that Content-Security-Policy (the server adds its
+//   strict default only where a response has none); e.g. the designer, whose
+//   bpmn.io editors set inline styles.
 // - Files up to `max_cached_file_bytes` are kept in memory (shared, never
 //   copied per response) and revalidated with one stat() per request, so a new
 //   build is picked up without restart; bigger files are read per request.
@@ -43,6 +47,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -56,6 +61,9 @@ struct StaticFilesOptions {
   uint64_t max_cached_file_bytes = 4u << 20;
   uint64_t max_cache_bytes = 64u << 20;  // beyond it, files are read per request
   std::string route_hints = "route-hints.json";  // below the root; empty: no route hints
+  // The index.html of a path under one of these prefixes goes out with this
+  // Content-Security-Policy instead of the server's default (first match).
+  std::vector<std::pair<std::string, std::string>> csp_by_prefix{};
 };
 
 // One route of route-hints.json: {"routes": [{"pattern": "/:tenant/x",

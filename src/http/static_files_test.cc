@@ -109,6 +109,23 @@ TEST_F(StaticFilesTest, SpaFallbackOnlyForRouteLikePaths) {
   EXPECT_FALSE(files_->Serve("/assets/missing", ""));
 }
 
+TEST_F(StaticFilesTest, IndexUnderAnAreaPrefixCarriesItsCsp) {
+  StaticFilesOptions o;
+  o.csp_by_prefix = {{"/designer/", "style-src 'self' 'unsafe-inline'"}, {"/designer/x/", "never reached"}};
+  auto files = StaticFiles::Open(root_.string(), o);
+  ASSERT_TRUE(files.ok());
+  auto page = (*files)->Serve("/designer/amt/form/plakat", "");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->Body(), "<html>app</html>");
+  EXPECT_EQ(page->headers.Get("Content-Security-Policy"), "style-src 'self' 'unsafe-inline'");
+  EXPECT_EQ((*files)->Serve("/designer/x/y", "")->headers.Get("Content-Security-Policy"),
+            "style-src 'self' 'unsafe-inline'");  // the first match
+  // Other routes, files and assets keep the server's default (no header of their own).
+  EXPECT_FALSE((*files)->Serve("/amt/leistungen", "")->headers.Get("Content-Security-Policy").has_value());
+  EXPECT_FALSE((*files)->Serve("/designerx", "")->headers.Get("Content-Security-Policy").has_value());
+  EXPECT_FALSE((*files)->Serve("/robots.txt", "")->headers.Get("Content-Security-Policy").has_value());
+}
+
 TEST_F(StaticFilesTest, EtagAndConditionalRequests) {
   auto first = files_->Serve("/robots.txt", "");
   ASSERT_TRUE(first);

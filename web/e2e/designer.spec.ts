@@ -33,6 +33,18 @@ async function signIn(page: Page, login: string, password: string) {
   await expect(page.getByLabel('Passwort')).toHaveCount(0, { timeout: 15_000 });
 }
 
+// Script errors and console errors (a CSP refusal of a font or script among
+// them) of a page, collected for the end of a test.
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // The workspace asks for the session before sign-in: its 401/403 is expected.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 40[13] /.test(m.text())) errors.push(m.text());
+  });
+  return errors;
+}
+
 async function staffPage(browser: Browser) {
   const ctx = await browser.newContext({ baseURL, locale: 'de-DE', viewport: { width: 1280, height: 900 } });
   return ctx.newPage();
@@ -85,12 +97,17 @@ test('a designer renames a task and deploys; the next submission follows the new
   expect(ordnungPassword, 'scripts/test.sh passes the demo password of "ordnung"').toBeTruthy();
 
   const designer = await staffPage(browser);
+  const errors = collectErrors(designer);
   await signIn(designer, 'design', designPassword ?? '');
-  await designer.goto('/designer/amt-musterland');
+  // From the workspace to the designer: a full page load, under the designer's own CSP.
+  await designer.getByRole('link', { name: /^Designer/ }).click();
+  await expect(designer).toHaveURL(/\/designer\/amt-musterland$/);
+  await expect(designer.getByRole('heading', { level: 1 })).toHaveText('Designer');
   const processes = designer.locator('section', { has: designer.getByRole('heading', { name: 'Prozesse (BPMN)' }) });
   await processes.getByRole('link', { name: 'plakatierung', exact: true }).click();
   await expect(designer.locator('.djs-element[data-element-id="pruefen"]')).toBeVisible({ timeout: 20_000 });
   await expect(designer.locator('.djs-element[data-element-id="pruefen"]')).toContainText('Antrag');
+  await expect(designer.getByRole('heading', { level: 1 })).toHaveText('plakatierung');
   // The version list: the deployed versions, the opened one marked.
   const firstRow = designer.locator('#model-versions tbody tr').first();
   await expect(firstRow).toHaveAttribute('data-version', /\d+/);
@@ -118,6 +135,7 @@ test('a designer renames a task and deploys; the next submission follows the new
 
   // Back to the name the other specs expect: one more version.
   await renameAndDeploy(designer, original, before + 2);
+  expect(errors).toEqual([]);
   await designer.context().close();
 });
 
@@ -132,8 +150,7 @@ test('a designer imports an XDatenfelder file into a new form in the form editor
   const { existsSync } = await import('node:fs');
   test.skip(!existsSync(xdf), `no conformance data at ${xdf}`);
   const designer = await staffPage(browser);
-  const errors: string[] = [];
-  designer.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectErrors(designer);
   await signIn(designer, 'design', process.env['AMTSWEG_E2E_DESIGN_PASSWORD'] ?? '');
   await designer.goto('/designer/amt-musterland');
   await designer.getByLabel('Art').selectOption('form');
@@ -188,8 +205,7 @@ test('a designer imports an XDatenfelder file into a new form in the form editor
 test('a designer changes a service\'s application form; after switching the service, citizens get it', async ({ browser }) => {
   test.setTimeout(150_000);
   const designer = await staffPage(browser);
-  const errors: string[] = [];
-  designer.on('pageerror', (e) => errors.push(e.message));
+  const errors = collectErrors(designer);
   await signIn(designer, 'design', process.env['AMTSWEG_E2E_DESIGN_PASSWORD'] ?? '');
   await designer.goto('/designer/amt-musterland');
   const forms = designer.locator('section', { has: designer.getByRole('heading', { name: 'Formulare' }) });
@@ -247,5 +263,53 @@ test('a designer changes a service\'s application form; after switching the serv
   await expect(citizen.getByLabel('Veranstaltung oder Wahl')).toBeVisible({ timeout: 20_000 });
   expect(errors).toEqual([]);
   await citizen.close();
+  await designer.context().close();
+});
+
+// The DMN editor's "test this decision" panel evaluates the model in the
+// editor on the server (POST /models/decisions/evaluate) with the JSON a
+// designer types: the Plakatierung fee exemption, one exempt purpose and one
+// that is not, then input that is not JSON, reported at the panel.
+test('a designer tests a decision of the Plakatierung in the DMN editor', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const designer = await staffPage(browser);
+  const errors = collectErrors(designer);
+  await signIn(designer, 'design', process.env['AMTSWEG_E2E_DESIGN_PASSWORD'] ?? '');
+  await designer.goto('/designer/amt-musterland');
+  const decisions = designer.locator('section', { has: designer.getByRole('heading', { name: 'Entscheidungen (DMN)' }) });
+  await decisions.getByRole('link', { name: /plakatierung/ }).first().click();
+  // The page is named after the model's id, not its opaque key.
+  await expect(designer.getByRole('heading', { level: 1 })).toHaveText('plakatierung_befreiung');
+  const panel = designer.getByRole('complementary', { name: 'Entscheidung testen' });
+  await expect(panel).toBeVisible({ timeout: 20_000 });
+  await expect(designer.locator('.dmn-canvas .dmn-drd-container, .dmn-canvas .tjs-container').first()).toBeVisible({ timeout: 20_000 });
+  // dmn-js's icon font is loaded (a CSP refusal would leave empty boxes).
+  const dmnFont = await designer.evaluate(async () => {
+    await document.fonts.load('16px dmn');
+    const status: string[] = [];
+    document.fonts.forEach((f) => { if (f.family.replace(/["']/g, '') === 'dmn') status.push(f.status); });
+    return status;
+  });
+  expect(dmnFont).toContain('loaded');
+
+  await panel.getByLabel('Entscheidung').selectOption({ label: 'befreiung' });
+  const input = panel.getByLabel('Eingabedaten (JSON)');
+  const result = panel.getByRole('status');
+  await input.fill(JSON.stringify({ antrag: { zweck: 'gemeinnuetzig' } }));
+  await panel.getByRole('button', { name: 'Auswerten' }).click();
+  await expect(result).toContainText('Ergebnis');
+  await expect(result).toContainText('"befreit": true');
+  await expect(result).toContainText('gemeinnütziger Träger');
+
+  await input.fill(JSON.stringify({ antrag: { zweck: 'gewerblich' } }));
+  await panel.getByRole('button', { name: 'Auswerten' }).click();
+  await expect(result).toContainText('"befreit": false');
+
+  await input.fill('{ antrag: ');
+  await panel.getByRole('button', { name: 'Auswerten' }).click();
+  await expect(result).toContainText('Die Eingabedaten sind kein gültiges JSON.');
+  await noAxeViolations(designer);
+  await designer.screenshot({ path: 'test-results/designer/06-decision-tested.png', fullPage: true });
+  expect(errors).toEqual([]);
   await designer.context().close();
 });

@@ -17,10 +17,17 @@ const StatusPage = lazy(() => import('./portal/StatusPage').then((m) => m.Status
 const PostfachPage = lazy(() => import('./portal/PostfachPage').then((m) => m.PostfachPage));
 const DashboardPage = lazy(() => import('./dashboard/DashboardPage').then((m) => m.DashboardPage));
 
+// The server sends /designer/ pages with a CSP of their own (the bpmn.io
+// editors need inline styles), and a document keeps the CSP it was loaded
+// with. So a link into the designer from elsewhere loads the page afresh
+// (outside the router's scope); inside the designer every link stays in the app.
+const designerDocument = typeof location !== 'undefined' && location.pathname.startsWith('/designer/');
+const routerScope = designerDocument ? undefined : /^\/(?!designer\/)/;
+
 export function App() {
   return (
     <LangProvider>
-      <LocationProvider>
+      <LocationProvider {...(routerScope ? { scope: routerScope } : {})}>
         <ErrorBoundary>
           <Router onRouteChange={focusMainOnRouteChange}>
             <Route path="/" component={StartPage} />

@@ -4,7 +4,8 @@
 // deployment as a new version.
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
-import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
+// The font files themselves: the CSP (default-src 'self') refuses the embedded data: fonts.
+import 'bpmn-js/dist/assets/bpmn-font/css/bpmn.css';
 import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
 import BpmnModeler from 'bpmn-js/lib/Modeler';
 import {

@@ -157,7 +157,8 @@ function EditorPage({ tenant, kind, defKey }: { tenant: string; kind: Exclude<Ki
     }, () => setVersions([]));
   };
   useEffect(loadVersions, [tenant, kind, defKey]);
-  const title = isNew ? name : defKey;
+  // The model's id (the key is an opaque UUID); until the list is loaded, the page's name.
+  const title = isNew ? name : versions?.find((v) => v.key === defKey)?.id ?? t('designerTitle');
   const fileName = `${id || defKey.replace(/[^A-Za-z0-9_.-]/g, '_')}.${extension[kind]}`;
   return (
     <Layout title={`${t('designerTitle')}: ${title}`} home={`/designer/${tenant}`}>

@@ -9,7 +9,8 @@ import 'dmn-js/dist/assets/dmn-js-decision-table-controls.css';
 import 'dmn-js/dist/assets/dmn-js-literal-expression.css';
 import 'dmn-js/dist/assets/dmn-js-boxed-expression.css';
 import 'dmn-js/dist/assets/dmn-js-boxed-expression-controls.css';
-import 'dmn-js/dist/assets/dmn-font/css/dmn-embedded.css';
+// The font files themselves: the CSP (default-src 'self') refuses the embedded data: fonts.
+import 'dmn-js/dist/assets/dmn-font/css/dmn.css';
 import DmnModeler from 'dmn-js/lib/Modeler';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../lib/api';

@@ -79,6 +79,8 @@ export const messages = {
     networkError: 'Keine Verbindung zum Server. Ihre Eingaben bleiben erhalten; bitte versuchen Sie es erneut.',
     email: 'E-Mail-Adresse',
     dashTitle: 'Auswertung',
+    designerLink: 'Designer (Prozesse, Entscheidungen, Formulare)',
+    adminLink: 'Verwaltung (Abteilungen, Konten, Dienste)',
     // ws: inbox on /inbox, case view, search, citizen postbox
     caseStatus_received: 'Eingegangen',
     caseStatus_in_progress: 'In Bearbeitung',
@@ -193,6 +195,8 @@ export const messages = {
     networkError: 'No connection to the server. Your entries are kept; please try again.',
     email: 'E-mail address',
     dashTitle: 'Dashboard',
+    designerLink: 'Designer (processes, decisions, forms)',
+    adminLink: 'Administration (departments, accounts, services)',
     // ws: inbox on /inbox, case view, search, citizen postbox
     caseStatus_received: 'Received',
     caseStatus_in_progress: 'In progress',

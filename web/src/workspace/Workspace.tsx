@@ -138,13 +138,19 @@ function InboxPage({ tenant, me, onLogout }: { tenant: string; me: StaffUser; on
   const date = (iso?: string | null) => (iso ? new Date(iso).toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB') : '–');
   const scopes: [Scope, MessageKey][] = [['mine', 'inboxMine'], ['departments', 'inboxGroups'], ['unassigned', 'inboxUnassigned'], ['all', 'inboxAll']];
   const scopeLabel = t(scopes.find(([s]) => s === scope)?.[1] ?? 'inboxMine');
+  // The other areas this account may use (the server checks the roles again).
+  const has = (...roles: string[]) => me.roles.some((r) => roles.includes(r));
+  const areas: [string, string][] = [
+    ...(has('administrator', 'manager', 'process_designer') ? [[`/auswertung/${tenant}`, t('dashTitle')] as [string, string]] : []),
+    ...(has('administrator', 'process_designer') ? [[`/designer/${tenant}`, t('designerLink')] as [string, string]] : []),
+    ...(has('administrator') ? [[`/verwaltung/${tenant}`, t('adminLink')] as [string, string]] : []),
+  ];
   return (
     <Layout title={t('inboxTitle')}>
       <div class="workspace-head">
         <h1>{t('inboxTitle')}</h1>
         <p>{t('signedInAs', { name: me.displayName || me.login })} <button type="button" class="link-button" onClick={logout}>{t('signOut')}</button></p>
-        {me.roles.some((r) => ['administrator', 'manager', 'process_designer'].includes(r))
-          ? <p><a href={`/auswertung/${tenant}`}>{t('dashTitle')}</a></p> : null}
+        {areas.length ? <ul class="area-links">{areas.map(([href, text]) => <li key={href}><a href={href}>{text}</a></li>)}</ul> : null}
       </div>
       <SearchBox tenant={tenant} />
       <h2 class="visually-hidden">{scopeLabel}</h2>
