@@ -103,6 +103,8 @@ test('a designer renames a task and deploys; the next submission follows the new
   await designer.getByRole('link', { name: /^Designer/ }).click();
   await expect(designer).toHaveURL(/\/designer\/amt-musterland$/);
   await expect(designer.getByRole('heading', { level: 1 })).toHaveText('Designer');
+  await expect(designer.locator('section', { has: designer.getByRole('heading', { name: 'Formulare' }) }).getByRole('link').first()).toBeVisible();
+  await noAxeViolations(designer);
   const processes = designer.locator('section', { has: designer.getByRole('heading', { name: 'Prozesse (BPMN)' }) });
   await processes.getByRole('link', { name: 'plakatierung', exact: true }).click();
   await expect(designer.locator('.djs-element[data-element-id="pruefen"]')).toBeVisible({ timeout: 20_000 });
