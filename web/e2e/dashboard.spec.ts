@@ -1,21 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
+import { plakatierungAntrag } from './applications';
 import { noAxeViolations } from './axe';
 
 // The dashboards of the demo municipality (scripts/test.sh seeds "Amt
 // Musterland"), signed in as Lena Leitung (manager: an Analysts role).
 
-const plakatierung = {
-  antragsteller: { name: 'Kulturverein Musterdorf e. V.', strasse: 'Dorfstraße 5', plz: '24999', ort: 'Musterdorf', email: 'kultur@verein.example', telefon: '+49 4600 4321' },
-  // The same fee-relevant answers as portal.spec.ts (gewerblich, 20 posters,
-  // 10 days: 25 € minimum fee), whose inbox test opens the first task it finds.
-  zweck: 'gewerblich',
-  veranstaltung: 'Sommerkonzert',
-  zeitraum: { von: '2027-05-01', bis: '2027-05-10' },
-  plakate: { anzahl: 20, groesse: 'A1' },
-  standorte: [{ strasse: 'Dorfstraße', anzahl: 20 }],
-  verantwortlich: { name: 'Karla Kultur', telefon: '+49 170 7654321' },
-  bestaetigung: true,
-};
+// The same fee-relevant answers as portal.spec.ts (commercial, 20 posters,
+// 10 days: 25 € minimum fee), whose inbox test opens the first task it finds.
+const plakatierung = plakatierungAntrag({ name: 'Kulturverein Musterdorf e. V.', strasse: 'Dorfstraße 5', email: 'kultur@verein.example', veranstaltung: 'Sommerkonzert', verantwortlich: 'Karla Kultur' });
 
 interface Overview {
   totals: { received: number; open: number };

@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { plakatierungAntrag } from './applications';
 import { noAxeViolations } from './axe';
 
 // Issue 8: "designer deploys a changed process and the next submission follows
@@ -14,16 +15,7 @@ const baseURL = process.env['AMTSWEG_E2E_URL'] ?? 'http://127.0.0.1:8080';
 const renamed = 'Plakate prüfen (Fassung 2)';
 const original = 'Antrag prüfen';
 
-const plakatierung = {
-  antragsteller: { name: 'Kulturkreis Musterdorf e. V.', strasse: 'Am Markt 1', plz: '24999', ort: 'Musterdorf', email: 'info@kulturkreis.example', telefon: '+49 4600 4321' },
-  zweck: 'gewerblich',
-  veranstaltung: 'Herbstkonzert',
-  zeitraum: { von: '2027-09-01', bis: '2027-09-20' },
-  plakate: { anzahl: 12, groesse: 'A1' },
-  standorte: [{ strasse: 'Am Markt', anzahl: 12 }],
-  verantwortlich: { name: 'Karla Klang', telefon: '+49 170 5556667' },
-  bestaetigung: true,
-};
+const plakatierung = plakatierungAntrag({ name: 'Kulturkreis Musterdorf e. V.', strasse: 'Am Markt 1', email: 'info@kulturkreis.example', veranstaltung: 'Herbstkonzert', verantwortlich: 'Karla Klang', zeitraum: { von: '2027-09-01', bis: '2027-09-20' }, anzahl: 12 });
 
 async function signIn(page: Page, login: string, password: string) {
   await page.goto('/arbeitsplatz/amt-musterland');

@@ -1,19 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
+import { plakatierungAntrag } from './applications';
 import { noAxeViolations } from './axe';
 
 // The citizen portal and the staff workspace of the demo municipality
 // (scripts/test.sh seeds "Amt Musterland" before the server starts).
 
-const plakatierung = {
-  antragsteller: { name: 'Heimatverein Musterdorf e. V.', strasse: 'Dorfstraße 3', plz: '24999', ort: 'Musterdorf', email: 'vorstand@heimatverein.example', telefon: '+49 4600 1234' },
-  zweck: 'gewerblich',
-  veranstaltung: 'Hoffest mit Flohmarkt',
-  zeitraum: { von: '2027-05-01', bis: '2027-05-10' },
-  plakate: { anzahl: 20, groesse: 'A1' },
-  standorte: [{ strasse: 'Dorfstraße', anzahl: 20 }],
-  verantwortlich: { name: 'Jürgen Jäger', telefon: '+49 170 1234567' },
-  bestaetigung: true,
-};
+const plakatierung = plakatierungAntrag({ name: 'Heimatverein Musterdorf e. V.', strasse: 'Dorfstraße 3', email: 'vorstand@heimatverein.example', veranstaltung: 'Hoffest mit Flohmarkt', verantwortlich: 'Jürgen Jäger' });
 
 test('the start page lists Amt Musterland and leads to its services', async ({ page }) => {
   await page.goto('/');

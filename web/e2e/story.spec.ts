@@ -1,4 +1,5 @@
 import { devices, expect, test, type Browser, type Page } from '@playwright/test';
+import { plakatierungAntrag } from './applications';
 import { noAxeViolations } from './axe';
 import { chooseByKeyboard } from './form';
 
@@ -332,12 +333,7 @@ test('the whole story: a citizen applies on a phone, a case worker decides, the 
 
 test('the postbox with a wrong key says so and shows nothing', async ({ page }) => {
   const r = await page.request.post('/api/v1/services/musterland-plakatierung/submissions', {
-    data: {
-      antragsteller: { name: 'Heimatverein Musterdorf e. V.', strasse: 'Dorfstraße 3', plz: '24999', ort: 'Musterdorf', email: 'vorstand@heimatverein.example', telefon: '+49 4600 1234' },
-      zweck: 'gewerblich', veranstaltung: 'Hoffest', zeitraum: { von: '2027-05-01', bis: '2027-05-10' },
-      plakate: { anzahl: 20, groesse: 'A1' }, standorte: [{ strasse: 'Dorfstraße', anzahl: 20 }],
-      verantwortlich: { name: 'Jürgen Jäger', telefon: '+49 170 1234567' }, bestaetigung: true,
-    },
+    data: plakatierungAntrag({ name: 'Heimatverein Musterdorf e. V.', strasse: 'Dorfstraße 3', email: 'vorstand@heimatverein.example', veranstaltung: 'Hoffest', verantwortlich: 'Jürgen Jäger' }),
   });
   expect(r.status()).toBe(201);
   const { trackingCode } = (await r.json()) as { trackingCode: string };
@@ -353,12 +349,7 @@ test('a refusal ends the case: the citizen sees it completed, every step dated',
   const password = process.env['AMTSWEG_E2E_ORDNUNG_PASSWORD'];
   expect(password, 'scripts/test.sh passes the demo password of "ordnung"').toBeTruthy();
   const r = await request.post('/api/v1/services/musterland-plakatierung/submissions', {
-    data: {
-      antragsteller: { name: 'Zirkus Sonnenschein GmbH', strasse: 'Festplatz 1', plz: '24999', ort: 'Musterdorf', email: 'buero@zirkus.example', telefon: '+49 4600 9876' },
-      zweck: 'gewerblich', veranstaltung: 'Gastspiel', zeitraum: { von: '2027-06-01', bis: '2027-06-20' },
-      plakate: { anzahl: 40, groesse: 'A0' }, standorte: [{ strasse: 'Dorfstraße', anzahl: 40 }],
-      verantwortlich: { name: 'Sonja Sonnenschein', telefon: '+49 170 2223334' }, bestaetigung: true,
-    },
+    data: plakatierungAntrag({ name: 'Zirkus Sonnenschein GmbH', strasse: 'Festplatz 1', email: 'buero@zirkus.example', veranstaltung: 'Gastspiel', verantwortlich: 'Sonja Sonnenschein', zeitraum: { von: '2027-06-01', bis: '2027-06-20' }, anzahl: 40, groesse: 'A0' }),
   });
   expect(r.status()).toBe(201);
   const { trackingCode } = (await r.json()) as { trackingCode: string };
@@ -425,12 +416,7 @@ test('a manager takes over a task a case worker holds, after confirming', async 
   const leitungPassword = process.env['AMTSWEG_E2E_LEITUNG_PASSWORD'];
   expect(ordnungPassword && leitungPassword, 'scripts/test.sh passes the demo passwords').toBeTruthy();
   const r = await request.post('/api/v1/services/musterland-plakatierung/submissions', {
-    data: {
-      antragsteller: { name: 'Sportverein Musterdorf', strasse: 'Sportplatz 2', plz: '24999', ort: 'Musterdorf', email: 'sv@musterdorf.example', telefon: '+49 4600 5555' },
-      zweck: 'gewerblich', veranstaltung: 'Sportfest', zeitraum: { von: '2027-08-01', bis: '2027-08-10' },
-      plakate: { anzahl: 10, groesse: 'A1' }, standorte: [{ strasse: 'Dorfstraße', anzahl: 10 }],
-      verantwortlich: { name: 'Tim Trainer', telefon: '+49 170 1112223' }, bestaetigung: true,
-    },
+    data: plakatierungAntrag({ name: 'Sportverein Musterdorf', strasse: 'Sportplatz 2', email: 'sv@musterdorf.example', veranstaltung: 'Sportfest', verantwortlich: 'Tim Trainer', zeitraum: { von: '2027-08-01', bis: '2027-08-10' }, anzahl: 10 }),
   });
   expect(r.status()).toBe(201);
   const { trackingCode } = (await r.json()) as { trackingCode: string };
