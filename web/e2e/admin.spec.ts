@@ -1,26 +1,23 @@
 import { expect, test, type Page } from '@playwright/test';
+import { signIn } from './staff';
 import { noAxeViolations } from './axe';
 
 // The administration pages of Amt Musterland (scripts/test.sh seeds the demo
 // and passes the admin's and a case worker's one-time passwords).
 
-async function signIn(page: Page, login: string, password: string | undefined) {
-  expect(password, 'scripts/test.sh passes the demo password').toBeTruthy();
-  await page.goto('/verwaltung/amt-musterland');
-  await page.getByLabel('Benutzername').fill(login);
-  await page.getByLabel('Passwort').fill(password ?? '');
-  await page.getByRole('button', { name: 'Anmelden' }).click();
+async function signInAdmin(page: Page, login: string, password: string | undefined) {
+  await signIn(page, login, password, '/verwaltung/amt-musterland');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Verwaltung');
 }
 
 test('a case worker is told that the administration is not for them', async ({ page }) => {
-  await signIn(page, 'ordnung', process.env['AMTSWEG_E2E_ORDNUNG_PASSWORD']);
+  await signInAdmin(page, 'ordnung', process.env['AMTSWEG_E2E_ORDNUNG_PASSWORD']);
   await expect(page.locator('.notice')).toContainText('nur für Administratorinnen');
   await expect(page.getByRole('button', { name: 'Fachbereiche' })).toHaveCount(0);
 });
 
 test('an administrator creates a department, with the server naming a wrong field first', async ({ page }) => {
-  await signIn(page, 'admin', process.env['AMTSWEG_E2E_ADMIN_PASSWORD']);
+  await signInAdmin(page, 'admin', process.env['AMTSWEG_E2E_ADMIN_PASSWORD']);
   const table = page.locator('table', { has: page.locator('caption', { hasText: 'Fachbereiche' }) });
   await expect(table.getByRole('cell', { name: 'Ordnungsamt', exact: true })).toBeVisible();
   await noAxeViolations(page);
@@ -44,7 +41,7 @@ test('an administrator creates a department, with the server naming a wrong fiel
 });
 
 test('an administrator creates a staff account with roles and departments, and locks it', async ({ page }) => {
-  await signIn(page, 'admin', process.env['AMTSWEG_E2E_ADMIN_PASSWORD']);
+  await signInAdmin(page, 'admin', process.env['AMTSWEG_E2E_ADMIN_PASSWORD']);
   await page.getByRole('button', { name: 'Mitarbeitende' }).click();
   const login = `sb${Date.now() % 100000}`;
   await page.getByLabel('Benutzername').fill(login);
@@ -71,7 +68,7 @@ test('an administrator creates a staff account with roles and departments, and l
 });
 
 test('an administrator edits a service in the catalogue', async ({ page, request }) => {
-  await signIn(page, 'admin', process.env['AMTSWEG_E2E_ADMIN_PASSWORD']);
+  await signInAdmin(page, 'admin', process.env['AMTSWEG_E2E_ADMIN_PASSWORD']);
   await page.getByRole('button', { name: 'Leistungen' }).click();
   const row = page.getByRole('row', { name: /Aufgrabe/ });
   await expect(row).toContainText('99107012001000');  // its LeiKa key

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { plakatierungAntrag } from './applications';
+import { signIn } from './staff';
 import { noAxeViolations } from './axe';
 
 // Issue 8: "designer deploys a changed process and the next submission follows
@@ -16,14 +17,6 @@ const renamed = 'Plakate prüfen (Fassung 2)';
 const original = 'Antrag prüfen';
 
 const plakatierung = plakatierungAntrag({ name: 'Kulturkreis Musterdorf e. V.', strasse: 'Am Markt 1', email: 'info@kulturkreis.example', veranstaltung: 'Herbstkonzert', verantwortlich: 'Karla Klang', zeitraum: { von: '2027-09-01', bis: '2027-09-20' }, anzahl: 12 });
-
-async function signIn(page: Page, login: string, password: string) {
-  await page.goto('/arbeitsplatz/amt-musterland');
-  await page.getByLabel('Benutzername').fill(login);
-  await page.getByLabel('Passwort').fill(password);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
-  await expect(page.getByLabel('Passwort')).toHaveCount(0, { timeout: 15_000 });
-}
 
 // Script errors and console errors (a CSP refusal of a font or script among
 // them) of a page, collected for the end of a test.

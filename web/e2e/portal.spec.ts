@@ -66,8 +66,13 @@ test('the form asks for the election day only for election advertising', async (
   await page.locator('.fjs-dropdownlist-item', { hasText: 'Wahlwerbung' }).click();
   await expect(electionDay).toBeVisible();
   await expect(electionDay).toHaveAttribute('type', 'date');
-  await electionDay.fill('2027-09-26');
-  await expect(electionDay).toHaveValue('2027-09-26');
+  // Once, under load 5 in `make test`, a value filled the moment the field
+  // appeared was gone again (not reproduced at 8x CPU throttling, 23 runs):
+  // filled again if so; web/README.md "Open" keeps the observation.
+  await expect(async () => {
+    await electionDay.fill('2027-09-26');
+    await expect(electionDay).toHaveValue('2027-09-26', { timeout: 2_000 });
+  }).toPass({ timeout: 15_000 });
   await noAxeViolations(page);
   await purpose.click();
   await page.locator('.fjs-dropdownlist-item', { hasText: 'Gewerbliche Veranstaltung' }).click();

@@ -1,5 +1,6 @@
 import { devices, expect, test, type Browser, type Page } from '@playwright/test';
 import { plakatierungAntrag } from './applications';
+import { signIn } from './staff';
 import { noAxeViolations } from './axe';
 import { chooseByKeyboard } from './form';
 
@@ -150,10 +151,7 @@ test('the whole story: a citizen applies on a phone, a case worker decides, the 
 
   // 2. The case worker of Tiefbau signs in and finds the case in her inbox.
   const staff = await staffPage(browser);
-  await staff.goto('/arbeitsplatz/amt-musterland');
-  await staff.getByLabel('Benutzername').fill('bau');
-  await staff.getByLabel('Passwort').fill(password ?? '');
-  await staff.getByRole('button', { name: 'Anmelden' }).click();
+  await signIn(staff, 'bau', password);
   await expect(staff.getByRole('heading', { level: 1 })).toHaveText('Posteingang');
   await staff.getByRole('button', { name: 'Nicht zugewiesen' }).click();
   await staff.getByLabel('Leistung').selectOption('musterland-aufgrabegenehmigung');
@@ -355,10 +353,7 @@ test('a refusal ends the case: the citizen sees it completed, every step dated',
   const { trackingCode } = (await r.json()) as { trackingCode: string };
 
   const staff = await staffPage(browser);
-  await staff.goto('/arbeitsplatz/amt-musterland');
-  await staff.getByLabel('Benutzername').fill('ordnung');
-  await staff.getByLabel('Passwort').fill(password ?? '');
-  await staff.getByRole('button', { name: 'Anmelden' }).click();
+  await signIn(staff, 'ordnung', password);
   await expect(staff.getByRole('heading', { level: 1 })).toHaveText('Posteingang');
   await staff.getByRole('button', { name: 'Nicht zugewiesen' }).click();
   await staff.getByLabel('Filtern').fill(trackingCode);
@@ -420,17 +415,14 @@ test('a manager takes over a task a case worker holds, after confirming', async 
   });
   expect(r.status()).toBe(201);
   const { trackingCode } = (await r.json()) as { trackingCode: string };
-  const signIn = async (login: string, password: string) => {
+  const signInAs = async (login: string, password: string) => {
     const page = await staffPage(browser);
-    await page.goto('/arbeitsplatz/amt-musterland');
-    await page.getByLabel('Benutzername').fill(login);
-    await page.getByLabel('Passwort').fill(password);
-    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await signIn(page, login, password);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Posteingang');
     return page;
   };
   // Olaf Ordnung claims the check.
-  const olaf = await signIn('ordnung', ordnungPassword ?? '');
+  const olaf = await signInAs('ordnung', ordnungPassword ?? '');
   await olaf.getByRole('button', { name: 'Nicht zugewiesen' }).click();
   await olaf.getByLabel('Filtern').fill(trackingCode);
   await expect(olaf.locator('#inbox tbody tr')).toHaveCount(1, { timeout: 15_000 });
@@ -443,7 +435,7 @@ test('a manager takes over a task a case worker holds, after confirming', async 
   await olaf.context().close();
 
   // Lena Leitung (manager) takes it over: a confirmation names the holder first.
-  const lena = await signIn('leitung', leitungPassword ?? '');
+  const lena = await signInAs('leitung', leitungPassword ?? '');
   await lena.goto(caseUrl);
   await expect(panel(lena).locator('.task-assignee')).toHaveText('ordnung');
   await panel(lena).getByRole('button', { name: 'Aufgabe übernehmen' }).click();

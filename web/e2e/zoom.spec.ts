@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { plakatierungAntrag } from './applications';
+import { signIn } from './staff';
 import { noAxeViolations } from './axe';
 
 // WCAG 1.4.4 (resize text to 200%) and 1.4.10 (reflow): a 1280 x 900 desk
@@ -39,10 +40,7 @@ test('the case worker\'s inbox and task reflow at 200% zoom', async ({ page, req
     data: plakatierungAntrag({ name: 'Zoomverein Musterdorf e. V.', strasse: 'Lupenweg 2', email: 'zoom@verein.example', veranstaltung: 'Lesefest', verantwortlich: 'Lena Lupe' }),
   });
   expect(r.status()).toBe(201);
-  await page.goto('/arbeitsplatz/amt-musterland');
-  await page.getByLabel('Benutzername').fill('ordnung');
-  await page.getByLabel('Passwort').fill(password ?? '');
-  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await signIn(page, 'ordnung', password);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Posteingang');
   await page.getByRole('button', { name: 'Meine Fachbereiche' }).click();
   const task = page.getByRole('link', { name: 'Antrag prüfen' }).first();
