@@ -315,7 +315,10 @@ Json InstanceState::LocalVariables(int64_t scope_key) const {
 
 void InstanceState::Record(std::string_view event, const std::string& element_id, int64_t element_key, Json data) {
   const int64_t at = core::ToUnixMillis(now_);
-  if (history_.empty() || history_.back().at != at) history_.push_back(HistoryRow{next_seq_, at, {}});
+  if (history_.empty() || history_.back().at != at) {
+    history_.push_back(HistoryRow{next_seq_, at, {}});
+    history_.back().events.reserve(512);  // a command's five events are about 400 bytes
+  }
   store::AppendHistoryEvent(history_.back().events, event, element_id, element_key,
                             data.is_null() ? std::string() : core::DumpJson(data));
   ++next_seq_;
