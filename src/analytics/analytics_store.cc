@@ -13,6 +13,7 @@
 #include "core/id.h"
 #include "core/json.h"
 #include "core/time.h"
+#include "store/history_batch.h"
 
 namespace amtsweg::analytics {
 namespace {
@@ -103,18 +104,121 @@ void CloseInterval(ActivityInstance& e, OpenInstance& o, int64_t at) {
 
 constexpr size_t kPage = 1000;
 
-// History rows of the cases whose ids are $2..$(kPage+1), in id and sequence order.
+// History rows of the cases whose ids are $2..$(kPage+1), in id and sequence
+// order. A row holds the events of one engine command (store/history_batch.h);
+// which of them count is decided after decoding (EventCodeOf).
 std::string HistorySql() {
-  std::string sql =
-      "SELECT h.instance_id, h.at, CASE h.event WHEN 'element_activated' THEN 1 "
-      "WHEN 'element_completed' THEN 2 WHEN 'element_terminated' THEN 3 WHEN 'user_task_created' THEN 4 "
-      "WHEN 'user_task_assigned' THEN 5 WHEN 'user_task_unassigned' THEN 6 ELSE 7 END, "
-      "h.element_id, h.element_key, h.data FROM engine_history h WHERE h.tenant_id = $1 AND h.instance_id IN (";
+  std::string sql = "SELECT h.instance_id, h.at, h.events FROM engine_history h WHERE h.tenant_id = $1 AND h.instance_id IN (";
   for (size_t i = 0; i < kPage; ++i) sql += fmt::format("{}${}", i == 0 ? "" : ", ", i + 2);
-  sql +=
-      ") AND h.event IN ('element_activated', 'element_completed', 'element_terminated', 'user_task_created', "
-      "'user_task_assigned', 'user_task_unassigned', 'user_task_completed') ORDER BY h.instance_id, h.seq";
+  sql += ") ORDER BY h.instance_id, h.seq";
   return sql;
+}
+
+// The events the log is built from; 0 for the others (job_created, ...).
+int64_t EventCodeOf(std::string_view event) {
+  if (event == "element_activated") return kActivated;
+  if (event == "element_completed") return kCompleted;
+  if (event == "element_terminated") return kTerminated;
+  if (event == "user_task_created") return kTaskCreated;
+  if (event == "user_task_assigned") return kTaskAssigned;
+  if (event == "user_task_unassigned") return kTaskUnassigned;
+  if (event == "user_task_completed") return kTaskCompleted;
+  return 0;
+}
+
+// Folds one counted event (code != 0) of the current case into its activity instances.
+void ApplyEvent(Case& c, std::vector<OpenInstance>& open, const ElementMeta& em, int64_t code, int64_t at, int64_t key,
+                std::string_view data) {
+  auto find_open = [&]() -> OpenInstance* {
+    for (auto& o : open) {
+      if (o.key == key) return &o;
+    }
+    return nullptr;
+  };
+
+  switch (code) {
+    case kActivated: {
+      OpenInstance o;
+      o.key = key;
+      o.activity = em.activity;
+      bool body_open = false;
+      if (em.multi_instance) {
+        for (const auto& x : open) body_open |= (x.activity == em.activity && x.index < 0);
+      }
+      if (em.multi_instance && !body_open) {
+        o.index = -1;  // the body
+      } else {
+        o.index = static_cast<int>(c.events.size());
+        ActivityInstance e;
+        e.activity = em.activity;
+        e.start_ms = at;
+        c.events.push_back(e);
+      }
+      open.push_back(o);
+      break;
+    }
+    case kCompleted:
+    case kTerminated: {
+      OpenInstance* o = find_open();
+      if (o == nullptr) break;
+      if (o->index >= 0) {
+        ActivityInstance& e = c.events[static_cast<size_t>(o->index)];
+        CloseInterval(e, *o, at);
+        e.end_ms = at;
+        e.terminated = code == kTerminated;
+        if (em.waits) {
+          e.waiting_ms = at - e.start_ms;
+          e.working_ms = 0;
+        }
+      }
+      open.erase(open.begin() + (o - open.data()));
+      break;
+    }
+    case kTaskCreated: {
+      OpenInstance* o = find_open();
+      if (o == nullptr || o->index < 0) break;
+      ActivityInstance& e = c.events[static_cast<size_t>(o->index)];
+      o->user_task = true;
+      o->assigned = false;
+      o->since = at;
+      e.waiting_ms = 0;
+      e.working_ms = 0;
+      if (!data.empty()) {
+        auto parsed = core::ParseJson(data);
+        if (parsed.ok() && parsed->is_object()) {
+          auto due = parsed->find("dueAt");
+          if (due != parsed->end() && due->is_string()) {
+          auto t = core::ParseIso8601(due->get<std::string>());
+          if (t.ok()) e.due_ms = core::ToUnixMillis(*t);
+        }
+        }
+      }
+      break;
+    }
+    case kTaskAssigned:
+    case kTaskUnassigned: {
+      OpenInstance* o = find_open();
+      if (o == nullptr || o->index < 0 || !o->user_task) break;
+      CloseInterval(c.events[static_cast<size_t>(o->index)], *o, at);
+      o->assigned = code == kTaskAssigned;
+      break;
+    }
+    default: {  // user_task_completed: the element_completed follows in the same command
+      OpenInstance* o = find_open();
+      if (o == nullptr || o->index < 0) break;
+      ActivityInstance& e = c.events[static_cast<size_t>(o->index)];
+      CloseInterval(e, *o, at);
+      o->user_task = false;  // nothing more to count
+      if (!data.empty()) {
+        auto parsed = core::ParseJson(data);
+        if (parsed.ok() && parsed->is_object()) {
+          auto a = parsed->find("assignee");
+          if (a != parsed->end() && a->is_string()) e.resource = a->get<std::string>();
+        }
+      }
+      break;
+    }
+  }
 }
 
 }  // namespace
@@ -191,115 +295,27 @@ core::Result<Log> LoadLog(store::Database& db, const LogQuery& q) {
           }
           open.clear();
         }
-        int64_t at = r.Int(1);
-        int64_t code = r.Int(2);
-        const std::string* element = r.at(3).if_text();
-        int64_t key = r.Int(4);
-        if (element == nullptr) continue;
-        if (last_meta == nullptr || *element != last_element) {
-          auto m = meta.find(*element);
-          if (m == meta.end()) {
-            // Not in the model (should not happen): keep it as an activity of unknown kind.
-            ElementMeta em;
-            em.activity = log.Intern(*element);
-            m = meta.emplace(*element, em).first;
-          }
-          last_element = *element;
-          last_meta = &m->second;
-        }
-        const ElementMeta& em = *last_meta;
-        if (em.activity < 0) continue;
-
-        auto find_open = [&]() -> OpenInstance* {
-          for (auto& o : open) {
-            if (o.key == key) return &o;
-          }
-          return nullptr;
-        };
-
-        switch (code) {
-          case kActivated: {
-            OpenInstance o;
-            o.key = key;
-            o.activity = em.activity;
-            bool body_open = false;
-            if (em.multi_instance) {
-              for (const auto& x : open) body_open |= (x.activity == em.activity && x.index < 0);
+        const int64_t at = r.Int(1);
+        AW_TRY(store::ForEachHistoryEvent(r.Text(2), [&](const store::HistoryEventView& ev) -> core::Status {
+          const int64_t code = EventCodeOf(ev.event);
+          if (code == 0) return core::OkStatus();
+          const int64_t key = ev.element_key;
+          if (last_meta == nullptr || ev.element_id != last_element) {
+            auto m = meta.find(std::string(ev.element_id));
+            if (m == meta.end()) {
+              // Not in the model (should not happen): keep it as an activity of unknown kind.
+              ElementMeta em;
+              em.activity = log.Intern(std::string(ev.element_id));
+              m = meta.emplace(std::string(ev.element_id), em).first;
             }
-            if (em.multi_instance && !body_open) {
-              o.index = -1;  // the body
-            } else {
-              o.index = static_cast<int>(current->events.size());
-              ActivityInstance e;
-              e.activity = em.activity;
-              e.start_ms = at;
-              current->events.push_back(e);
-            }
-            open.push_back(o);
-            break;
+            last_element = ev.element_id;
+            last_meta = &m->second;
           }
-          case kCompleted:
-          case kTerminated: {
-            OpenInstance* o = find_open();
-            if (o == nullptr) break;
-            if (o->index >= 0) {
-              ActivityInstance& e = current->events[static_cast<size_t>(o->index)];
-              CloseInterval(e, *o, at);
-              e.end_ms = at;
-              e.terminated = code == kTerminated;
-              if (em.waits) {
-                e.waiting_ms = at - e.start_ms;
-                e.working_ms = 0;
-              }
-            }
-            open.erase(open.begin() + (o - open.data()));
-            break;
-          }
-          case kTaskCreated: {
-            OpenInstance* o = find_open();
-            if (o == nullptr || o->index < 0) break;
-            ActivityInstance& e = current->events[static_cast<size_t>(o->index)];
-            o->user_task = true;
-            o->assigned = false;
-            o->since = at;
-            e.waiting_ms = 0;
-            e.working_ms = 0;
-            if (!r.IsNull(5)) {
-              auto data = core::ParseJson(r.Text(5));
-              if (data.ok() && data->is_object()) {
-                auto due = data->find("dueAt");
-                if (due != data->end() && due->is_string()) {
-                auto t = core::ParseIso8601(due->get<std::string>());
-                if (t.ok()) e.due_ms = core::ToUnixMillis(*t);
-              }
-              }
-            }
-            break;
-          }
-          case kTaskAssigned:
-          case kTaskUnassigned: {
-            OpenInstance* o = find_open();
-            if (o == nullptr || o->index < 0 || !o->user_task) break;
-            CloseInterval(current->events[static_cast<size_t>(o->index)], *o, at);
-            o->assigned = code == kTaskAssigned;
-            break;
-          }
-          default: {  // user_task_completed: the element_completed follows in the same command
-            OpenInstance* o = find_open();
-            if (o == nullptr || o->index < 0) break;
-            ActivityInstance& e = current->events[static_cast<size_t>(o->index)];
-            CloseInterval(e, *o, at);
-            o->user_task = false;  // nothing more to count
-            if (!r.IsNull(5)) {
-              auto data = core::ParseJson(r.Text(5));
-              if (data.ok() && data->is_object()) {
-                auto a = data->find("assignee");
-                if (a != data->end() && a->is_string()) e.resource = a->get<std::string>();
-              }
-            }
-            break;
-          }
-        }
+          const ElementMeta& em = *last_meta;
+          if (em.activity < 0) return core::OkStatus();
+          ApplyEvent(*current, open, em, code, at, key, ev.data);
+          return core::OkStatus();
+        }));
       }
     }
     // Open user tasks: the departments' inboxes (candidate groups).
@@ -418,7 +434,7 @@ constexpr const char* kInstanceHead =
     "INSERT INTO engine_instances (tenant_id, instance_id, definition_key, process_id, version, state, "
     "next_key, next_seq, joins, started_at, ended_at)";
 constexpr const char* kHistoryHead =
-    "INSERT INTO engine_history (tenant_id, instance_id, seq, at, event, element_id, element_key)";
+    "INSERT INTO engine_history (tenant_id, instance_id, seq, at, events)";
 
 // "INSERT INTO table (cols) VALUES ($1, ..), (..)" for `rows` rows of `cols` columns.
 std::string MultiInsert(const std::string& head, int cols, int rows) {
@@ -443,7 +459,7 @@ core::Status WriteSyntheticLog(store::Database& db, const SyntheticLogSpec& spec
   constexpr int kCasesPerCommand = 1000;
   constexpr int kRowsPerStatement = 100;
   const std::string instance_sql = MultiInsert(kInstanceHead, 11, kRowsPerStatement / 10);
-  const std::string history_sql = MultiInsert(kHistoryHead, 7, kRowsPerStatement);
+  const std::string history_sql = MultiInsert(kHistoryHead, 5, kRowsPerStatement);
   const std::string case_sql = MultiInsert(kCaseHead, 10, kRowsPerStatement / 10);
   std::mt19937_64 rng(spec.seed);
   const int64_t t0 = spec.start_ms;
@@ -462,11 +478,16 @@ core::Status WriteSyntheticLog(store::Database& db, const SyntheticLogSpec& spec
           std::string element = fmt::format("a{:02}", activity + 1);
           for (auto [event, seq] : {std::pair{"element_activated", 2 * k}, std::pair{"element_completed", 2 * k + 1}}) {
             if (seq % 2 == 1) at += 60'000 + static_cast<int64_t>(rng() % 3'600'000);  // 1 to 61 min of work
+            // One event per row: each has a time of its own here, and an
+            // engine command's events share one (store/history_batch.h).
+            std::string events;
+            store::AppendHistoryEvent(events, event, element, k + 1, {});
+            store::FinishHistoryBatch(events);
             for (store::Value v : {store::Value(spec.tenant), store::Value(id), store::Value(seq), store::Value(at),
-                                   store::Value(event), store::Value(element), store::Value(k + 1)}) {
+                                   store::Value(std::move(events))}) {
               hist.push_back(std::move(v));
             }
-            if (hist.size() == static_cast<size_t>(7 * kRowsPerStatement)) {
+            if (hist.size() == static_cast<size_t>(5 * kRowsPerStatement)) {
               AW_TRY(tx.Exec(history_sql, hist));
               hist.clear();
             }
@@ -497,7 +518,7 @@ core::Status WriteSyntheticLog(store::Database& db, const SyntheticLogSpec& spec
         }
       }
       if (!cs.empty()) AW_TRY(tx.Exec(MultiInsert(kCaseHead, 10, static_cast<int>(cs.size() / 10)), cs));
-      if (!hist.empty()) AW_TRY(tx.Exec(MultiInsert(kHistoryHead, 7, static_cast<int>(hist.size() / 7)), hist));
+      if (!hist.empty()) AW_TRY(tx.Exec(MultiInsert(kHistoryHead, 5, static_cast<int>(hist.size() / 5)), hist));
       if (!inst.empty()) AW_TRY(tx.Exec(MultiInsert(kInstanceHead, 11, static_cast<int>(inst.size() / 11)), inst));
       return core::OkStatus();
     }));

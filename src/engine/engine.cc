@@ -14,6 +14,7 @@
 #include "engine/bpmn_processor.h"
 #include "engine/instance_state.h"
 #include "engine/timer_spec.h"
+#include "store/history_batch.h"
 #include "store/migrations.h"
 
 namespace amtsweg::engine {
@@ -26,7 +27,7 @@ namespace {
 
 bool IsPg(const Tx& tx) { return tx.dialect() == store::Dialect::kPostgres; }
 
-core::Result<Json> ParseStoredJson(const std::string& text) {
+core::Result<Json> ParseStoredJson(std::string_view text) {
   auto j = core::ParseJson(text);
   if (!j.ok()) return core::Internal("stored engine JSON is corrupt: " + j.error().message());
   return std::move(*j);
@@ -917,21 +918,27 @@ core::Result<std::vector<Incident>> Engine::ListIncidents(std::string_view tenan
 
 core::Result<std::vector<HistoryEvent>> Engine::History(std::string_view tenant, std::string_view instance_id) {
   return db_.Read([&](Tx& tx) -> core::Result<std::vector<HistoryEvent>> {
-    AW_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT seq, at, event, element_id, element_key, data FROM engine_history "
+    AW_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT seq, at, events FROM engine_history "
                                             "WHERE tenant_id = $1 AND instance_id = $2 ORDER BY seq",
                                             {tenant, instance_id}));
+    // One row per command, its events in order (store/history_batch.h).
     std::vector<HistoryEvent> out;
     for (const Row& r : rows) {
-      HistoryEvent h;
-      h.seq = r.Int(0);
-      h.at = core::FromUnixMillis(r.Int(1));
-      h.event = r.Text(2);
-      h.element_id = r.Text(3);
-      h.element_key = r.Int(4);
-      if (!r.IsNull(5)) {
-        AW_ASSIGN_OR_RETURN(h.data, ParseStoredJson(r.Text(5)));
-      }
-      out.push_back(std::move(h));
+      int64_t seq = r.Int(0);
+      const core::Timestamp at = core::FromUnixMillis(r.Int(1));
+      AW_TRY(store::ForEachHistoryEvent(r.Text(2), [&](const store::HistoryEventView& e) -> core::Status {
+        HistoryEvent h;
+        h.seq = seq++;
+        h.at = at;
+        h.event = e.event;
+        h.element_id = e.element_id;
+        h.element_key = e.element_key;
+        if (!e.data.empty()) {
+          AW_ASSIGN_OR_RETURN(h.data, ParseStoredJson(e.data));
+        }
+        out.push_back(std::move(h));
+        return core::OkStatus();
+      }));
     }
     return out;
   });

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "engine/engine_test_util.h"
+#include "store/history_batch.h"
 
 namespace amtsweg::engine::testing {
 namespace {
@@ -136,6 +137,93 @@ TEST_P(EngineDurability, InstancesFromBeforeTheInstanceVariablesMigrationContinu
   if (open.instance_id == waiting) expected["name"] = "Grüße";
   EXPECT_EQ(after.variables, expected);
   EXPECT_EQ(ReadInt(*db_, "SELECT COUNT(*) FROM engine_variables"), 0);
+}
+
+// Migration 0006 turned the history's one row per event into one row per
+// command. The database is put back into the layout before it (one row per
+// event, written from the events History read, the schema_migrations entry
+// removed) with a waiting and a completed instance, plus an old row whose
+// element id and data hold characters JSON must escape; reopened, the
+// migration converts the rows, History reads the same events and the waiting
+// instance goes on, appending one row per command.
+TEST_P(EngineDurability, HistoryFromBeforeTheHistoryBatchMigrationReadsTheSame) {
+  Deploy(Model("upg", R"(<bpmn:startEvent id="s"/>)" + ServiceTask("w", "w") + R"(<bpmn:endEvent id="e"/>)" +
+                          Flow("f1", "s", "w") + Flow("f2", "w", "e")));
+  std::string first = Start("upg", {{"name", "Grüße \"quoted\" \\ [x], {y}\nline"}});
+  std::string second = Start("upg", {{"a", 5}});
+  CompleteOne("w", {{"c", 3}});
+  // The completed one gets the odd old row (its seq 1000 stays the last).
+  const std::string open = Instance(first).state == "active" ? first : second;
+  const std::string closed = open == first ? second : first;
+  auto before_a = engine_->History("t1", open);
+  auto before_b = engine_->History("t1", closed);
+  ASSERT_TRUE(before_a.ok() && before_b.ok());
+  const bool pg = GetParam() == store::Dialect::kPostgres;
+  const std::string odd_id = "odd \"id\" \\ ] , [ \t\x01 ü€😀";
+  const std::string odd_data = R"({"s":"] , [ \" \\ }","n":[1,[2,{"x":null}]],"u":"ä\n"})";
+  auto down = db_->writer().Write([&](store::Tx& tx) -> core::Status {
+    AW_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT tenant_id, instance_id, seq, at, events FROM engine_history"));
+    AW_TRY(tx.Exec("DROP TABLE engine_history"));
+    AW_TRY(tx.Exec(std::string("CREATE TABLE engine_history (tenant_id TEXT NOT NULL, instance_id TEXT NOT NULL, "
+                               "seq BIGINT NOT NULL, at BIGINT NOT NULL, event TEXT NOT NULL, element_id TEXT NOT NULL, "
+                               "element_key BIGINT NOT NULL, data TEXT, PRIMARY KEY (tenant_id, instance_id, seq))") +
+                   (pg ? "" : " WITHOUT ROWID")));
+    const std::string insert =
+        "INSERT INTO engine_history (tenant_id, instance_id, seq, at, event, element_id, element_key, data) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    for (const store::Row& r : rows) {
+      int64_t seq = r.Int(2);
+      AW_TRY(store::ForEachHistoryEvent(r.Text(4), [&](const store::HistoryEventView& e) -> core::Status {
+        AW_TRY(tx.Exec(insert, {r.Text(0), r.Text(1), seq++, r.Int(3), e.event, e.element_id, e.element_key,
+                                e.data.empty() ? store::Value() : store::Value(e.data)}));
+        return core::OkStatus();
+      }));
+    }
+    AW_TRY(tx.Exec(insert, {"t1", closed, 1000, 1234, "odd_event", odd_id, 7, odd_data}));
+    AW_TRY(tx.Exec("DELETE FROM schema_migrations WHERE version = 6"));
+    return core::OkStatus();
+  });
+  ASSERT_TRUE(down.ok()) << down.error().ToString();
+  const int64_t old_rows = ReadInt(*db_, "SELECT COUNT(*) FROM engine_history");
+  EXPECT_EQ(old_rows, static_cast<int64_t>(before_a->size() + before_b->size() + 1));
+  Reopen();  // migrates: 0006 runs again on the old layout
+  EXPECT_EQ(ReadInt(*db_, "SELECT COUNT(*) FROM engine_history"), old_rows) << "one one-event row per old row";
+  auto same = [](const std::vector<HistoryEvent>& a, const std::vector<HistoryEvent>& b) {
+    EXPECT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+      EXPECT_EQ(a[i].seq, b[i].seq) << i;
+      EXPECT_EQ(a[i].at, b[i].at) << i;
+      EXPECT_EQ(a[i].event, b[i].event) << i;
+      EXPECT_EQ(a[i].element_id, b[i].element_id) << i;
+      EXPECT_EQ(a[i].element_key, b[i].element_key) << i;
+      EXPECT_EQ(a[i].data, b[i].data) << i;
+    }
+  };
+  auto after_a = engine_->History("t1", open);
+  auto after_b = engine_->History("t1", closed);
+  ASSERT_TRUE(after_a.ok()) << after_a.error().ToString();
+  ASSERT_TRUE(after_b.ok()) << after_b.error().ToString();
+  same(*after_a, *before_a);
+  ASSERT_EQ(after_b->size(), before_b->size() + 1);
+  same(std::vector<HistoryEvent>(after_b->begin(), after_b->end() - 1), *before_b);
+  const HistoryEvent& odd = after_b->back();
+  EXPECT_EQ(odd.seq, 1000);
+  EXPECT_EQ(odd.at, core::FromUnixMillis(1234));
+  EXPECT_EQ(odd.event, "odd_event");
+  EXPECT_EQ(odd.element_id, odd_id);
+  EXPECT_EQ(odd.element_key, 7);
+  EXPECT_EQ(odd.data, core::ParseJson(odd_data).value());
+  // The waiting instance goes on: its completing command appends one row.
+  const auto& open_before = *after_a;
+  CompleteOne("w", {{"d", 4}});
+  EXPECT_EQ(Instance(open).state, "completed");
+  EXPECT_EQ(ReadInt(*db_, "SELECT COUNT(*) FROM engine_history"), old_rows + 1);
+  auto done = engine_->History("t1", open);
+  ASSERT_TRUE(done.ok());
+  ASSERT_GT(done->size(), open_before.size() + 1);
+  same(std::vector<HistoryEvent>(done->begin(), done->begin() + static_cast<long>(open_before.size())), open_before);
+  EXPECT_EQ(done->back().event, "instance_completed");
+  EXPECT_EQ(done->at(open_before.size()).event, "job_completed");
 }
 
 AW_STORE_INSTANTIATE(EngineDurability);

@@ -144,15 +144,15 @@ class InstanceState {
   std::map<int64_t, ElementInstance> elements_;
   std::map<int64_t, VarScope> vars_;
 
-  struct HistoryEvent {
-    int64_t seq;
+  // One engine_history row per command (a new row only if the time changed
+  // within it): the events appended since the last Flush, encoded as they
+  // come (store/history_batch.h).
+  struct HistoryRow {
+    int64_t seq;  // of the first event
     int64_t at;
-    std::string event;
-    std::string element_id;
-    int64_t element_key;
-    std::string data;  // empty: NULL
+    std::string events;
   };
-  std::vector<HistoryEvent> history_;
+  std::vector<HistoryRow> history_;
 };
 
 }  // namespace amtsweg::engine

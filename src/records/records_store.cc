@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/json.h"
+#include "store/history_batch.h"
 
 namespace amtsweg::records::internal {
 
@@ -154,6 +155,37 @@ core::Result<bool> IsAnonymised(store::Tx& tx, std::string_view tenant, std::str
   return row.has_value();
 }
 
+namespace {
+
+// Rewrites the instance's history rows (one per engine command, its events in
+// one text column: store/history_batch.h) without the events' data; rows
+// without data stay untouched, so a second run changes nothing. Returns the
+// number of events whose data was cleared.
+core::Result<int64_t> ClearHistoryData(store::Tx& tx, std::string_view tenant, std::string_view instance_id) {
+  AW_ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT seq, events FROM engine_history WHERE tenant_id = $1 AND "
+                                          "instance_id = $2 ORDER BY seq",
+                                          {tenant, instance_id}));
+  int64_t cleared = 0;
+  std::string stripped;
+  for (const store::Row& r : rows) {
+    stripped.clear();
+    int64_t with_data = 0;
+    AW_TRY(store::ForEachHistoryEvent(r.Text(1), [&](const store::HistoryEventView& e) -> core::Status {
+      if (!e.data.empty()) ++with_data;
+      store::AppendHistoryEvent(stripped, e.event, e.element_id, e.element_key, {});
+      return core::OkStatus();
+    }));
+    if (with_data == 0) continue;
+    store::FinishHistoryBatch(stripped);
+    AW_TRY(tx.Exec("UPDATE engine_history SET events = $4 WHERE tenant_id = $1 AND instance_id = $2 AND seq = $3",
+                   {tenant, instance_id, r.Int(0), stripped}));
+    cleared += with_data;
+  }
+  return cleared;
+}
+
+}  // namespace
+
 core::Result<Removed> AnonymiseCase(store::Tx& tx, std::string_view tenant, const CaseRow& c,
                                     std::string_view report_id, int64_t now) {
   Removed r;
@@ -174,9 +206,7 @@ core::Result<Removed> AnonymiseCase(store::Tx& tx, std::string_view tenant, cons
                                                      "instance_id = $2 AND vars <> '{}'",
                                                      {tenant, c.instance_id}));
   r.variables += process_scope;
-  AW_ASSIGN_OR_RETURN(r.history_data, tx.Exec("UPDATE engine_history SET data = NULL WHERE tenant_id = $1 AND "
-                                              "instance_id = $2 AND data IS NOT NULL",
-                                              {tenant, c.instance_id}));
+  AW_ASSIGN_OR_RETURN(r.history_data, ClearHistoryData(tx, tenant, c.instance_id));
   // The receipt secret's hash is useless without data but is cleared too.
   AW_TRY(tx.Exec("UPDATE cases SET receipt_secret = '', stage = 'anonymised' WHERE tenant_id = $1 AND case_id = $2",
                  {tenant, c.case_id}));

@@ -50,9 +50,42 @@ TEST_P(RetentionTest, RemovesPersonalDataOfExpiredCasesAndKeepsASkeleton) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM intake_submissions"), 2);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM records_retention_reports"), 1);  // the early run's (nothing removed)
 
+  // The history events of both cases, and how many of the ended case's carry data.
+  auto instance_of = [&](const std::string& case_id) {
+    auto id = db_->Read([&](store::Tx& tx) -> core::Result<std::string> {
+      AW_ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT instance_id FROM cases WHERE case_id = $1", {case_id}));
+      return row->Text(0);
+    });
+    EXPECT_TRUE(id.ok());
+    return id.ok() ? *id : std::string();
+  };
+  auto ended_history = engine_->History("amt-a", instance_of(ended));
+  auto open_history = engine_->History("amt-a", instance_of(open));
+  ASSERT_TRUE(ended_history.ok() && open_history.ok());
+  int with_data = 0;
+  for (const auto& e : *ended_history) with_data += e.data.is_null() ? 0 : 1;
+  ASSERT_GT(with_data, 0);
+
   auto run = RunRetention(*records_, {.tenant = "amt-a"});
   ASSERT_TRUE(run.ok()) << run.error().ToString();
   const Json& rep = (*run)[0];
+  EXPECT_EQ(rep["counts"]["historyEvents"], with_data);
+  // Events, element ids, keys and times stay; only their data is gone. The open case's history is unchanged.
+  auto ended_after = engine_->History("amt-a", instance_of(ended));
+  ASSERT_TRUE(ended_after.ok());
+  ASSERT_EQ(ended_after->size(), ended_history->size());
+  for (size_t i = 0; i < ended_after->size(); ++i) {
+    EXPECT_EQ((*ended_after)[i].seq, (*ended_history)[i].seq);
+    EXPECT_EQ((*ended_after)[i].at, (*ended_history)[i].at);
+    EXPECT_EQ((*ended_after)[i].event, (*ended_history)[i].event);
+    EXPECT_EQ((*ended_after)[i].element_id, (*ended_history)[i].element_id);
+    EXPECT_EQ((*ended_after)[i].element_key, (*ended_history)[i].element_key);
+    EXPECT_TRUE((*ended_after)[i].data.is_null()) << i;
+  }
+  auto open_after = engine_->History("amt-a", instance_of(open));
+  ASSERT_TRUE(open_after.ok());
+  ASSERT_EQ(open_after->size(), open_history->size());
+  for (size_t i = 0; i < open_after->size(); ++i) EXPECT_EQ((*open_after)[i].data, (*open_history)[i].data) << i;
   EXPECT_EQ(rep["counts"]["cases"], 1);
   EXPECT_EQ(rep["counts"]["formData"], 1);
   EXPECT_EQ(rep["counts"]["documentVersions"], 3);
