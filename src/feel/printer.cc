@@ -1,9 +1,8 @@
 #include "feel/printer.h"
 
 namespace amtsweg::feel {
-namespace {
 
-std::string Quote(const std::string& s) {
+std::string QuoteString(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
@@ -17,6 +16,8 @@ std::string Quote(const std::string& s) {
   }
   return out + "\"";
 }
+
+namespace {
 
 std::string Join(const Node& n, size_t from, const char* sep) {
   std::string out;
@@ -49,8 +50,8 @@ std::string Print(const Node& n) {
     case NodeKind::kNull: return "null";
     case NodeKind::kBool: return n.text;
     case NodeKind::kNumber: return n.number.ToString();
-    case NodeKind::kString: return Quote(n.text);
-    case NodeKind::kAtLiteral: return "@" + Quote(n.text);
+    case NodeKind::kString: return QuoteString(n.text);
+    case NodeKind::kAtLiteral: return "@" + QuoteString(n.text);
     case NodeKind::kName: return n.text;
     case NodeKind::kQuestion: return "?";
     case NodeKind::kList: return "[" + Join(n, 0, ", ") + "]";
@@ -58,7 +59,7 @@ std::string Print(const Node& n) {
       std::string out = "{";
       for (size_t i = 0; i < n.kids.size(); ++i) {
         if (i) out += ", ";
-        out += Quote(n.names[i]) + ": " + Print(*n.kids[i]);
+        out += QuoteString(n.names[i]) + ": " + Print(*n.kids[i]);
       }
       return out + "}";
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "feel/ast.h"
 
@@ -12,5 +13,8 @@ namespace amtsweg::feel {
 // FEEL text for an expression or unary-tests tree. Multi-word names print as
 // they are, so re-parsing needs the same NameSet.
 std::string Print(const Node& n);
+
+// A FEEL string literal for `s`: quoted, with \", \\, \n, \r and \t escaped.
+std::string QuoteString(std::string_view s);
 
 }  // namespace amtsweg::feel

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
+#include "feel/printer.h"
+
 namespace amtsweg::packages {
 
 using core::Json;
@@ -20,21 +22,6 @@ bool IsFeelName(const std::string& s) {
                                                  "for", "in", "return", "some", "every", "satisfies", "between",
                                                  "instance", "of", "function"};
   return std::regex_match(s, re) && !reserved.contains(s);
-}
-
-std::string FeelString(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
-    }
-  }
-  return out + "\"";
 }
 
 std::string LocalName(const char* name) {
@@ -62,7 +49,7 @@ std::string FeelLiteral(const Json& v) {
       // Shortest text that reads back as the same double (what the JSON said).
       return v.dump();
     }
-    case Json::value_t::string: return FeelString(v.get<std::string>());
+    case Json::value_t::string: return feel::QuoteString(v.get<std::string>());
     case Json::value_t::array: {
       std::string s = "[";
       for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + FeelLiteral(v[i]);
@@ -72,7 +59,7 @@ std::string FeelLiteral(const Json& v) {
       std::string s = "{";
       bool first = true;
       for (auto it = v.begin(); it != v.end(); ++it) {
-        s += (first ? "" : ", ") + (IsFeelName(it.key()) ? it.key() : FeelString(it.key())) + ": " +
+        s += (first ? "" : ", ") + (IsFeelName(it.key()) ? it.key() : feel::QuoteString(it.key())) + ": " +
              FeelLiteral(it.value());
         first = false;
       }
