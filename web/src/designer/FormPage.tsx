@@ -78,12 +78,12 @@ export function FormPage({ tenant, formId, isNew }: { tenant: string; formId: st
     }
   };
 
-  const useVersion = async (s: CatalogueService, version: number) => {
-    const name = lang === 'en' && s.name.en ? s.name.en : s.name.de;
+  const name = (s: CatalogueService) => (lang === 'en' && s.name.en ? s.name.en : s.name.de);
+  const switchService = async (s: CatalogueService, version: number) => {
     setStatus({ kind: 'busy', text: t('designerSaving') });
     try {
       await putService(tenant, s, version, lang);
-      setStatus({ kind: 'ok', text: t('designerServiceSwitched', { service: name, version }) });
+      setStatus({ kind: 'ok', text: t('designerServiceSwitched', { service: name(s), version }) });
       await loadServices();
     } catch (e) {
       setStatus(errorOutcome(e, t('designerSwitchFailed')));
@@ -91,7 +91,6 @@ export function FormPage({ tenant, formId, isNew }: { tenant: string; formId: st
   };
 
   const when = (iso: string) => new Date(iso).toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB');
-  const name = (s: CatalogueService) => (lang === 'en' && s.name.en ? s.name.en : s.name.de);
   if (error) return <LoadError message={t('designerLoadFailed')} />;
   return (
     <>
@@ -118,7 +117,7 @@ export function FormPage({ tenant, formId, isNew }: { tenant: string; formId: st
                   <td>{loaded && loaded.version > 0 && s.form?.version !== loaded.version ? (
                     <button type="button" class="button button-secondary" disabled={status.kind === 'busy'}
                       aria-label={t('designerUseVersionFor', { version: loaded.version, service: name(s) })}
-                      onClick={() => void useVersion(s, loaded.version)}>
+                      onClick={() => void switchService(s, loaded.version)}>
                       {t('designerUseVersion', { version: loaded.version })}
                     </button>
                   ) : null}</td>
