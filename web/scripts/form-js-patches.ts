@@ -24,6 +24,10 @@
 //   when the errors stayed the same, and each such update rendered the whole
 //   form a second time (~60-80 ms at 4x CPU on the Plakatierung form): now
 //   only a change of the errors updates the state.
+// - A date entered the moment its field appears (autofill, a fast hand,
+//   Playwright) was lost: the field's start-up effect replaced the pending
+//   change request with a plain refresh. It now refreshes only when nothing is
+//   pending (the pending change computes the value anyway).
 // - form-js.css without flatpickr's rules (124 rules, 20 of its 87 KB), which
 //   nothing renders any more: less CSS to fetch and to match at every style
 //   recalculation of the form page.
@@ -122,6 +126,18 @@ export const formJsPatches: Patch[] = [
       '  revert(context) {',
     ].join('\n'),
     why: 'no state update (and no second render of the whole form) when a validation leaves the errors as they were',
+  },
+  {
+    file: viewer,
+    find: '  useEffect(() => {\n    setDateTimeUpdateRequest({\n      refreshOnly: true\n    });\n  }, [timeSerializingFormat]);',
+    replace: [
+      '  useEffect(() => {',
+      '    setDateTimeUpdateRequest(prev => prev || {',
+      '      refreshOnly: true',
+      '    });',
+      '  }, [timeSerializingFormat]);',
+    ].join('\n'),
+    why: "a date entered before the field's start-up effects ran is kept, not replaced by their refresh request",
   },
   {
     file: viewer,
