@@ -157,9 +157,11 @@ function EditorPage({ tenant, kind, defKey }: { tenant: string; kind: Exclude<Ki
     }, () => setVersions([]));
   };
   useEffect(loadVersions, [tenant, kind, defKey]);
-  // The model's id (the key is an opaque UUID); until the list is loaded, the page's name.
-  const title = isNew ? name : versions?.find((v) => v.key === defKey)?.id ?? t('designerTitle');
-  const fileName = `${id || defKey.replace(/[^A-Za-z0-9_.-]/g, '_')}.${extension[kind]}`;
+  // The model's id names the page and the download (the key is an opaque
+  // UUID); until the version list is loaded, the page is the designer's.
+  const modelId = isNew ? id : versions?.find((v) => v.key === defKey)?.id;
+  const title = isNew ? name : modelId ?? t('designerTitle');
+  const fileName = `${(modelId || defKey).replace(/[^A-Za-z0-9_.-]/g, '_')}.${extension[kind]}`;
   return (
     <Layout title={`${t('designerTitle')}: ${title}`} home={`/designer/${tenant}`}>
       <p><a href={`/designer/${tenant}`}>{t('designerBack')}</a></p>
