@@ -4,7 +4,7 @@
 #include <mutex>
 
 #include "feel/builtins_internal.h"
-#include "feel/utf8.h"
+#include "core/utf8.h"
 
 namespace amtsweg::feel {
 namespace builtins {
@@ -63,7 +63,7 @@ std::u32string ToU32(const std::string& s) {
 
 std::string FromU32(const std::u32string& s) {
   std::string out;
-  for (char32_t cp : s) AppendUtf8(out, static_cast<uint32_t>(cp));
+  for (char32_t cp : s) core::AppendUtf8(out, static_cast<uint32_t>(cp));
   return out;
 }
 

@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "feel/utf8.h"
+#include "core/utf8.h"
 
 namespace amtsweg::feel {
 namespace {
@@ -136,7 +136,7 @@ core::Result<std::vector<Token>> Tokenize(std::string_view s) {
                   i += 6;
                 }
               }
-              AppendUtf8(text, cp);
+              core::AppendUtf8(text, cp);
               break;
             }
             default: text += '\\'; text += e;

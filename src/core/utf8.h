@@ -1,11 +1,12 @@
-// UTF-8 encoding of one code point, shared by the lexer (\u escapes) and the
-// string built-ins. Pure; the caller guarantees a valid code point.
+// UTF-8 encoding of one code point, shared by FEEL's lexer (\u escapes) and
+// string built-ins and the store's history decoder. Pure; the caller
+// guarantees a valid code point.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
-namespace amtsweg::feel {
+namespace amtsweg::core {
 
 inline void AppendUtf8(std::string& out, uint32_t cp) {
   if (cp < 0x80) {
@@ -25,4 +26,4 @@ inline void AppendUtf8(std::string& out, uint32_t cp) {
   }
 }
 
-}  // namespace amtsweg::feel
+}  // namespace amtsweg::core
