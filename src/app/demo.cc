@@ -335,11 +335,19 @@ int RunDemoSeed(const CommonFlags& common, const std::string& dir, int history) 
   }
   auto db = OpenForWriting(cfg->database);
   if (!db) return 1;
+  // A database seeded by an older version keeps its older demo (forms and
+  // processes are never replaced by the seed); its history may then not fit.
+  const bool seeded_before = catalog::Catalog(*db).GetTenant(kTenant).ok();
   core::Status seeded = SeedDemoTenants(*db, *cfg, dir);
   if (seeded.ok() && history > 0) {
     auto began = std::chrono::steady_clock::now();
     auto h = SeedDemoHistory(*db, {.cases = history, .files_dir = cfg->storage.files_dir});
-    if (!h.ok()) {
+    if (!h.ok() && seeded_before) {
+      // Not fatal there: the municipalities are usable (`make run` serves them).
+      std::printf("demo history: stopped (%s); this database holds the demo of an older version, "
+                  "so its history does not fit. Remove the database to seed the current demo afresh.\n",
+                  h.error().ToString().c_str());
+    } else if (!h.ok()) {
       seeded = std::move(h).error();
     } else if (h->skipped) {
       std::printf("demo history: the demo municipalities have cases already; nothing added\n");
