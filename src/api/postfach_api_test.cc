@@ -294,8 +294,7 @@ TEST_P(PostfachRoutes, WebhooksOverHttpsAndReCheckedAtSendTime) {
   std::string error;
   auto certs = http::testing::TestCertificates::Create(&error);
   ASSERT_NE(certs, nullptr) << error;
-  auto rx = http::testing::HttpsReceiver::Start(certs->Path("server.pem"), certs->Path("server.key"),
-                                                certs->Path(""), &error);
+  auto rx = http::testing::HttpsReceiver::Start(*certs, "server", &error);
   ASSERT_NE(rx, nullptr) << error;
   *policy_ = http::OutboundPolicy{.allow_private = true};  // https only; the receiver is on loopback
   std::string url = "https://localhost:" + std::to_string(rx->port()) + "/hook";

@@ -179,8 +179,7 @@ TEST_P(HttpConnectorTest, PostsOverHttps) {
   std::string error;
   auto certs = http::testing::TestCertificates::Create(&error);
   ASSERT_NE(certs, nullptr) << error;
-  auto rx = http::testing::HttpsReceiver::Start(certs->Path("server.pem"), certs->Path("server.key"),
-                                                certs->Path(""), &error);
+  auto rx = http::testing::HttpsReceiver::Start(*certs, "server", &error);
   ASSERT_NE(rx, nullptr) << error;
   RegisterHttpConnector(*engine_, {.policy = std::make_shared<http::OutboundPolicy>(
                                        http::OutboundPolicy{.allow_private = true}),  // https only, loopback allowed

@@ -182,8 +182,7 @@ class TlsClientTest : public ::testing::Test {
   }
   std::unique_ptr<testing::HttpsReceiver> Receiver(const std::string& name) {
     std::string error;
-    auto r = testing::HttpsReceiver::Start(certs_->Path(name + ".pem"), certs_->Path(name + ".key"),
-                                           certs_->Path(""), &error);
+    auto r = testing::HttpsReceiver::Start(*certs_, name, &error);
     EXPECT_NE(r, nullptr) << error;
     return r;
   }

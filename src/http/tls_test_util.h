@@ -88,6 +88,12 @@ class TestCertificates {
 //                  "valid <id> <type>" in the log, else 401 and "invalid <id>"
 class HttpsReceiver {
  public:
+  // The receiver with `certs`' certificate `name` ("server": valid for
+  // localhost), its files in the certificates' directory.
+  static std::unique_ptr<HttpsReceiver> Start(const TestCertificates& certs, const std::string& name,
+                                              std::string* error) {
+    return Start(certs.Path(name + ".pem"), certs.Path(name + ".key"), certs.Path(""), error);
+  }
   static std::unique_ptr<HttpsReceiver> Start(const std::string& cert, const std::string& key,
                                               const std::string& dir, std::string* error) {
     auto r = std::unique_ptr<HttpsReceiver>(new HttpsReceiver());
